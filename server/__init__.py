@@ -1,0 +1,3 @@
+"""Reference server for the Capture Order operation."""
+
+__version__ = "0.1.0"
