@@ -1,10 +1,17 @@
-# Every target bootstraps .venv itself; `make test` is what CI runs.
+# Every target bootstraps .venv itself; `.ci/run` calls these same targets.
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# Pinned npm tools (Spectral, Redocly CLI) live under the project, installed from the lock.
+NPM ?= $(shell command -v npm)
+NPM_TOOLS := .npm-tools
+NPM_STAMP := $(NPM_TOOLS)/.installed
+NPM_LOCK := tools/npm/package.json tools/npm/package-lock.json
+DOCS := build/docs/capture-order.html
+DEMO_DB := var/demo.sqlite3
 
-.PHONY: install test check
+.PHONY: install npm-tools test check lint docs serve
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -12,7 +19,19 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev,postgres]'
 	touch $(STAMP)
 
+# --ignore-scripts: none of the pinned tools needs an install script, and one
+# transitive dependency's postinstall only reports usage over the network.
+$(NPM_STAMP): $(NPM_LOCK)
+	@test -n "$(NPM)" || { echo "npm not found: Spectral and Redocly CLI need Node.js and npm"; exit 1; }
+	mkdir -p $(NPM_TOOLS)
+	cp $(NPM_LOCK) $(NPM_TOOLS)/
+	cd $(NPM_TOOLS) && $(NPM) ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $(NPM_STAMP)
+
 install: $(STAMP)
+
+# Without npm the lint skips Spectral visibly (and fails when CAPTURE_ORDER_REQUIRE_SPECTRAL=1).
+npm-tools: $(if $(NPM),$(NPM_STAMP))
 
 test: $(STAMP)
 	$(BIN)/pytest
@@ -21,3 +40,13 @@ check: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+
+lint: $(STAMP) npm-tools
+	$(BIN)/python -m conformance.lint
+
+docs: $(STAMP) $(NPM_STAMP)
+	$(BIN)/python -m conformance.docs --out $(DOCS)
+
+serve: $(STAMP)
+	mkdir -p $(dir $(DEMO_DB))
+	$(BIN)/capture-order serve --demo --database sqlite:///$(DEMO_DB)

@@ -54,5 +54,5 @@ def requirements(spec: dict[str, Any] | None = None) -> list[Requirement]:
 
 def base_path(spec: dict[str, Any] | None = None) -> str:
     """The path prefix of the spec's first server URL (`/api/v1`)."""
-    url = (spec or load_spec())["servers"][0]["url"]
+    url: str = (spec or load_spec())["servers"][0]["url"]
     return urlsplit(url).path.rstrip("/")

@@ -1,0 +1,1 @@
+"""Capture rules as pure code: no HTTP, no SQL."""

@@ -1,0 +1,39 @@
+"""The token check named by the spec's security scheme (`x-apikeyInfoFunc`)."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from typing import Any
+
+from connexion.lifecycle import ConnexionRequest
+
+from server.problems import ApiProblem
+from server.services import services_of
+
+# `Token <key>`; the scheme name is case-insensitive as in HTTP (and DRF).
+_TOKEN_HEADER = re.compile(r"^[Tt][Oo][Kk][Ee][Nn] ([\x21-\x7E]{1,256})$")
+
+
+def hash_token(key: str) -> str:
+    """The stored form of an API key: its sha256, hex."""
+    return hashlib.sha256(key.encode("ascii")).hexdigest()
+
+
+def new_token_key() -> str:
+    """A fresh random API key."""
+    return secrets.token_hex(20)
+
+
+def token_info(api_key: str, request: ConnexionRequest) -> dict[str, Any]:
+    """Resolve `Authorization` to the token's channel, or raise the spec's 401 problem."""
+    if not api_key.strip():
+        raise ApiProblem("not_authenticated")
+    match = _TOKEN_HEADER.fullmatch(api_key.strip())
+    if match is None:
+        raise ApiProblem("authentication_failed")
+    channel_id = services_of(request.scope).store.channel_for_token(hash_token(match.group(1)))
+    if channel_id is None:
+        raise ApiProblem("authentication_failed")
+    return {"sub": str(channel_id), "channel_id": channel_id}

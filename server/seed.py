@@ -1,0 +1,137 @@
+"""Test data: channels with fresh tokens and capturable orders, for `seed` and `serve --demo`."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from server.security import hash_token, new_token_key
+from server.store import NewItem, Store
+
+SHIPPING = Decimal("19.90")
+
+
+@dataclass(frozen=True)
+class SeededOrder:
+    """An order created by the seeder: its number and its item pks."""
+
+    number: str
+    items: list[int]
+
+    def fixture(self) -> dict[str, Any]:
+        """The order as the conformance fixtures list it."""
+        return {"number": self.number, "items": self.items}
+
+
+def order_fields(
+    number: str, item_total: Decimal, now: datetime, *, status: str, cancel_status: str | None
+) -> dict[str, Any]:
+    """Every seed field of a realistic order whose items add up to `item_total`."""
+    placed = now - timedelta(days=1)
+    return {
+        "number": number,
+        "customer": secrets.randbelow(90_000) + 10_000,
+        "date_placed": placed,
+        "payment_option": 1,
+        "payment_option_slug": "credit-card",
+        "bin_number": "454360",
+        "installment": 1,
+        "installment_count": 1,
+        "installment_interest_amount": Decimal(0),
+        "cargo_company": 1,
+        "is_send": False,
+        "delivery_type": "standard",
+        "cancellation_info": {},
+        "cancel_status": cancel_status,
+        "shipping_interest_amount": Decimal(0),
+        "external_status": 1,
+        "client_type": "default",
+        "carrier_shipping_code": None,
+        "segment": None,
+        "checkout_provider_id": None,
+        "status": status,
+        "currency": "try",
+        "amount": item_total + SHIPPING,
+        "discount_amount": Decimal(0),
+        "shipping_amount": SHIPPING,
+        "shipping_tax_rate": Decimal(18),
+        "refund_amount": Decimal(0),
+        "discount_refund_amount": Decimal(0),
+        "shipping_refund_amount": Decimal(0),
+        "invoice_number": None,
+        "invoice_date": None,
+        "e_archive_url": None,
+        "tracking_number": None,
+        "defined_tracking_url": None,
+        "shipping_company": "yurtici",
+        "remote_addr": "192.0.2.10",
+        "has_gift_box": False,
+        "gift_box_note": None,
+        "language_code": "tr",
+        "notes": None,
+        "shipping_option_slug": "standard-shipping",
+        "extra_field": {"seeded": True},
+        "created_date": placed,
+        "modified_date": placed,
+        "captured_amount": Decimal(0),
+    }
+
+
+def create_channel(store: Store, name: str, now: datetime) -> tuple[int, str]:
+    """A channel with one fresh token; returns its id and the token's key."""
+    channel_id = store.create_channel(name)
+    key = new_token_key()
+    store.add_token(channel_id, hash_token(key), now)
+    return channel_id, key
+
+
+def create_order(
+    store: Store,
+    channel_id: int,
+    number: str,
+    items: int,
+    now: datetime,
+    *,
+    status: str = "450",
+    cancel_status: str | None = None,
+) -> SeededOrder:
+    """An order of `items` items with distinct amounts (100.10, 200.20, ...)."""
+    amounts = [Decimal(100 * (i + 1)) + Decimal(i + 1) / 10 for i in range(items)]
+    new_items = [NewItem(a, status, {"color": "blue", "gift": False}) for a in amounts]
+    fields = order_fields(
+        number, sum(amounts, Decimal(0)), now, status=status, cancel_status=cancel_status
+    )
+    _, pks = store.add_order(channel_id, fields, new_items)
+    return SeededOrder(number, pks)
+
+
+def seed_fixtures(
+    store: Store, base_url: str, orders: int, items: int, now: datetime
+) -> dict[str, Any]:
+    """Two fresh channels and their orders, as a conformance fixtures document."""
+    run = secrets.token_hex(4)
+    channel_a, key_a = create_channel(store, f"channel-a-{run}", now)
+    channel_b, key_b = create_channel(store, f"channel-b-{run}", now)
+    own = [create_order(store, channel_a, f"CO-{run}-{i:04d}", items, now) for i in range(orders)]
+    foreign = [create_order(store, channel_b, f"CO-{run}-B{i:03d}", items, now) for i in range(2)]
+    uncapturable = [
+        (create_order(store, channel_a, f"CO-{run}-X100", 2, now, status="100"), "order_cancelled"),
+        (create_order(store, channel_a, f"CO-{run}-X600", 2, now, status="600"), "order_refunded"),
+        (
+            create_order(store, channel_a, f"CO-{run}-X300", 2, now, status="300"),
+            "order_not_capturable",
+        ),
+    ]
+    return {
+        "base_url": base_url,
+        "token": f"Token {key_a}",
+        "orders": [order.fixture() for order in own],
+        "foreign_token": f"Token {key_b}",
+        "foreign_orders": [order.fixture() for order in foreign],
+        "uncapturable_orders": [
+            {"number": order.number, "code": code} for order, code in uncapturable
+        ],
+    }

@@ -1,0 +1,48 @@
+"""Run-time settings, read once from the command line or the environment."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import timedelta
+
+DEFAULT_DATABASE_URL = "sqlite:///var/capture-order.sqlite3"
+ENV_PREFIX = "CAPTURE_ORDER_"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the app needs to know at start-up."""
+
+    database_url: str = DEFAULT_DATABASE_URL
+    log_level: str = "info"
+    validate_responses: bool = False
+    idempotency_retention: timedelta = timedelta(days=7)
+    max_body_bytes: int = 65_536
+
+    def to_env(self) -> dict[str, str]:
+        """The settings as environment variables, for worker processes."""
+        return {
+            f"{ENV_PREFIX}DATABASE_URL": self.database_url,
+            f"{ENV_PREFIX}LOG_LEVEL": self.log_level,
+            f"{ENV_PREFIX}VALIDATE_RESPONSES": "1" if self.validate_responses else "0",
+            f"{ENV_PREFIX}IDEMPOTENCY_RETENTION_DAYS": str(
+                self.idempotency_retention / timedelta(days=1)
+            ),
+        }
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        """Settings from `CAPTURE_ORDER_*` variables, defaults for the rest."""
+        env = os.environ if env is None else env
+        defaults = cls()
+        retention = env.get(f"{ENV_PREFIX}IDEMPOTENCY_RETENTION_DAYS")
+        return cls(
+            database_url=env.get(f"{ENV_PREFIX}DATABASE_URL", defaults.database_url),
+            log_level=env.get(f"{ENV_PREFIX}LOG_LEVEL", defaults.log_level),
+            validate_responses=env.get(f"{ENV_PREFIX}VALIDATE_RESPONSES", "0") in ("1", "true"),
+            idempotency_retention=(
+                timedelta(days=float(retention)) if retention else defaults.idempotency_retention
+            ),
+        )

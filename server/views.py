@@ -1,0 +1,138 @@
+"""The HTTP representation of a capture's outcome: the Order body or a problem document."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from server import wire
+from server.domain.capture import Capture
+from server.domain.errors import CaptureError
+from server.problems import capture_error_document
+from server.store import Captured, Outcome, StoredResponse
+
+MONEY_FIELDS = (
+    "installment_interest_amount",
+    "shipping_interest_amount",
+    "amount",
+    "discount_amount",
+    "shipping_amount",
+    "shipping_tax_rate",
+    "refund_amount",
+    "discount_refund_amount",
+    "shipping_refund_amount",
+)
+# The seed's Order fields, in the spec's order; `channel` is the row's channel_id.
+ORDER_FIELDS = (
+    "pk",
+    "number",
+    "channel",
+    "customer",
+    "date_placed",
+    "payment_option",
+    "payment_option_slug",
+    "bin_number",
+    "installment",
+    "installment_count",
+    "installment_interest_amount",
+    "cargo_company",
+    "is_send",
+    "delivery_type",
+    "cancellation_info",
+    "cancel_status",
+    "shipping_interest_amount",
+    "external_status",
+    "client_type",
+    "carrier_shipping_code",
+    "segment",
+    "checkout_provider_id",
+    "status",
+    "currency",
+    "amount",
+    "discount_amount",
+    "shipping_amount",
+    "shipping_tax_rate",
+    "refund_amount",
+    "discount_refund_amount",
+    "shipping_refund_amount",
+    "invoice_number",
+    "invoice_date",
+    "e_archive_url",
+    "tracking_number",
+    "defined_tracking_url",
+    "shipping_company",
+    "remote_addr",
+    "has_gift_box",
+    "gift_box_note",
+    "language_code",
+    "notes",
+    "shipping_option_slug",
+    "extra_field",
+    "created_date",
+    "modified_date",
+)
+
+
+# Fields the spec lets be null; a missing value of any other field is left out.
+NULLABLE_FIELDS = frozenset(
+    {
+        "payment_option_slug",
+        "bin_number",
+        "installment_count",
+        "delivery_type",
+        "cancel_status",
+        "carrier_shipping_code",
+        "segment",
+        "checkout_provider_id",
+        "shipping_tax_rate",
+        "invoice_number",
+        "invoice_date",
+        "e_archive_url",
+        "tracking_number",
+        "defined_tracking_url",
+        "remote_addr",
+        "gift_box_note",
+        "language_code",
+        "notes",
+        "shipping_option_slug",
+    }
+)
+
+
+def order_body(row: Mapping[str, Any], capture: Capture) -> dict[str, Any]:
+    """The 200 body: every seed field of the order plus what was captured (CO-CAP-08)."""
+    currency = row["currency"]
+    values = {**row, "channel": row["channel_id"]}
+    body: dict[str, Any] = {}
+    for name in ORDER_FIELDS:
+        value = values.get(name)
+        if value is None and name not in NULLABLE_FIELDS:
+            continue
+        if name in MONEY_FIELDS and value is not None:
+            value = wire.money(value, currency)
+        body[name] = value
+    body["capture_state"] = "fully_captured" if capture.fully_captured else "partially_captured"
+    body["captured_amount"] = wire.money(capture.order_captured_amount, currency)
+    body["captured_items"] = list(capture.order_captured_pks)
+    body["capture"] = {
+        "items": [
+            {
+                "pk": item.pk,
+                "amount": wire.money(item.amount, currency),
+                "attributes": dict(item.attributes),
+            }
+            for item in capture.items
+        ],
+        "amount": wire.money(capture.amount, currency),
+        "captured_at": wire.timestamp(capture.captured_at),
+    }
+    return body
+
+
+def render(outcome: Outcome) -> StoredResponse:
+    """The response for a capture's outcome, as sent and as stored for replay."""
+    if isinstance(outcome, CaptureError):
+        document = capture_error_document(outcome)
+        return StoredResponse(document["status"], wire.dumps(document))
+    assert isinstance(outcome, Captured)
+    return StoredResponse(200, wire.dumps(order_body(outcome.order, outcome.capture)))

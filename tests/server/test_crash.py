@@ -1,0 +1,75 @@
+"""A 200 is durable: captures under load, SIGKILL, restart on the same database."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+
+import httpx
+import pytest
+
+from server.seed import create_channel, create_order
+from server.store import Store
+from tests.conftest import ServerProcess
+from tests.server.conftest import now
+
+
+@pytest.mark.slow
+@pytest.mark.requirement("CO-CONC-02", "CO-MON-01", "CO-MON-02")
+def test_every_200_survives_a_kill(
+    launch_server: Callable[..., ServerProcess], tmp_path: Path
+) -> None:
+    url = f"sqlite:///{tmp_path / 'crash.sqlite3'}"
+    store = Store.open(url)
+    channel, key = create_channel(store, "crash", now())
+    orders = [create_order(store, channel, f"K-{i:04d}", 2, now()) for i in range(400)]
+    server = launch_server("--database", url)
+    acknowledged: list[str] = []
+    stop = threading.Event()
+
+    def load(offset: int) -> None:
+        with httpx.Client(timeout=5) as client:
+            for order in orders[offset::4]:
+                if stop.is_set():
+                    return
+                body = {"order": order.number, "order_items": [{"pk": order.items[0]}]}
+                try:
+                    response = client.post(
+                        server.base_url + "/api/v1/capture-order/",
+                        json=body,
+                        headers={"Authorization": f"Token {key}"},
+                    )
+                except httpx.TransportError:
+                    return
+                if response.status_code == 200:
+                    acknowledged.append(order.number)
+
+    threads = [threading.Thread(target=load, args=(i,)) for i in range(4)]
+    for thread in threads:
+        thread.start()
+    time.sleep(1.5)
+    server.kill()
+    stop.set()
+    for thread in threads:
+        thread.join()
+    assert len(acknowledged) > 10, "the load did not get going before the kill"
+
+    restarted = launch_server("--database", url)
+    with httpx.Client(timeout=10) as client:
+        for number in acknowledged:
+            order = next(o for o in orders if o.number == number)
+            again = client.post(
+                restarted.base_url + "/api/v1/capture-order/",
+                json={"order": number, "order_items": [{"pk": order.items[0]}]},
+                headers={"Authorization": f"Token {key}"},
+            )
+            assert again.status_code == 409, again.text
+    for order in orders:
+        state = store.order(channel, order.number)
+        assert state is not None
+        captured = sum((i.amount for i in state.items if i.is_captured), Decimal(0))
+        assert state.captured_amount == (state.amount if state.is_fully_captured else captured)
+    store.close()

@@ -1,0 +1,59 @@
+"""The HTML docs: one offline page that shows the operation, schemas and catalogue."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conformance.contract import requirements
+from conformance.docs import REMOTE_ASSET, build, catalogue_markdown, docs_spec, find_redocly
+from conformance.lint import REQUIRE_SPECTRAL_ENV
+
+
+def table_rows(markdown: str) -> list[str]:
+    """The body rows of the catalogue table."""
+    return [line for line in markdown.splitlines() if line.startswith("| CO-")]
+
+
+def test_catalogue_has_one_row_per_rule_and_counts(pristine_spec: dict[str, Any]) -> None:
+    rules = requirements(pristine_spec)
+    markdown = catalogue_markdown(pristine_spec)
+    rows = table_rows(markdown)
+    assert [row.split(" | ")[0].removeprefix("| ") for row in rows] == [r.id for r in rules]
+    musts = sum(rule.level == "MUST" for rule in rules)
+    shoulds = sum(rule.level == "SHOULD" for rule in rules)
+    assert f"{len(rules)} rules: {musts} MUST, {shoulds} SHOULD." in markdown
+
+
+def test_catalogue_cells_survive_pipes_and_newlines(spec: dict[str, Any]) -> None:
+    spec["x-requirements"][0]["text"] = "a | b\nc"
+    first = table_rows(catalogue_markdown(spec))[0]
+    assert first.endswith("| a \\| b c |")
+    assert first.replace("\\|", "").count("|") == 5
+
+
+def test_docs_spec_appends_the_catalogue_without_touching_the_source(
+    pristine_spec: dict[str, Any],
+) -> None:
+    before = pristine_spec["info"]["description"]
+    rendered = docs_spec(pristine_spec)
+    assert pristine_spec["info"]["description"] == before
+    assert rendered["info"]["description"].startswith(before.rstrip())
+    assert rendered["info"]["description"].endswith(catalogue_markdown(pristine_spec))
+    assert rendered["x-requirements"] == pristine_spec["x-requirements"]
+
+
+def test_build_writes_one_self_contained_page(spec_file: Path, tmp_path: Path) -> None:
+    if find_redocly() is None:
+        if os.environ.get(REQUIRE_SPECTRAL_ENV, "") not in ("", "0"):
+            pytest.fail(f"Redocly CLI missing while {REQUIRE_SPECTRAL_ENV} is set")
+        pytest.skip("Redocly CLI not installed (`make docs` installs it when npm exists)")
+    out = tmp_path / "docs" / "capture-order.html"
+    assert build(spec_file, out) == 0
+    page = out.read_text(encoding="utf-8")
+    assert REMOTE_ASSET.findall(page) == []
+    for expected in ("captureOrder", "Requirement catalogue", "CO-RSP-02", "CaptureOrder"):
+        assert expected in page
