@@ -11,7 +11,7 @@ NPM_LOCK := tools/npm/package.json tools/npm/package-lock.json
 DOCS := build/docs/capture-order.html
 DEMO_DB := var/demo.sqlite3
 
-.PHONY: install npm-tools test check lint docs serve
+.PHONY: install npm-tools test check lint docs serve conformance
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -50,3 +50,7 @@ docs: $(STAMP) $(NPM_STAMP)
 serve: $(STAMP)
 	mkdir -p $(dir $(DEMO_DB))
 	$(BIN)/capture-order serve --demo --database sqlite:///$(DEMO_DB)
+
+# A reference server on a fresh SQLite file, seeded, and the suite run against it.
+conformance: $(STAMP)
+	BIN=$(BIN) tools/run-conformance.sh

@@ -1,0 +1,13 @@
+"""Semantic checks, one module per area; importing this package registers them all."""
+
+from __future__ import annotations
+
+from conformance.checks import (  # noqa: F401  (imported to register the checks)
+    auth,
+    capture,
+    concurrency,
+    conflicts,
+    idempotency,
+    isolation,
+    requests,
+)

@@ -1,0 +1,165 @@
+"""The suite's only way to the server: HTTP requests, rate limited, each exchange kept."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+from conformance.contract import OPERATION_PATH, base_path
+
+# A deployment that hangs must not hang the suite.
+TIMEOUT_SECONDS = 30.0
+
+
+class UnreachableError(RuntimeError):
+    """Nothing answers at the base URL (connection refused, DNS failure, timeout)."""
+
+
+@dataclass(frozen=True)
+class Exchange:
+    """One request the suite sent and the response it got."""
+
+    method: str
+    url: str
+    request_headers: tuple[tuple[str, str], ...]
+    request_body: bytes
+    status: int
+    response_headers: tuple[tuple[str, str], ...]
+    response_body: bytes
+    elapsed_ms: float
+    source: str
+    # A shell expression producing the body, for bodies too large or odd to quote in a curl line.
+    body_shell: str | None = None
+
+    def header(self, name: str) -> str | None:
+        """The first response header of that name (case-insensitive)."""
+        lowered = name.lower()
+        return next((v for k, v in self.response_headers if k.lower() == lowered), None)
+
+    def request_header(self, name: str) -> str | None:
+        """The first request header of that name (case-insensitive)."""
+        lowered = name.lower()
+        return next((v for k, v in self.request_headers if k.lower() == lowered), None)
+
+    @property
+    def media_type(self) -> str:
+        """The response media type without parameters, lower case ('' when absent)."""
+        return (self.header("content-type") or "").split(";")[0].strip().lower()
+
+    def json(self) -> Any:
+        """The response body as JSON, or None when it is not JSON."""
+        try:
+            return json.loads(self.response_body)
+        except (ValueError, UnicodeDecodeError):
+            return None
+
+    @property
+    def code(self) -> str | None:
+        """The problem `code` of an error response, when there is one."""
+        body = self.json()
+        value = body.get("code") if isinstance(body, dict) else None
+        return value if isinstance(value, str) else None
+
+    def text(self, limit: int = 600) -> str:
+        """The response body as text for messages, shortened."""
+        text = self.response_body.decode("utf-8", errors="replace")
+        return text if len(text) <= limit else text[:limit] + f"… ({len(text)} chars)"
+
+
+class RateLimiter:
+    """Spaces request starts at least 1/rate seconds apart, across threads."""
+
+    def __init__(self, rate: float | None) -> None:
+        self._interval = 1.0 / rate if rate else 0.0
+        self._next = 0.0
+        self._lock = threading.Lock()
+
+    def wait(self) -> None:
+        """Block until the next request may start."""
+        if not self._interval:
+            return
+        with self._lock:
+            now = time.monotonic()
+            start = max(now, self._next)
+            self._next = start + self._interval
+        if start > now:
+            time.sleep(start - now)
+
+
+@dataclass
+class Client:
+    """Sends requests to the operation and records every exchange."""
+
+    base_url: str
+    rate_limit: float | None = None
+    exchanges: list[Exchange] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.url = self.base_url.rstrip("/") + base_path() + OPERATION_PATH
+        self._limiter = RateLimiter(self.rate_limit)
+        self._lock = threading.Lock()
+        self._http = httpx.Client(
+            timeout=TIMEOUT_SECONDS,
+            limits=httpx.Limits(max_connections=64, max_keepalive_connections=16),
+            follow_redirects=False,
+        )
+
+    def close(self) -> None:
+        """Release connections."""
+        self._http.close()
+
+    def send(
+        self,
+        method: str,
+        *,
+        body: bytes | None = None,
+        headers: Mapping[str, str | bytes] | None = None,
+        source: str,
+        body_shell: str | None = None,
+    ) -> Exchange:
+        """Send one request to the operation's URL and record it."""
+        self._limiter.wait()
+        raw_headers = [
+            (k.encode("latin-1"), v if isinstance(v, bytes) else v.encode("latin-1"))
+            for k, v in (headers or {}).items()
+        ]
+        request = self._http.build_request(method, self.url, content=body, headers=raw_headers)
+        # httpx adds no body headers for an empty GET; keep exactly what goes on the wire.
+        started = time.perf_counter()
+        try:
+            response = self._http.send(request)
+        except httpx.TransportError as exc:
+            raise UnreachableError(
+                f"{method} {self.url}: {type(exc).__name__}: {exc}".strip()
+            ) from exc
+        elapsed = (time.perf_counter() - started) * 1000
+        exchange = Exchange(
+            method=method,
+            url=self.url,
+            request_headers=tuple(
+                (k.decode("latin-1"), v.decode("latin-1")) for k, v in request.headers.raw
+            ),
+            request_body=body or b"",
+            status=response.status_code,
+            response_headers=tuple(
+                (k.decode("latin-1"), v.decode("latin-1")) for k, v in response.headers.raw
+            ),
+            response_body=response.content,
+            elapsed_ms=elapsed,
+            source=source,
+            body_shell=body_shell,
+        )
+        with self._lock:
+            self.exchanges.append(exchange)
+        return exchange
+
+    def record(self, exchange: Exchange) -> None:
+        """Keep an exchange made elsewhere (by the fuzzer) for the run-wide sweeps."""
+        with self._lock:
+            self.exchanges.append(exchange)

@@ -1,0 +1,218 @@
+"""Run-wide checks over every response the suite received, semantic and fuzzed alike."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from conformance import schemas
+from conformance.context import JSON, PROBLEM_JSON, describe
+from conformance.http import Exchange
+from conformance.reproduce import Redactor, curl_command
+from conformance.verdict import CheckResult, Finding, Status
+
+MAX_FINDINGS = 5
+PROBLEM_TYPE = re.compile(r"^/problems/[a-z0-9]+(-[a-z0-9]+)*$")
+LEAKS = {
+    "a stack trace": re.compile(
+        r"Traceback \(most recent call last\)|File \"[^\"]+\", line \d+"
+        r"|\bat [\w.$]+\([\w]+\.java:\d+\)"
+    ),
+    "SQL or a database error": re.compile(
+        r"\bSELECT\s[^\n]{0,200}?\sFROM\s|\bINSERT\s+INTO\b|\bUPDATE\s+\w+\s+SET\b|\bDELETE\s+FROM\b"
+        r"|sqlite3?\.|psycopg|sqlalchemy|IntegrityError|OperationalError|syntax error at or near",
+        re.IGNORECASE,
+    ),
+    "an internal path": re.compile(
+        r"(?<![\w.])(/usr/(local/)?lib/|/opt/|/home/|/root/|/srv/|/var/(lib|www)/|/work/|site-packages|[A-Za-z]:\\\\)"
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Sweep:
+    """A run-wide check: a property every exchange must have."""
+
+    name: str
+    requirements: tuple[str, ...]
+    inspect: Callable[[Exchange, tuple[str, ...]], list[tuple[str | None, str, str, str]]]
+    fuzzed_too: bool  # whether fuzzed exchanges are swept too (else Schemathesis covers them)
+
+
+def _problem(exchange: Exchange, _: tuple[str, ...]) -> list[tuple[str | None, str, str, str]]:
+    if exchange.status < 400:
+        return []
+    if exchange.media_type != PROBLEM_JSON:
+        return [
+            (None, f"{exchange.status} is not a problem document", PROBLEM_JSON, describe(exchange))
+        ]
+    body = exchange.json()
+    schema = schemas.PROBLEM_SCHEMAS.get(exchange.status, "Problem")
+    problems = schemas.errors(schema, body)
+    if isinstance(body, dict) and body.get("status") != exchange.status:
+        problems.append(
+            f"status {body.get('status')!r} differs from the HTTP status {exchange.status}"
+        )
+    if problems:
+        return [
+            (
+                None,
+                f"{exchange.status} problem document is invalid",
+                f"a {schema} with status == {exchange.status}",
+                "; ".join(problems),
+            )
+        ]
+    return []
+
+
+def _relative_type(
+    exchange: Exchange, _: tuple[str, ...]
+) -> list[tuple[str | None, str, str, str]]:
+    body = exchange.json()
+    if exchange.status < 400 or not isinstance(body, dict) or "type" not in body:
+        return []
+    kind = body.get("type")
+    if isinstance(kind, str) and PROBLEM_TYPE.match(kind):
+        return []
+    return [
+        (
+            None,
+            "Problem type is not a relative /problems/ URI",
+            "type /problems/<name>",
+            f"type {kind!r}",
+        )
+    ]
+
+
+def _leaks(exchange: Exchange, secrets: tuple[str, ...]) -> list[tuple[str | None, str, str, str]]:
+    sent = exchange.request_body.decode("utf-8", errors="replace")
+    text = (
+        exchange.response_body.decode("utf-8", errors="replace")
+        + "\n"
+        + "\n".join(f"{k}: {v}" for k, v in exchange.response_headers)
+    )
+    found: list[tuple[str | None, str, str, str]] = []
+    for what, pattern in LEAKS.items():
+        match = pattern.search(text)
+        if match and match.group(0) not in sent:
+            start = max(0, match.start() - 60)
+            found.append(
+                (
+                    None,
+                    f"Response contains {what}",
+                    "no stack trace, SQL, internal path or credential",
+                    text[start : match.end() + 60],
+                )
+            )
+    sent_auth = (exchange.request_header("Authorization") or "").split(" ", 1)[-1]
+    credentials = [s for s in (*secrets, sent_auth) if len(s) >= 8]
+    if any(s in text for s in credentials):
+        found.append(
+            (
+                None,
+                "Response contains a credential",
+                "never the token sent",
+                "the token appears in the response",
+            )
+        )
+    return found
+
+
+def _no_5xx(exchange: Exchange, _: tuple[str, ...]) -> list[tuple[str | None, str, str, str]]:
+    if exchange.status >= 500:
+        return [(None, "Server error for client input", "a non-5xx status", describe(exchange))]
+    return []
+
+
+def _documented(exchange: Exchange, _: tuple[str, ...]) -> list[tuple[str | None, str, str, str]]:
+    responses = schemas.documented_responses()
+    response = responses.get(exchange.status)
+    if response is None:
+        return [
+            (None, "Undocumented status code", f"one of {sorted(responses)}", describe(exchange))
+        ]
+    media = sorted(response.get("content", {}))
+    if media and exchange.media_type not in media:
+        return [
+            (
+                None,
+                f"Undocumented media type for {exchange.status}",
+                " or ".join(media),
+                exchange.media_type or "no content type",
+            )
+        ]
+    missing = [
+        name
+        for name, header in response.get("headers", {}).items()
+        if schemas.header_required(header) and exchange.header(name) is None
+    ]
+    if missing:
+        return [
+            (None, f"{exchange.status} lacks a documented header", ", ".join(missing), "absent")
+        ]
+    return []
+
+
+def _order_body(exchange: Exchange, _: tuple[str, ...]) -> list[tuple[str | None, str, str, str]]:
+    if exchange.status != 200:
+        return []
+    problems = (
+        schemas.errors("Order", exchange.json())
+        if exchange.media_type == JSON
+        else ["not application/json"]
+    )
+    if problems:
+        return [(None, "200 body is not a valid Order", "an Order", "; ".join(problems))]
+    return []
+
+
+SWEEPS = (
+    Sweep("errors_are_problem_documents", ("CO-ERR-01",), _problem, True),
+    Sweep("responses_leak_nothing", ("CO-ERR-02",), _leaks, True),
+    Sweep("client_input_never_causes_5xx", ("CO-ERR-03",), _no_5xx, False),
+    Sweep("problem_types_are_relative", ("CO-ERR-04",), _relative_type, True),
+    Sweep("responses_are_documented", ("CO-RSP-01",), _documented, False),
+    Sweep("success_bodies_are_orders", ("CO-RSP-02",), _order_body, False),
+)
+
+
+def run_sweep(
+    sweep: Sweep, exchanges: Sequence[Exchange], secrets: tuple[str, ...], redactor: Redactor
+) -> CheckResult:
+    """Apply one sweep to the exchanges; at most MAX_FINDINGS findings are kept."""
+    pool = [e for e in exchanges if sweep.fuzzed_too or not e.source.startswith("fuzz")]
+    if not pool:
+        return CheckResult(
+            sweep.name, sweep.requirements, Status.SKIP, reason="no responses to inspect"
+        )
+    findings: list[Finding] = []
+    count = 0
+    seen: set[tuple[str, int]] = set()
+    for exchange in pool:
+        for requirement, title, expected, received in sweep.inspect(exchange, secrets):
+            count += 1
+            if len(findings) < MAX_FINDINGS and (title, exchange.status) not in seen:
+                seen.add((title, exchange.status))
+                findings.append(
+                    Finding(
+                        requirement,
+                        redactor.text(f"{title} ({exchange.source})"),
+                        expected,
+                        redactor.text(received),
+                        (curl_command(exchange, redactor),),
+                    )
+                )
+    if count > len(findings) and findings:
+        last = findings[-1]
+        findings[-1] = Finding(
+            last.requirement,
+            f"{last.title} (and {count - len(findings)} more like these)",
+            last.expected,
+            last.received,
+            last.curl,
+        )
+    status = Status.FAIL if findings else Status.PASS
+    return CheckResult(
+        sweep.name, sweep.requirements, status, tuple(findings), requests=0, cases=len(pool)
+    )

@@ -1,0 +1,102 @@
+"""Fixtures files (JSON, TOML), environment and flag overrides, validation messages."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from conformance.fixtures import FixtureOrder, FixturesError, load_fixtures
+from conformance.settings import resolve
+
+FIXTURES = {
+    "base_url": "http://127.0.0.1:9000",
+    "token": "Token file-token-123",
+    "orders": [{"number": "CO-1", "items": [1, 2]}],
+    "foreign_token": "Token file-foreign-456",
+    "foreign_orders": [{"number": "CO-B", "items": [9]}],
+    "uncapturable_orders": [{"number": "CO-X", "code": "order_refunded"}],
+}
+
+
+def _write(tmp_path: Path, data: object, name: str = "fixtures.json") -> Path:
+    path = tmp_path / name
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return path
+
+
+def test_json_fixtures_are_read_into_values(tmp_path: Path) -> None:
+    fixtures = load_fixtures(_write(tmp_path, FIXTURES))
+    assert fixtures.orders == (FixtureOrder("CO-1", (1, 2)),)
+    assert fixtures.uncapturable_orders[0].code == "order_refunded"
+
+
+def test_toml_fixtures_are_read_like_json(tmp_path: Path) -> None:
+    path = tmp_path / "fixtures.toml"
+    path.write_text(
+        'base_url = "http://h:1"\ntoken = "Token t-1234567"\n'
+        '[[orders]]\nnumber = "CO-9"\nitems = [5, 6]\n',
+        encoding="utf-8",
+    )
+    fixtures = load_fixtures(path)
+    assert fixtures.base_url == "http://h:1"
+    assert fixtures.orders == (FixtureOrder("CO-9", (5, 6)),)
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ([], "expected an object"),
+        ({"orders": [{"number": "CO-1", "items": []}]}, "non-empty list of distinct pks"),
+        ({"orders": [{"number": "CO-1", "items": [1, 1]}]}, "distinct pks"),
+        ({"orders": [{"number": "", "items": [1]}]}, "number must be a non-empty string"),
+        ({"uncapturable_orders": [{"number": "X", "code": "nope"}]}, "code must be one of"),
+        ({"token": 5}, "token must be a non-empty string"),
+    ],
+)
+def test_malformed_fixtures_are_refused_with_the_reason(
+    tmp_path: Path, data: object, message: str
+) -> None:
+    with pytest.raises(FixturesError, match=message):
+        load_fixtures(_write(tmp_path, data))
+
+
+def test_unreadable_fixtures_file_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "bad.json").write_text("{not json", encoding="utf-8")
+    with pytest.raises(FixturesError, match="not valid"):
+        load_fixtures(tmp_path / "bad.json")
+    with pytest.raises(FixturesError, match="cannot read"):
+        load_fixtures(tmp_path / "missing.json")
+
+
+def test_environment_overrides_file_and_flags_override_environment(tmp_path: Path) -> None:
+    path = _write(tmp_path, FIXTURES)
+    env = {"CAPTURE_ORDER_TOKEN": "env-token-789", "CAPTURE_ORDER_BASE_URL": "http://env:1"}
+    from_env = resolve({"fixtures": str(path)}, env)
+    assert from_env.token == "Token env-token-789"
+    assert from_env.base_url == "http://env:1"
+    assert from_env.foreign_token == "Token file-foreign-456"
+    from_flags = resolve({"fixtures": str(path), "token": "Token flag-token-000"}, env)
+    assert from_flags.token == "Token flag-token-000"
+
+
+def test_fixtures_path_may_come_from_the_environment(tmp_path: Path) -> None:
+    path = _write(tmp_path, FIXTURES)
+    settings = resolve({}, {"CAPTURE_ORDER_FIXTURES": str(path)})
+    assert settings.orders[0].number == "CO-1"
+
+
+def test_missing_base_url_is_refused() -> None:
+    with pytest.raises(FixturesError, match="no base URL"):
+        resolve({}, {})
+    with pytest.raises(FixturesError, match="not an http"):
+        resolve({"base_url": "ftp://x"}, {})
+
+
+def test_redacted_settings_carry_no_token(tmp_path: Path) -> None:
+    settings = resolve({"fixtures": str(_write(tmp_path, FIXTURES))}, {})
+    text = json.dumps(settings.redacted())
+    assert "file-token-123" not in text
+    assert "file-foreign-456" not in text
+    assert settings.redacted()["orders"] == [{"number": "CO-1", "items": [1, 2]}]
