@@ -1,7 +1,7 @@
 """Every field of the seed's 200 response is in `Order` with the seed's type and shape.
 
 The field list is read from the seed document itself (`../shared/seed/*.txt`, or the
-file or folder named by $CAPTURE_ORDER_SEED), so a field the spec dropped cannot hide.
+file or folder named by $CAPTURE_ORDER_SEED_DOCUMENT), so a field the spec dropped cannot hide.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-SEED_ENV = "CAPTURE_ORDER_SEED"
+SEED_ENV = "CAPTURE_ORDER_SEED_DOCUMENT"
 # One field line of the seed: the name glued to `type[ · modifier]*` and Required/Optional,
 # e.g. `e_archive_urlstring · url · nullableOptional`.
 FIELD_LINE = re.compile(
@@ -39,7 +39,7 @@ class SeedField:
 
 
 def seed_file() -> Path:
-    """The seed text: $CAPTURE_ORDER_SEED (file or folder), else `<repo>/../shared/seed/`."""
+    """The seed text: $CAPTURE_ORDER_SEED_DOCUMENT (file or folder), else `<repo>/../shared/seed/`."""
     configured = os.environ.get(SEED_ENV)
     where = Path(configured) if configured else REPO_ROOT.parent / "shared" / "seed"
     candidates = sorted(where.glob("*.txt")) if where.is_dir() else [where]
