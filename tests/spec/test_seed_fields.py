@@ -39,7 +39,7 @@ class SeedField:
 
 
 def seed_file() -> Path:
-    """The seed text: $CAPTURE_ORDER_SEED_DOCUMENT (file or folder), else `<repo>/../shared/seed/`."""
+    """The seed text: $CAPTURE_ORDER_SEED_DOCUMENT (file or folder), else ../shared/seed/."""
     configured = os.environ.get(SEED_ENV)
     where = Path(configured) if configured else REPO_ROOT.parent / "shared" / "seed"
     candidates = sorted(where.glob("*.txt")) if where.is_dir() else [where]
