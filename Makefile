@@ -54,3 +54,9 @@ serve: $(STAMP)
 # A reference server on a fresh SQLite file, seeded, and the suite run against it.
 conformance: $(STAMP)
 	BIN=$(BIN) tools/run-conformance.sh
+
+# Mutants of the domain core and the handler, each killed (or not) by the conformance suite
+# run against the mutated server; several minutes. Score, survivors: build/mutation/summary.json.
+.PHONY: mutation
+mutation: $(STAMP)
+	$(BIN)/python -m tests.mutation.run --fail-under 80

@@ -12,7 +12,7 @@ from starlette.responses import Response
 from server.domain.capture import CaptureRequest, RequestedItem
 from server.domain.errors import IdempotencyKeyReusedError, IdempotencyRequestInProgressError
 from server.problems import PROBLEM_MEDIA_TYPE, capture_error_document, problem_headers
-from server.services import log_fields, services_of
+from server.services import note_capture, services_of
 from server.store import KeyState, StoredResponse
 from server.views import render
 from server.wire import dumps
@@ -49,20 +49,10 @@ def http_response(stored: StoredResponse, *, replayed: bool = False) -> Response
     return Response(stored.body, stored.status, headers=headers, media_type=media_type)
 
 
-def _result_of(stored: StoredResponse) -> str:
-    if stored.status == 200:
-        state: str = json.loads(stored.body)["capture_state"]
-        return state
-    code: str = json.loads(stored.body)["code"]
-    return code
-
-
 def captureOrder(body: dict[str, Any]) -> Response:
     """POST /capture-order/: capture an order in full or in part (the spec's captureOrder)."""
     services = services_of(scope)
     channel_id: int = context["token_info"]["channel_id"]
-    log = log_fields(scope)
-    log["order"] = body["order"][:128]
     request = capture_request(body)
     now = services.clock()
     raw_key = dict(scope["headers"]).get(IDEMPOTENCY_HEADER.encode())
@@ -72,7 +62,7 @@ def captureOrder(body: dict[str, Any]) -> Response:
             channel_id, key, fingerprint(body), now, services.settings.idempotency_retention
         )
         if isinstance(state, StoredResponse):
-            log["result"] = "replayed:" + _result_of(state)
+            note_capture(scope, request.order_number, state, replayed=True)
             return http_response(state, replayed=True)
         if state is not KeyState.STARTED:
             refused = (
@@ -80,7 +70,7 @@ def captureOrder(body: dict[str, Any]) -> Response:
                 if state is KeyState.IN_PROGRESS
                 else IdempotencyKeyReusedError()
             )
-            log["result"] = refused.code
+            note_capture(scope, request.order_number, refused.code, replayed=False)
             document = capture_error_document(refused)
             return http_response(StoredResponse(document["status"], dumps(document)))
     try:
@@ -89,5 +79,5 @@ def captureOrder(body: dict[str, Any]) -> Response:
         if key is not None:
             services.store.release_idempotent(channel_id, key)
         raise
-    log["result"] = _result_of(stored)
+    note_capture(scope, request.order_number, stored, replayed=False)
     return http_response(stored)

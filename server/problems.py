@@ -11,7 +11,7 @@ from connexion.exceptions import ProblemException
 from connexion.lifecycle import ConnexionRequest, ConnexionResponse
 from starlette.exceptions import HTTPException
 
-from server import wire
+from server import refusals, wire
 from server.domain.errors import CaptureError
 from server.services import log_fields
 
@@ -183,7 +183,7 @@ def problem_headers(code: str) -> dict[str, str]:
 
 def capture_error_document(error: CaptureError) -> dict[str, Any]:
     """The problem document of a refused capture."""
-    return problem_document(error.code, error.detail, error.field_errors)
+    return problem_document(error.code, refusals.detail(error), refusals.field_errors(error))
 
 
 class ApiProblem(ProblemException):  # type: ignore[misc]

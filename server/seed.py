@@ -11,7 +11,27 @@ from typing import Any
 from server.security import hash_token, new_token_key
 from server.store import NewItem, Store
 
-SHIPPING = Decimal("19.90")
+
+@dataclass(frozen=True)
+class Profile:
+    """How a seeded order's money looks: its currency, item amounts and shipping."""
+
+    currency: str
+    shipping: Decimal
+    step: Decimal  # the fractional part of the first item's amount
+
+    def item_amounts(self, items: int) -> list[Decimal]:
+        """Distinct item amounts (100.1, 200.2, ... or 100.001, 200.002, ...)."""
+        return [Decimal(100 * (i + 1)) + (i + 1) * self.step for i in range(items)]
+
+
+# Seeded orders cycle through these so that a conformance run meets two- and three-digit
+# currencies, and orders with and without an unattributed rest (shipping) of the amount.
+PROFILES = (
+    Profile("try", Decimal("19.90"), Decimal("0.1")),
+    Profile("kwd", Decimal("1.250"), Decimal("0.001")),
+    Profile("eur", Decimal(0), Decimal("0.1")),
+)
 
 
 @dataclass(frozen=True)
@@ -27,7 +47,13 @@ class SeededOrder:
 
 
 def order_fields(
-    number: str, item_total: Decimal, now: datetime, *, status: str, cancel_status: str | None
+    number: str,
+    item_total: Decimal,
+    now: datetime,
+    *,
+    status: str,
+    cancel_status: str | None,
+    profile: Profile = PROFILES[0],
 ) -> dict[str, Any]:
     """Every seed field of a realistic order whose items add up to `item_total`."""
     placed = now - timedelta(days=1)
@@ -53,10 +79,10 @@ def order_fields(
         "segment": None,
         "checkout_provider_id": None,
         "status": status,
-        "currency": "try",
-        "amount": item_total + SHIPPING,
+        "currency": profile.currency,
+        "amount": item_total + profile.shipping,
         "discount_amount": Decimal(0),
-        "shipping_amount": SHIPPING,
+        "shipping_amount": profile.shipping,
         "shipping_tax_rate": Decimal(18),
         "refund_amount": Decimal(0),
         "discount_refund_amount": Decimal(0),
@@ -97,12 +123,18 @@ def create_order(
     *,
     status: str = "450",
     cancel_status: str | None = None,
+    profile: Profile = PROFILES[0],
 ) -> SeededOrder:
-    """An order of `items` items with distinct amounts (100.10, 200.20, ...)."""
-    amounts = [Decimal(100 * (i + 1)) + Decimal(i + 1) / 10 for i in range(items)]
+    """An order of `items` items with distinct amounts in the profile's currency."""
+    amounts = profile.item_amounts(items)
     new_items = [NewItem(a, status, {"color": "blue", "gift": False}) for a in amounts]
     fields = order_fields(
-        number, sum(amounts, Decimal(0)), now, status=status, cancel_status=cancel_status
+        number,
+        sum(amounts, Decimal(0)),
+        now,
+        status=status,
+        cancel_status=cancel_status,
+        profile=profile,
     )
     _, pks = store.add_order(channel_id, fields, new_items)
     return SeededOrder(number, pks)
@@ -115,7 +147,12 @@ def seed_fixtures(
     run = secrets.token_hex(4)
     channel_a, key_a = create_channel(store, f"channel-a-{run}", now)
     channel_b, key_b = create_channel(store, f"channel-b-{run}", now)
-    own = [create_order(store, channel_a, f"CO-{run}-{i:04d}", items, now) for i in range(orders)]
+    own = [
+        create_order(
+            store, channel_a, f"CO-{run}-{i:04d}", items, now, profile=PROFILES[i % len(PROFILES)]
+        )
+        for i in range(orders)
+    ]
     foreign = [create_order(store, channel_b, f"CO-{run}-B{i:03d}", items, now) for i in range(2)]
     uncapturable = [
         (create_order(store, channel_a, f"CO-{run}-X100", 2, now, status="100"), "order_cancelled"),
@@ -123,6 +160,10 @@ def seed_fixtures(
         (
             create_order(store, channel_a, f"CO-{run}-X300", 2, now, status="300"),
             "order_not_capturable",
+        ),
+        (
+            create_order(store, channel_a, f"CO-{run}-XCW", 2, now, cancel_status="waiting"),
+            "order_cancelled",
         ),
     ]
     return {

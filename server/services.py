@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from server.settings import Settings
-from server.store import Store
+from server.store import Store, StoredResponse
 
 SCOPE_KEY = "capture_order.services"
 LOG_KEY = "capture_order.log"
@@ -40,3 +41,15 @@ def log_fields(scope: MutableMapping[str, Any]) -> dict[str, Any]:
     fields = scope.setdefault(LOG_KEY, {})
     assert isinstance(fields, dict)
     return fields
+
+
+def note_capture(
+    scope: MutableMapping[str, Any], order: str, outcome: StoredResponse | str, *, replayed: bool
+) -> None:
+    """Record the order number and the outcome (capture state or error code) for the log."""
+    if isinstance(outcome, StoredResponse):
+        document = json.loads(outcome.body)
+        outcome = document["capture_state"] if outcome.status == 200 else document["code"]
+    fields = log_fields(scope)
+    fields["order"] = order[:128]
+    fields["result"] = f"replayed:{outcome}" if replayed else outcome

@@ -1,4 +1,8 @@
-"""Why a capture cannot be carried out: one exception per rule, each with a stable code."""
+"""Why a capture cannot be carried out: one exception per rule, each with a stable code.
+
+The exceptions carry facts only (which item, which status); the words a client reads are
+written by `server.refusals`, at the HTTP edge.
+"""
 
 from __future__ import annotations
 
@@ -8,20 +12,11 @@ class CaptureError(Exception):
 
     code = "capture_error"
 
-    def __init__(self, detail: str, field_errors: dict[str, list[str]] | None = None) -> None:
-        super().__init__(detail)
-        self.detail = detail
-        self.field_errors = field_errors or {}
-
 
 class OrderNotFoundError(CaptureError):
     """No such order in the caller's channel (another channel's order included)."""
 
     code = "order_not_found"
-
-    def __init__(self) -> None:
-        # The same words for unknown and foreign orders: no existence leak (CO-OLA-02).
-        super().__init__("No order with this number exists in your sales channel.")
 
 
 class OrderCancelledError(CaptureError):
@@ -29,17 +24,11 @@ class OrderCancelledError(CaptureError):
 
     code = "order_cancelled"
 
-    def __init__(self) -> None:
-        super().__init__("This order is cancelled; it cannot be captured.")
-
 
 class OrderRefundedError(CaptureError):
     """The order is refunded."""
 
     code = "order_refunded"
-
-    def __init__(self) -> None:
-        super().__init__("This order is refunded; it cannot be captured.")
 
 
 class OrderNotCapturableError(CaptureError):
@@ -48,7 +37,8 @@ class OrderNotCapturableError(CaptureError):
     code = "order_not_capturable"
 
     def __init__(self, status: str) -> None:
-        super().__init__(f"Orders in status {status} cannot be captured.")
+        super().__init__(status)
+        self.status = status
 
 
 class OrderAlreadyCapturedError(CaptureError):
@@ -56,44 +46,36 @@ class OrderAlreadyCapturedError(CaptureError):
 
     code = "order_already_captured"
 
-    def __init__(self) -> None:
-        super().__init__("Every item of this order is already captured.")
+
+class ItemError(CaptureError):
+    """A refusal caused by one listed item: its pk and its index in the request."""
+
+    def __init__(self, pk: int, index: int) -> None:
+        super().__init__(pk, index)
+        self.pk = pk
+        self.index = index
 
 
-class OrderItemAlreadyCapturedError(CaptureError):
+class OrderItemAlreadyCapturedError(ItemError):
     """A listed item is already captured."""
 
     code = "order_item_already_captured"
 
-    def __init__(self, pk: int, index: int) -> None:
-        super().__init__(
-            f"Order item {pk} is already captured; nothing was captured.",
-            {f"order_items[{index}].pk": ["Already captured."]},
-        )
 
-
-class OrderItemNotFoundError(CaptureError):
+class OrderItemNotFoundError(ItemError):
     """A listed pk is not an item of the order."""
 
     code = "order_item_not_found"
 
-    def __init__(self, pk: int, index: int) -> None:
-        super().__init__(
-            f"Order item {pk} is not an item of this order; nothing was captured.",
-            {f"order_items[{index}].pk": ["Not an item of this order."]},
-        )
 
-
-class DuplicateOrderItemError(CaptureError):
-    """The same pk is listed more than once."""
+class DuplicateOrderItemError(ItemError):
+    """The same pk is listed more than once; `first_index` is where it was listed first."""
 
     code = "duplicate_order_item"
 
     def __init__(self, pk: int, index: int, first_index: int) -> None:
-        super().__init__(
-            f"Order item {pk} is listed more than once; nothing was captured.",
-            {f"order_items[{index}].pk": [f"Duplicate of order_items[{first_index}]."]},
-        )
+        super().__init__(pk, index)
+        self.first_index = first_index
 
 
 class IdempotencyKeyReusedError(CaptureError):
@@ -101,17 +83,8 @@ class IdempotencyKeyReusedError(CaptureError):
 
     code = "idempotency_key_reused"
 
-    def __init__(self) -> None:
-        super().__init__("This Idempotency-Key was used with a different request body.")
-
 
 class IdempotencyRequestInProgressError(CaptureError):
     """A request with the same Idempotency-Key is still running."""
 
     code = "idempotency_request_in_progress"
-
-    def __init__(self) -> None:
-        super().__init__(
-            "A request with this Idempotency-Key is still in progress; "
-            "retry after the time in Retry-After."
-        )

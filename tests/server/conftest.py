@@ -15,7 +15,7 @@ from sqlalchemy import create_engine, text
 
 from server.seed import SeededOrder, create_channel, create_order
 from server.store import Store
-from tests.conftest import ServerProcess, free_port
+from tests.harness import ServerProcess, free_port
 
 POSTGRES_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 ENDPOINT = "/api/v1/capture-order/"

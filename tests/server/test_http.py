@@ -81,7 +81,7 @@ def test_second_capture_is_rejected(live: Deployment) -> None:
     problem(live.post({"order": order.number}), 409, "order_already_captured")
 
 
-@pytest.mark.requirement("CO-CAP-04", "CO-MON-02")
+@pytest.mark.requirement("CO-CAP-04", "CO-MON-02", "CO-ERR-06")
 def test_already_captured_item_captures_nothing(live: Deployment) -> None:
     order = live.order(3)
     first, second, _ = order.items
@@ -95,17 +95,18 @@ def test_already_captured_item_captures_nothing(live: Deployment) -> None:
     assert live.post({"order": order.number, "order_items": [{"pk": second}]}).status_code == 200
 
 
-@pytest.mark.requirement("CO-CAP-03")
+@pytest.mark.requirement("CO-CAP-03", "CO-ERR-06")
 def test_unknown_item_captures_nothing(live: Deployment) -> None:
     order = live.order(2)
     response = live.post(
         {"order": order.number, "order_items": [{"pk": order.items[0]}, {"pk": 10**12}]}
     )
-    problem(response, 422, "order_item_not_found")
+    body = problem(response, 422, "order_item_not_found")
+    assert body["errors"] == {"order_items[1].pk": ["Not an item of this order."]}
     assert live.post({"order": order.number}).json()["captured_items"] == order.items
 
 
-@pytest.mark.requirement("CO-REQ-06")
+@pytest.mark.requirement("CO-REQ-06", "CO-ERR-06")
 def test_duplicate_pks_are_422(live: Deployment) -> None:
     order = live.order(2)
     pk = order.items[0]
@@ -189,6 +190,23 @@ def test_retry_with_the_same_key_is_replayed(live: Deployment) -> None:
     assert first.status_code == again.status_code == 200
     assert again.headers["idempotent-replayed"] == "true"
     assert "idempotent-replayed" not in first.headers
+    assert again.content == first.content
+
+
+@pytest.mark.requirement("CO-IDEM-01")
+def test_the_same_json_value_in_another_layout_is_replayed(live: Deployment) -> None:
+    order = live.order(2)
+    headers = {"Idempotency-Key": key()}
+    body = {"order": order.number, "order_items": [{"pk": order.items[0], "attributes": {}}]}
+    first = live.post(body, headers=headers)
+    pk, number = order.items[0], order.number
+    reordered = (
+        f'{{ "order_items" : [ {{ "attributes": {{}}, "pk": {pk} }} ],\n "order": "{number}" }}'
+    )
+    reordered_bytes = reordered.encode()
+    again = live.post(content=reordered_bytes, headers=headers)
+    assert first.status_code == again.status_code == 200
+    assert again.headers["idempotent-replayed"] == "true"
     assert again.content == first.content
 
 
