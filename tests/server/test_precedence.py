@@ -40,6 +40,14 @@ def test_bad_idempotency_key_is_400_before_the_order_is_looked_up(live: Deployme
 
 
 @pytest.mark.requirement("CO-ERR-05")
+def test_bad_idempotency_key_is_named_before_malformed_json(live: Deployment) -> None:
+    body = problem(
+        live.post(content=b"{x", headers={"Idempotency-Key": "k" * 256}), 400, "invalid_request"
+    )
+    assert set(body["errors"]) == {"Idempotency-Key"}
+
+
+@pytest.mark.requirement("CO-ERR-05")
 def test_duplicate_items_are_422_before_the_order_is_looked_up(live: Deployment) -> None:
     sent = live.post({"order": "no-such-order", "order_items": [{"pk": 1}, {"pk": 1}]})
     problem(sent, 422, "duplicate_order_item")
