@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from conformance import schemas
@@ -30,17 +30,26 @@ LEAKS = {
 }
 
 
+# (requirement or None for all of the sweep's, title, expected, received)
+Draft = tuple[str | None, str, str, str]
+# One exchange at a time (with the run's secrets) ...
+Inspect = Callable[[Exchange, tuple[str, ...]], list[Draft]]
+# ... or all of them at once: each draft with the exchanges that reproduce it.
+Across = Callable[[Sequence[Exchange]], list[tuple[tuple[Exchange, ...], Draft]]]
+
+
 @dataclass(frozen=True)
 class Sweep:
-    """A run-wide check: a property every exchange must have."""
+    """A run-wide check: a property every exchange must have, or all of them together."""
 
     name: str
     requirements: tuple[str, ...]
-    inspect: Callable[[Exchange, tuple[str, ...]], list[tuple[str | None, str, str, str]]]
+    inspect: Inspect | None
     fuzzed_too: bool  # whether fuzzed exchanges are swept too (else Schemathesis covers them)
+    across: Across | None = None
 
 
-def _problem(exchange: Exchange, _: tuple[str, ...]) -> list[tuple[str | None, str, str, str]]:
+def _problem(exchange: Exchange, _: tuple[str, ...]) -> list[Draft]:
     if exchange.status < 400:
         return []
     if exchange.media_type != PROBLEM_JSON:
@@ -66,9 +75,7 @@ def _problem(exchange: Exchange, _: tuple[str, ...]) -> list[tuple[str | None, s
     return []
 
 
-def _relative_type(
-    exchange: Exchange, _: tuple[str, ...]
-) -> list[tuple[str | None, str, str, str]]:
+def _relative_type(exchange: Exchange, _: tuple[str, ...]) -> list[Draft]:
     body = exchange.json()
     if exchange.status < 400 or not isinstance(body, dict) or "type" not in body:
         return []
@@ -85,14 +92,41 @@ def _relative_type(
     ]
 
 
-def _leaks(exchange: Exchange, secrets: tuple[str, ...]) -> list[tuple[str | None, str, str, str]]:
+def _type_per_code(exchanges: Sequence[Exchange]) -> list[tuple[tuple[Exchange, ...], Draft]]:
+    first: dict[str, Exchange] = {}
+    found: list[tuple[tuple[Exchange, ...], Draft]] = []
+    for exchange in exchanges:
+        body = exchange.json()
+        if exchange.status < 400 or not isinstance(body, dict):
+            continue
+        code, kind = body.get("code"), body.get("type")
+        if not isinstance(code, str) or not isinstance(kind, str):
+            continue
+        seen = first.setdefault(code, exchange)
+        earlier = seen.json()
+        if isinstance(earlier, dict) and earlier.get("type") != kind:
+            found.append(
+                (
+                    (seen, exchange),
+                    (
+                        None,
+                        f"Problem code {code} comes with more than one type",
+                        f"type {earlier.get('type')!r} for every {code}, as the first time",
+                        f"type {kind!r}",
+                    ),
+                )
+            )
+    return found
+
+
+def _leaks(exchange: Exchange, secrets: tuple[str, ...]) -> list[Draft]:
     sent = exchange.request_body.decode("utf-8", errors="replace")
     text = (
         exchange.response_body.decode("utf-8", errors="replace")
         + "\n"
         + "\n".join(f"{k}: {v}" for k, v in exchange.response_headers)
     )
-    found: list[tuple[str | None, str, str, str]] = []
+    found: list[Draft] = []
     for what, pattern in LEAKS.items():
         match = pattern.search(text)
         if match and match.group(0) not in sent:
@@ -119,13 +153,13 @@ def _leaks(exchange: Exchange, secrets: tuple[str, ...]) -> list[tuple[str | Non
     return found
 
 
-def _no_5xx(exchange: Exchange, _: tuple[str, ...]) -> list[tuple[str | None, str, str, str]]:
+def _no_5xx(exchange: Exchange, _: tuple[str, ...]) -> list[Draft]:
     if exchange.status >= 500:
         return [(None, "Server error for client input", "a non-5xx status", describe(exchange))]
     return []
 
 
-def _documented(exchange: Exchange, _: tuple[str, ...]) -> list[tuple[str | None, str, str, str]]:
+def _documented(exchange: Exchange, _: tuple[str, ...]) -> list[Draft]:
     responses = schemas.documented_responses()
     response = responses.get(exchange.status)
     if response is None:
@@ -154,7 +188,7 @@ def _documented(exchange: Exchange, _: tuple[str, ...]) -> list[tuple[str | None
     return []
 
 
-def _order_body(exchange: Exchange, _: tuple[str, ...]) -> list[tuple[str | None, str, str, str]]:
+def _order_body(exchange: Exchange, _: tuple[str, ...]) -> list[Draft]:
     if exchange.status != 200:
         return []
     problems = (
@@ -172,9 +206,21 @@ SWEEPS = (
     Sweep("responses_leak_nothing", ("CO-ERR-02",), _leaks, True),
     Sweep("client_input_never_causes_5xx", ("CO-ERR-03",), _no_5xx, False),
     Sweep("problem_types_are_relative", ("CO-ERR-04",), _relative_type, True),
+    Sweep("problem_type_is_fixed_per_code", ("CO-ERR-04",), None, True, _type_per_code),
     Sweep("responses_are_documented", ("CO-RSP-01",), _documented, False),
     Sweep("success_bodies_are_orders", ("CO-RSP-02",), _order_body, False),
 )
+
+
+def _drafts(
+    sweep: Sweep, pool: Sequence[Exchange], secrets: tuple[str, ...]
+) -> Iterator[tuple[tuple[Exchange, ...], Draft]]:
+    if sweep.across is not None:
+        yield from sweep.across(pool)
+    elif sweep.inspect is not None:
+        for exchange in pool:
+            for draft in sweep.inspect(exchange, secrets):
+                yield (exchange,), draft
 
 
 def run_sweep(
@@ -189,20 +235,20 @@ def run_sweep(
     findings: list[Finding] = []
     count = 0
     seen: set[tuple[str, int]] = set()
-    for exchange in pool:
-        for requirement, title, expected, received in sweep.inspect(exchange, secrets):
-            count += 1
-            if len(findings) < MAX_FINDINGS and (title, exchange.status) not in seen:
-                seen.add((title, exchange.status))
-                findings.append(
-                    Finding(
-                        requirement,
-                        redactor.text(f"{title} ({exchange.source})"),
-                        expected,
-                        redactor.text(received),
-                        (curl_command(exchange, redactor),),
-                    )
+    for reproduce, (requirement, title, expected, received) in _drafts(sweep, pool, secrets):
+        count += 1
+        shown = reproduce[-1]
+        if len(findings) < MAX_FINDINGS and (title, shown.status) not in seen:
+            seen.add((title, shown.status))
+            findings.append(
+                Finding(
+                    requirement,
+                    redactor.text(f"{title} ({shown.source})"),
+                    expected,
+                    redactor.text(received),
+                    tuple(curl_command(e, redactor) for e in reproduce),
                 )
+            )
     if count > len(findings) and findings:
         last = findings[-1]
         findings[-1] = Finding(

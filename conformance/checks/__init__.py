@@ -9,5 +9,6 @@ from conformance.checks import (  # noqa: F401  (imported to register the checks
     conflicts,
     idempotency,
     isolation,
+    precedence,
     requests,
 )

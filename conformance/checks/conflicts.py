@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from conformance.checks.orders import expect_capture, expect_ok
 from conformance.context import CheckContext, Skip
+from conformance.http import Exchange
 from conformance.registry import check
 
 UNKNOWN_PK = 9_000_000_000_000_000_001
@@ -103,4 +104,41 @@ def uncapturable_orders_are_conflict(ctx: CheckContext) -> None:
             f"Order {order.number} changed state after a refused capture",
             code=order.code,
             history=[exchange],
+        )
+
+
+def _error_keys(exchange: Exchange) -> set[str]:
+    body = exchange.json()
+    errors = body.get("errors") if isinstance(body, dict) else None
+    return {str(k) for k in errors} if isinstance(errors, dict) else set()
+
+
+@check("CO-ERR-06")
+def item_errors_name_the_item(ctx: CheckContext) -> None:
+    """Unknown, already captured and duplicate items are named by their index in `errors`."""
+    order = ctx.order(min_items=2)
+    head, rest = order.items[:1], list(order.items[1:])
+    first = ctx.capture(order.number, head)
+    expect_ok(ctx, first, "CO-ERR-06", "Partial capture of one item did not succeed")
+    last = len(rest)
+    cases = [
+        ("an unknown item", [*rest, UNKNOWN_PK], 422, "order_item_not_found", {last}),
+        ("an already captured item", [*rest, *head], 409, "order_item_already_captured", {last}),
+        ("a duplicate pk", [rest[0], UNKNOWN_PK, UNKNOWN_PK], 422, "duplicate_order_item", {1, 2}),
+    ]
+    for label, items, status, code, indexes in cases:
+        exchange = ctx.capture(order.number, items)
+        if not ctx.expect_status(
+            exchange, status, "CO-ERR-06", f"A list with {label} was not refused", code=code
+        ):
+            continue
+        named = _error_keys(exchange)
+        wanted = {f"order_items[{i}].pk" for i in indexes}
+        ctx.expect(
+            bool(named & wanted),
+            "CO-ERR-06",
+            f"The {code} error does not name the item by its index",
+            expected="errors with the key " + " or ".join(sorted(wanted)),
+            received=f"errors keys {sorted(named)}",
+            exchanges=[first, exchange],
         )

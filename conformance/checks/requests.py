@@ -13,7 +13,7 @@ from conformance.registry import check
 LIMIT = 65_536
 
 
-def _oversized_body(number: str, pk: int) -> tuple[bytes, str]:
+def oversized_body(number: str, pk: int) -> tuple[bytes, str]:
     """A schema-valid capture body just over 64 KiB, and a shell line that prints it."""
     attributes = {f"a{i:02d}": "x" * 1024 for i in range(64)}
     body = json.dumps({"order": number, "order_items": [{"pk": pk, "attributes": attributes}]})
@@ -50,7 +50,7 @@ def non_json_body_is_unsupported_media_type(ctx: CheckContext) -> None:
 def oversized_body_is_too_large(ctx: CheckContext) -> None:
     """A body over 65,536 bytes is 413; one of exactly 65,536 bytes is not."""
     number = ctx.unknown_order()
-    raw, shell = _oversized_body(number, 1)
+    raw, shell = oversized_body(number, 1)
     exchange = ctx.capture(None, raw=raw, body_shell=shell)
     ctx.expect_status(
         exchange,
@@ -182,7 +182,7 @@ def rejected_bodies_capture_nothing(ctx: CheckContext) -> None:
     """Refused bodies for a real order (too large, invalid, misspelt, duplicate) capture nothing."""
     order = ctx.order()
     pk = order.items[0]
-    raw, shell = _oversized_body(order.number, pk)
+    raw, shell = oversized_body(order.number, pk)
     sent = [
         ("CO-REQ-02", 413, "request_too_large", ctx.capture(None, raw=raw, body_shell=shell)),
         (

@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
-from dataclasses import dataclass, field
+import re
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
 from typing import Any
+
+from conformance.contract import requirements
+
+# Requirement levels from the spec's catalogue: SHOULD faults are expected as WARN with exit 0.
+LEVELS = {r.id: r.level for r in requirements()}
 
 
 @dataclass
@@ -17,6 +25,7 @@ class Message:
     status: int = 0
     headers: list[tuple[str, str]] = field(default_factory=list)
     body: bytes = b""
+    started: float = field(default_factory=time.monotonic)
 
     def header(self, name: str) -> str | None:
         """The first header of that name (case-insensitive)."""
@@ -29,34 +38,90 @@ class Message:
             self.headers.append((name, value))
 
     def json(self) -> Any:
-        """The body as JSON, or None."""
+        """The body as JSON (numbers with a fraction as Decimal), or None."""
         try:
-            return json.loads(self.body)
+            return json.loads(self.body, parse_float=Decimal)
         except (ValueError, UnicodeDecodeError):
             return None
+
+    def set_json(self, value: Any) -> None:
+        """Replace the body with `value` as JSON, Decimals written digit for digit."""
+        self.body = dumps(value).encode()
+
+    def copy(self, **changes: Any) -> Message:
+        """A copy (headers list copied) with some fields changed."""
+        return replace(self, headers=list(self.headers), **changes)
+
+    @property
+    def code(self) -> str | None:
+        """The problem `code` of an error response."""
+        body = self.json()
+        value = body.get("code") if isinstance(body, dict) else None
+        return value if isinstance(value, str) else None
+
+
+def dumps(value: Any) -> str:
+    """JSON text of a value that may hold Decimals (json.dumps cannot write them exactly)."""
+    numbers: list[str] = []
+
+    def mark(node: Any) -> Any:
+        if isinstance(node, Decimal):
+            numbers.append(str(node))
+            return f"\x00{len(numbers) - 1}\x00"
+        if isinstance(node, dict):
+            return {k: mark(v) for k, v in node.items()}
+        if isinstance(node, list):
+            return [mark(v) for v in node]
+        return node
+
+    text = json.dumps(mark(value), separators=(",", ":"))
+    return re.sub(r'"\\u0000(\d+)\\u0000"', lambda m: numbers[int(m.group(1))], text)
+
+
+Forward = Callable[[Message], Awaitable[Message]]
 
 
 @dataclass
 class FaultContext:
-    """What a fault knows: the valid tokens of the deployment and state across requests."""
+    """What a fault knows: the deployment's tokens and fixtures, state, and a way upstream."""
 
-    tokens: tuple[str, ...]
+    token: str
+    foreign_token: str
+    foreign_orders: frozenset[str]
+    forward: Forward
     state: dict[str, Any] = field(default_factory=dict)
 
+    @property
+    def tokens(self) -> tuple[str, str]:
+        """Both valid Authorization values."""
+        return (self.token, self.foreign_token)
 
-# A request hook returns a response to answer without forwarding, or None to forward.
-RequestHook = Callable[[FaultContext, Message], Message | None]
-ResponseHook = Callable[[FaultContext, Message, Message], None]
+    def other_token(self, token: str | None) -> str:
+        """The valid token of the other channel."""
+        return self.foreign_token if token == self.token else self.token
+
+
+# A request hook answers in the upstream's place (a Message) or lets the request through (None).
+RequestHook = Callable[[FaultContext, Message], Awaitable[Message | None]]
+# A response hook edits the response in place or returns a replacement.
+ResponseHook = Callable[[FaultContext, Message, Message], Awaitable[Message | None]]
 
 
 @dataclass(frozen=True)
 class Fault:
-    """A named way to be wrong, and the requirement the suite must name when it sees it."""
+    """A named way to be wrong, and the requirements the suite must name when it sees it."""
 
     name: str
+    kind: str
+    does: str
     requirements: tuple[str, ...]
     on_request: RequestHook | None = None
     on_response: ResponseHook | None = None
+
+    @property
+    def must(self) -> bool:
+        """Whether the fault breaks a MUST (then the suite must exit 1, else WARN and exit 0)."""
+        return any(LEVELS[r] == "MUST" for r in self.requirements)
 
 
 FAULTS: dict[str, Fault] = {}
@@ -65,10 +130,14 @@ FAULTS: dict[str, Fault] = {}
 def fault(
     name: str,
     *requirements: str,
+    kind: str,
+    does: str,
     on_request: RequestHook | None = None,
     on_response: ResponseHook | None = None,
 ) -> Fault:
     """Register a fault under its name."""
-    entry = Fault(name, requirements, on_request, on_response)
+    if name in FAULTS or not requirements or not set(requirements) <= set(LEVELS):
+        raise ValueError(f"fault {name!r}: registered twice or unknown requirements")
+    entry = Fault(name, kind, does, requirements, on_request, on_response)
     FAULTS[name] = entry
     return entry

@@ -1,0 +1,103 @@
+"""Faults in Idempotency-Key handling: replays, reuse, scope, what gets stored."""
+
+from __future__ import annotations
+
+from tests.faults.registry import FaultContext, Message, fault
+
+IDEMPOTENCY = "idempotency"
+
+
+async def _strip_key(ctx: FaultContext, request: Message) -> None:
+    # A proxy (or framework) that drops the header: every retry is executed again.
+    request.set_header("Idempotency-Key", None)
+
+
+async def _no_replay_header(ctx: FaultContext, request: Message, response: Message) -> None:
+    # The stored response is replayed, but nothing says so.
+    response.set_header("Idempotent-Replayed", None)
+
+
+async def _reuse_executed(ctx: FaultContext, request: Message, response: Message) -> Message | None:
+    # The stored body is never compared: a reused key with another body is just executed.
+    if response.status == 422 and response.code == "idempotency_key_reused":
+        fresh = request.copy()
+        fresh.set_header("Idempotency-Key", None)
+        return await ctx.forward(fresh)
+    return None
+
+
+async def _keys_global(ctx: FaultContext, request: Message) -> Message | None:
+    # Stored responses looked up by key alone, not by (channel, key).
+    key = request.header("idempotency-key")
+    stored: dict[str, tuple[str | None, Message]] = ctx.state.setdefault("by_key", {})
+    if key is None or key not in stored:
+        return None
+    owner, response = stored[key]
+    if owner == request.header("authorization"):
+        return None
+    replay = response.copy()
+    replay.set_header("Idempotent-Replayed", "true")
+    return replay
+
+
+async def _remember_success(ctx: FaultContext, request: Message, response: Message) -> None:
+    key = request.header("idempotency-key")
+    if key is not None and response.status == 200:
+        stored = ctx.state.setdefault("by_key", {})
+        stored.setdefault(key, (request.header("authorization"), response.copy()))
+
+
+async def _replay_rejected(ctx: FaultContext, request: Message) -> Message | None:
+    # Every response is stored under its key, also 400/401/415 rejections.
+    key = request.header("idempotency-key")
+    rejected: dict[str, Message] = ctx.state.setdefault("rejected", {})
+    if key is not None and key in rejected:
+        replay = rejected[key].copy()
+        replay.set_header("Idempotent-Replayed", "true")
+        return replay
+    return None
+
+
+async def _store_rejected(ctx: FaultContext, request: Message, response: Message) -> None:
+    key = request.header("idempotency-key")
+    if key is not None and response.status in (400, 401, 415):
+        ctx.state.setdefault("rejected", {}).setdefault(key, response.copy())
+
+
+fault(
+    "replay_reexecutes",
+    "CO-IDEM-01",
+    kind=IDEMPOTENCY,
+    does="strips `Idempotency-Key` before forwarding (a retry is executed again)",
+    on_request=_strip_key,
+)
+fault(
+    "no_replay_header",
+    "CO-IDEM-01",
+    kind=IDEMPOTENCY,
+    does="removes `Idempotent-Replayed` from replays",
+    on_response=_no_replay_header,
+)
+fault(
+    "key_reuse_executed",
+    "CO-IDEM-02",
+    kind=IDEMPOTENCY,
+    does="on 422 idempotency_key_reused, re-sends without the key and answers with that",
+    on_response=_reuse_executed,
+)
+fault(
+    "keys_shared_across_channels",
+    "CO-IDEM-05",
+    kind=IDEMPOTENCY,
+    does="replays a 200 stored under a key to any channel that sends the same key",
+    on_request=_keys_global,
+    on_response=_remember_success,
+)
+fault(
+    "rejected_requests_stored",
+    "CO-IDEM-06",
+    kind=IDEMPOTENCY,
+    does="stores 400/401/415 answers under their key and replays them",
+    on_request=_replay_rejected,
+    on_response=_store_rejected,
+)
