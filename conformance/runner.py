@@ -99,7 +99,12 @@ def _preflight(client: Client, settings: Settings, prefix: str) -> str | None:
     if settings.token and exchange.status == 401:
         return f"the configured token is refused: POST {client.url} answered 401 with it"
     if exchange.status in (404, 405) and not exchange.response_body.lstrip().startswith(b"{"):
-        return f"no capture-order operation at {client.url} (HTTP {exchange.status})"
+        # A bodiless or HTML 404 may be a wrong base URL, or a deployment answering badly:
+        # only when the path has no POST-only operation either (GET is not a 405) is there
+        # nothing to test. Otherwise the bad answers are the deployment's, reported as FAIL.
+        probe = client.send("GET", source="preflight")
+        if probe.status != 405:
+            return f"no capture-order operation at {client.url} (HTTP {exchange.status})"
     return None
 
 

@@ -147,8 +147,32 @@ def capturable_statuses() -> tuple[str, ...]:
     return tuple(load_spec()["components"]["schemas"]["OrderStatus"]["x-capturable"])
 
 
+def _resolved_header(header: dict[str, Any]) -> dict[str, Any]:
+    if "$ref" in header:
+        resolved: dict[str, Any] = load_spec()["components"]["headers"][
+            header["$ref"].rsplit("/", 1)[-1]
+        ]
+        return resolved
+    return header
+
+
 def header_required(header: dict[str, Any]) -> bool:
     """Whether a documented response header (possibly a $ref) is required."""
-    if "$ref" in header:
-        header = load_spec()["components"]["headers"][header["$ref"].rsplit("/", 1)[-1]]
-    return bool(header.get("required"))
+    return bool(_resolved_header(header).get("required"))
+
+
+INTEGER = re.compile(r"-?[0-9]+")
+
+
+def header_errors(header: dict[str, Any], value: str) -> list[str]:
+    """How a received header value breaks the documented header's schema (none: conforms)."""
+    schema = _to_json_schema(_resolved_header(header).get("schema", {}))
+    text = value.strip()
+    instance: str | int = text
+    if schema.get("type") == "integer":
+        # A header carries text: an integer header is a decimal literal and nothing else.
+        if not INTEGER.fullmatch(text):
+            return [f"{value!r} is not an integer"]
+        instance = int(text)
+    checker = jsonschema.Draft7Validator(schema, format_checker=format_checker())
+    return [f"{value!r}: {error.message}" for error in checker.iter_errors(instance)]

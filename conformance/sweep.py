@@ -176,15 +176,29 @@ def _documented(exchange: Exchange, _: tuple[str, ...]) -> list[Draft]:
                 exchange.media_type or "no content type",
             )
         ]
+    headers = response.get("headers", {})
     missing = [
         name
-        for name, header in response.get("headers", {}).items()
+        for name, header in headers.items()
         if schemas.header_required(header) and exchange.header(name) is None
     ]
     if missing:
         return [
             (None, f"{exchange.status} lacks a documented header", ", ".join(missing), "absent")
         ]
+    # A documented header, when sent, carries a value its schema allows (an enum is exact).
+    for name, header in headers.items():
+        value = exchange.header(name)
+        problems = [] if value is None else schemas.header_errors(header, value)
+        if problems:
+            return [
+                (
+                    None,
+                    f"{exchange.status} {name} header has an undocumented value",
+                    f"{name} as its schema in the spec allows",
+                    "; ".join(problems),
+                )
+            ]
     return []
 
 

@@ -45,7 +45,13 @@ def partial_capture_captures_exactly_the_listed_items(ctx: CheckContext) -> None
         [first],
     )
     body2 = expect_capture(
-        ctx, second, order, captured_now=rest, captured_total=order.items, history=[first]
+        ctx,
+        second,
+        order,
+        captured_now=rest,
+        captured_total=order.items,
+        history=[first],
+        previous=body1,
     )
     amounts = [
         obj(body1.get("capture")).get("amount"),

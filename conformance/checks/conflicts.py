@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conformance.checks.orders import expect_capture, expect_ok
+from conformance.checks.orders import decimal_body, expect_capture, expect_ok
 from conformance.context import CheckContext, Skip
 from conformance.http import Exchange
 from conformance.registry import check
@@ -57,7 +57,13 @@ def captured_item_in_list_captures_nothing(ctx: CheckContext) -> None:
         ctx, last, "CO-CAP-04", "The refused request captured some of its items", [first, mixed]
     )
     expect_capture(
-        ctx, last, order, captured_now=rest, captured_total=order.items, history=[first, mixed]
+        ctx,
+        last,
+        order,
+        captured_now=rest,
+        captured_total=order.items,
+        history=[first, mixed],
+        previous=decimal_body(first),
     )
 
 

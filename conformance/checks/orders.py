@@ -115,8 +115,13 @@ def expect_capture(
     captured_now: Sequence[int],
     captured_total: Sequence[int],
     history: Sequence[Exchange] = (),
+    previous: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """A 200 reporting exactly this capture and the cumulative state (CO-CAP-08, CO-MON-01)."""
+    """A 200 reporting exactly this capture and the cumulative state (CO-CAP-08, CO-MON-01).
+
+    `previous` is the decimal body of the order's last 200 before this one (None: the order
+    had nothing captured), so the amounts can be followed from capture to capture.
+    """
     body = decimal_body(exchange)
     full = set(captured_total) == set(order.items)
     capture = obj(body.get("capture"))
@@ -155,8 +160,76 @@ def expect_capture(
             f"of {len(order.items)} items captured",
             exchanges=[*history, exchange],
         )
+    expect_amounts_add_up(ctx, exchange, full=full, previous=previous, history=history)
     expect_money_rules(ctx, exchange, history)
     return body
+
+
+def _number(value: Any) -> Decimal | None:
+    """A JSON number as an exact Decimal (None for anything else, booleans included)."""
+    if isinstance(value, bool) or not isinstance(value, Decimal | int):
+        return None
+    return Decimal(value)
+
+
+def expect_amounts_add_up(
+    ctx: CheckContext,
+    exchange: Exchange,
+    *,
+    full: bool,
+    previous: dict[str, Any] | None,
+    history: Sequence[Exchange] = (),
+) -> None:
+    """`capture.amount` is what this request added to `captured_amount` (CO-CAP-08, CO-MON-01).
+
+    A capture that leaves items uncaptured takes exactly its items' amounts; the final one
+    also takes the rest of the order amount that no item carries, so that `captured_amount`
+    ends equal to `amount`. The arithmetic is exact: the numbers are read as Decimal.
+    """
+    body = decimal_body(exchange)
+    capture = obj(body.get("capture"))
+    amount = _number(body.get("amount"))
+    captured = _number(body.get("captured_amount"))
+    this = _number(capture.get("amount"))
+    before = Decimal(0) if previous is None else _number(previous.get("captured_amount"))
+    items = [_number(obj(i).get("amount")) for i in capture.get("items") or []]
+    item_amounts = [a for a in items if a is not None]
+    if amount is None or captured is None or this is None or before is None:
+        return  # the schema check reports a missing or non-numeric amount
+    if len(item_amounts) == len(items):
+        item_sum = sum(item_amounts, Decimal(0))
+        ctx.expect(
+            this >= item_sum if full else this == item_sum,
+            "CO-CAP-08",
+            "capture.amount is less than the captured items' amounts"
+            if full
+            else "capture.amount is not the sum of the captured items' amounts",
+            expected=(
+                f"capture.amount >= {item_sum} (the items, plus the rest of amount on the final "
+                "capture)"
+                if full
+                else f"capture.amount == {item_sum} (the sum of capture.items[].amount)"
+            ),
+            received=f"capture.amount {this} for items amounting to {item_sum}",
+            exchanges=[*history, exchange],
+        )
+    ctx.expect(
+        captured == before + this,
+        "CO-MON-01",
+        "captured_amount did not grow by exactly capture.amount",
+        expected=f"captured_amount == {before} (before) + {this} (capture.amount)",
+        received=f"captured_amount {captured}",
+        exchanges=[*history, exchange],
+    )
+    if full:
+        ctx.expect(
+            this == amount - before,
+            "CO-CAP-08",
+            "The final capture did not take the rest of the order amount",
+            expected=f"capture.amount == amount - captured before == {amount} - {before}",
+            received=f"capture.amount {this}",
+            exchanges=[*history, exchange],
+        )
 
 
 def expect_ok(
