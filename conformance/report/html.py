@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -58,7 +59,13 @@ details{{margin:6px 0}} summary{{cursor:pointer;font-weight:600}}
 .ids{{font-family:{MONO};font-size:12px;color:#445}}
 .attention{{background:#fff;border:1px solid #dde1e7;border-radius:10px;padding:10px 30px;margin:0}}
 .attention li{{margin:4px 0}} a{{color:#0b57d0}}
+code{{font-size:12px;background:#f0f2f5;border-radius:4px;padding:0 3px}}
 """
+
+
+def _prose(text: str) -> str:
+    """Requirement text as HTML: escaped, with the spec's `code spans` shown as code."""
+    return re.sub(r"`([^`]+)`", r"<code>\1</code>", escape(text))
 
 
 def _badge(status: str) -> str:
@@ -89,7 +96,7 @@ def _requirement_row(r: dict[str, Any]) -> str:
     return (
         f"<tr id='{escape(r['id'])}'><td>{_badge(r['status'])}</td>"
         f"<td class='ids'>{escape(r['id'])}<br>{r['level']}</td>"
-        f"<td><b>{escape(r['title'])}</b><div class='muted'>{escape(r['text'])}</div>{detail}</td>"
+        f"<td><b>{_prose(r['title'])}</b><div class='muted'>{_prose(r['text'])}</div>{detail}</td>"
         f"<td class='ids'>{escape(checks)}</td></tr>"
     )
 

@@ -66,3 +66,10 @@ def test_html_report_is_self_contained_and_escaped(tmp_path: Path) -> None:
     assert "http://" not in html.replace("http://127.0.0.1:1", "").replace("http://h/", "")
     assert "Not conformant" in html and "<details open>" in html
     assert "CO-CAP-05" in html and "needs uncapturable_orders" in html
+
+
+def test_html_report_shows_the_rules_code_spans_as_code(tmp_path: Path) -> None:
+    write_reports(_report(), tmp_path)
+    html = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert "<code>WWW-Authenticate</code>" in html
+    assert "`" not in html.split("<body", 1)[1]
