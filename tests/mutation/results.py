@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import tomllib
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -119,3 +120,18 @@ def kills(mutants: list[Mutant], outcomes: Path) -> Kills:
         for requirement in outcome.get("failed", []):
             result.by_requirement[requirement] += 1
     return result
+
+
+SURVIVORS = Path(__file__).with_name("survivors.toml")
+
+
+def explanations(path: Path = SURVIVORS) -> dict[str, str]:
+    """Mutant name -> why it survives ("kind: reason"), from survivors.toml."""
+    groups = tomllib.loads(path.read_text("utf-8"))["group"]
+    explained: dict[str, str] = {}
+    for group in groups:
+        for name in group["mutants"]:
+            if name in explained:
+                raise ValueError(f"{name} is explained twice in {path.name}")
+            explained[name] = f"{group['kind']}: {group['reason']}"
+    return explained

@@ -76,7 +76,12 @@ def main(argv: list[str] | None = None) -> int:
     summary = results.summarize(mutants)
     kills = results.kills(mutants, OUT / "outcomes")
     not_killed = [m for m in mutants if m.status != results.KILLED]
-    listed = [{"name": m.name, "status": m.status, "diff": results.diff(m)} for m in not_killed]
+    why = results.explanations()
+    listed = [
+        {"name": m.name, "status": m.status, "why": why.get(m.name), "diff": results.diff(m)}
+        for m in not_killed
+    ]
+    unexplained = [entry["name"] for entry in listed if entry["why"] is None]
     document: dict[str, Any] = {
         "tool": f"mutmut {importlib.metadata.version('mutmut')}",
         "mutated": ["server/domain/*", "server/api.py"],
@@ -91,14 +96,17 @@ def main(argv: list[str] | None = None) -> int:
         "kills_by_check": dict(kills.by_check),
         "kills_by_requirement": dict(kills.by_requirement),
         "not_killed": listed,
+        "unexplained": unexplained,
     }
     OUT.mkdir(parents=True, exist_ok=True)
     summary_path.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
     print(f"\nNot killed: {len(listed)}")
     for entry in listed:
-        print(f"\n# {entry['name']}: {entry['status']}\n{entry['diff']}")
+        reason = entry["why"] or "UNEXPLAINED: close it with a suite check, or explain it"
+        print(f"\n# {entry['name']}: {entry['status']}\n# {reason}\n{entry['diff']}")
     _print_kills(kills)
     _print_counts(summary, wall_time)
+    print(f"  unexplained    {len(unexplained)} (survivors not in {results.SURVIVORS.name})")
     print(f"  summary        {summary_path}")
     if summary.unfinished:
         print(f"FAILED: {summary.unfinished} mutants have no verdict; the run did not finish")

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from mutmut.mutation.data import SourceFileMutationData
 
-from tests.mutation.results import Mutant, kills, load_mutants, summarize
+from tests.mutation.results import Mutant, explanations, kills, load_mutants, summarize
 
 CAPTURE = "server/domain/capture.py"
 
@@ -87,3 +87,16 @@ def test_kills_name_the_checks_the_suite_did_not_pass(tmp_path: Path) -> None:
 
 def _check(name: str, status: str, *requirements: str) -> dict[str, object]:
     return {"check": name, "status": status, "requirements": list(requirements)}
+
+
+def test_every_explained_survivor_is_listed_once_with_a_reason() -> None:
+    explained = explanations()
+    assert explained and all(": " in why and len(why) > 40 for why in explained.values())
+    assert all(name.startswith("server.") and "__mutmut_" in name for name in explained)
+
+
+def test_a_survivor_explained_twice_is_refused(tmp_path: Path) -> None:
+    twice = '[[group]]\nkind = "k"\nreason = "r"\nmutants = ["m", "m"]\n'
+    (tmp_path / "s.toml").write_text(twice, encoding="utf-8")
+    with pytest.raises(ValueError, match="explained twice"):
+        explanations(tmp_path / "s.toml")
