@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 from tests.faults.edits import order_number, valid_token
 from tests.faults.registry import FaultContext, Message, fault
 
@@ -56,7 +54,7 @@ async def _foreign_order_told_apart(ctx: FaultContext, request: Message, respons
     theirs = order_number(request) in ctx.foreign_orders
     if response.status == 404 and own_token and theirs and isinstance(body, dict):
         body["detail"] = "This order belongs to another sales channel."
-        response.body = json.dumps(body).encode()
+        response.set_json(body)
 
 
 fault(

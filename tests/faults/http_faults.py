@@ -45,7 +45,7 @@ async def _not_found_as_400(ctx: FaultContext, request: Message, response: Messa
     body = response.json()
     if response.status == 404 and isinstance(body, dict):
         response.status = body["status"] = 400
-        response.body = json.dumps(body).encode()
+        response.set_json(body)
 
 
 async def _no_allow(ctx: FaultContext, request: Message, response: Message) -> None:
@@ -90,7 +90,7 @@ async def _token_echoed(ctx: FaultContext, request: Message, response: Message) 
     sent = request.header("authorization")
     if response.status == 401 and sent and isinstance(body, dict):
         body["detail"] = f"Invalid credentials: {sent!r}."
-        response.body = json.dumps(body).encode()
+        response.set_json(body)
 
 
 def _media_type(request: Message) -> str:
@@ -153,7 +153,7 @@ async def _type_by_path(ctx: FaultContext, request: Message, response: Message) 
     partial = "order_items" in (capture_body(request) or {})
     if response.status == 409 and partial and isinstance(body, dict):
         body["type"] = "/problems/conflict"
-        response.body = json.dumps(body).encode()
+        response.set_json(body)
 
 
 fault(
