@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from conformance.context import describe
@@ -123,13 +123,8 @@ class Collector:
             findings = list(self.findings.get(name, []))
             if self.extra.get(name) and findings:
                 last = findings[-1]
-                findings[-1] = Finding(
-                    last.requirement,
-                    f"{last.title} (and {self.extra[name]} more failures)",
-                    last.expected,
-                    last.received,
-                    last.curl,
-                )
+                more = f"{last.title} (and {self.extra[name]} more failures)"
+                findings[-1] = replace(last, title=more)
             if findings:
                 status, reason = Status.FAIL, ""
             elif self.ran.get(name):

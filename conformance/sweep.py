@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from conformance import schemas
 from conformance.context import JSON, PROBLEM_JSON, describe
@@ -265,12 +265,8 @@ def run_sweep(
             )
     if count > len(findings) and findings:
         last = findings[-1]
-        findings[-1] = Finding(
-            last.requirement,
-            f"{last.title} (and {count - len(findings)} more like these)",
-            last.expected,
-            last.received,
-            last.curl,
+        findings[-1] = replace(
+            last, title=f"{last.title} (and {count - len(findings)} more like these)"
         )
     status = Status.FAIL if findings else Status.PASS
     return CheckResult(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from typing import Any
 
 from conformance.checks.orders import expect_capture, expect_ok
 from conformance.context import PROBLEM_JSON, CheckContext, describe
@@ -127,27 +128,32 @@ def _schema_violations(number: str) -> list[tuple[str, object, str]]:
     ]
 
 
+def _refused_naming(ctx: CheckContext, requirement: str, label: str, body: Any, field: str) -> None:
+    """Send the body: expect 400 invalid_request whose `errors` name `field` (if one is given)."""
+    exchange = ctx.capture(None, body=body)
+    ok = ctx.expect_status(
+        exchange,
+        400,
+        requirement,
+        f"Body with {label} was not refused with 400",
+        code="invalid_request",
+    )
+    if ok and field:
+        ctx.expect(
+            _names(exchange, field),
+            requirement,
+            f"400 for {label} does not name the field",
+            expected=f"errors with a key naming {field!r}",
+            received=describe(exchange),
+            exchanges=[exchange],
+        )
+
+
 @check("CO-REQ-04")
 def schema_invalid_body_names_the_field(ctx: CheckContext) -> None:
     """Schema violations are 400 invalid_request with `errors` naming the field."""
     for label, body, field in _schema_violations(ctx.unknown_order()):
-        exchange = ctx.capture(None, body=body)
-        ok = ctx.expect_status(
-            exchange,
-            400,
-            "CO-REQ-04",
-            f"Body with {label} was not refused with 400",
-            code="invalid_request",
-        )
-        if ok and field:
-            ctx.expect(
-                _names(exchange, field),
-                "CO-REQ-04",
-                f"400 for {label} does not name the field",
-                expected=f"errors with a key naming {field!r}",
-                received=describe(exchange),
-                exchanges=[exchange],
-            )
+        _refused_naming(ctx, "CO-REQ-04", label, body, field)
 
 
 @check("CO-REQ-05")
@@ -158,23 +164,7 @@ def unknown_fields_are_rejected(ctx: CheckContext) -> None:
         ("misspelt order_items", {"order": number, "order_item": [{"pk": 1}]}, "order_item"),
         ("unknown item field", {"order": number, "order_items": [{"pk": 1, "qty": 2}]}, "qty"),
     ):
-        exchange = ctx.capture(None, body=body)
-        ok = ctx.expect_status(
-            exchange,
-            400,
-            "CO-REQ-05",
-            f"Body with {label} was not refused with 400",
-            code="invalid_request",
-        )
-        if ok:
-            ctx.expect(
-                _names(exchange, field),
-                "CO-REQ-05",
-                f"400 for {label} does not name the field",
-                expected=f"errors with a key naming {field!r}",
-                received=describe(exchange),
-                exchanges=[exchange],
-            )
+        _refused_naming(ctx, "CO-REQ-05", label, body, field)
 
 
 @check("CO-REQ-02", "CO-REQ-04", "CO-REQ-05", "CO-REQ-06")
