@@ -13,10 +13,11 @@ DEMO_DB := var/demo.sqlite3
 
 .PHONY: install npm-tools test check lint docs serve conformance
 
-$(STAMP): pyproject.toml
+# Everything, at the exact versions of constraints.txt (pyproject.toml declares ranges).
+$(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip==26.3
-	$(BIN)/python -m pip install --quiet -e '.[dev,postgres]'
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[server,postgres,dev]'
 	touch $(STAMP)
 
 # --ignore-scripts: none of the pinned tools needs an install script, and one
@@ -30,6 +31,16 @@ $(NPM_STAMP): $(NPM_LOCK)
 
 install: $(STAMP)
 
+# constraints.txt anew from the current ranges: a fresh venv, the newest versions they admit.
+.PHONY: constraints
+constraints:
+	rm -rf build/constraints-venv
+	$(PYTHON) -m venv build/constraints-venv
+	build/constraints-venv/bin/python -m pip install --quiet --upgrade pip==26.3
+	build/constraints-venv/bin/python -m pip install --quiet '.[server,postgres,dev]'
+	{ echo "# Exact versions for CI and the Makefile (make constraints writes this file)."; \
+	  build/constraints-venv/bin/python -m pip freeze --exclude capture-order; } > constraints.txt
+
 # Without npm the lint skips Spectral visibly (and fails when CAPTURE_ORDER_REQUIRE_SPECTRAL=1).
 npm-tools: $(if $(NPM),$(NPM_STAMP))
 
@@ -40,12 +51,13 @@ check: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
 
 lint: $(STAMP) npm-tools
-	$(BIN)/python -m conformance.lint
+	$(BIN)/capture-order lint
 
 docs: $(STAMP) $(NPM_STAMP)
-	$(BIN)/python -m conformance.docs --out $(DOCS)
+	$(BIN)/capture-order docs --out $(DOCS)
 
 serve: $(STAMP)
 	mkdir -p $(dir $(DEMO_DB))

@@ -6,10 +6,10 @@ import sys
 from pathlib import Path
 
 from conformance import __version__
-from conformance.contract import load_spec
 from conformance.runner import RunReport
 from conformance.settings import Settings
 from conformance.verdict import Status, scores
+from contract.spec import load_spec
 
 VERDICT_TEXT = {
     Status.PASS: "CONFORMANT",

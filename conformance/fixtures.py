@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
+
+from jsonschema import Draft202012Validator
 
 
 class FixturesError(ValueError):
@@ -41,7 +46,14 @@ class Fixtures:
     uncapturable_orders: tuple[UncapturableOrder, ...] = ()
 
 
-UNCAPTURABLE_CODES = ("order_cancelled", "order_refunded", "order_not_capturable")
+SCHEMA_NAME = "fixtures.schema.json"
+
+
+@functools.cache
+def fixtures_validator() -> Draft202012Validator:
+    """The validator of the fixtures JSON Schema shipped with the suite."""
+    schema = json.loads(files("conformance").joinpath(SCHEMA_NAME).read_text(encoding="utf-8"))
+    return Draft202012Validator(schema)
 
 
 def load_fixtures(path: Path) -> Fixtures:
@@ -57,70 +69,35 @@ def load_fixtures(path: Path) -> Fixtures:
     return parse_fixtures(data, source=str(path))
 
 
+def _where(path: Sequence[str | int]) -> str:
+    return "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path).lstrip(".")
+
+
 def parse_fixtures(data: Any, *, source: str = "fixtures") -> Fixtures:
-    """Validate the fixtures document and turn it into values."""
-    if not isinstance(data, dict):
-        raise FixturesError(f"{source}: expected an object at the top level")
+    """Validate the fixtures document against fixtures.schema.json and turn it into values."""
+    errors = sorted(fixtures_validator().iter_errors(data), key=lambda e: list(map(str, e.path)))
+    if errors:
+        error = errors[0]
+        where = _where(list(error.absolute_path))
+        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+        raise FixturesError(f"{source}: {where or 'top level'}: {error.message}{more}")
     return Fixtures(
-        base_url=_optional_str(data, "base_url", source),
-        token=_optional_str(data, "token", source),
+        base_url=data.get("base_url"),
+        token=data.get("token"),
         orders=_orders(data.get("orders", []), f"{source}: orders"),
-        foreign_token=_optional_str(data, "foreign_token", source),
+        foreign_token=data.get("foreign_token"),
         foreign_orders=_orders(data.get("foreign_orders", []), f"{source}: foreign_orders"),
-        uncapturable_orders=_uncapturable(data.get("uncapturable_orders", []), source),
+        uncapturable_orders=tuple(
+            UncapturableOrder(e["number"], e["code"]) for e in data.get("uncapturable_orders", [])
+        ),
     )
 
 
-def _optional_str(data: dict[str, Any], key: str, source: str) -> str | None:
-    value = data.get(key)
-    if value is None:
-        return None
-    if not isinstance(value, str) or not value:
-        raise FixturesError(f"{source}: {key} must be a non-empty string")
-    return value
-
-
-def _orders(value: Any, where: str) -> tuple[FixtureOrder, ...]:
-    if not isinstance(value, list):
-        raise FixturesError(f"{where} must be a list")
-    orders = []
+def _orders(entries: list[dict[str, Any]], where: str) -> tuple[FixtureOrder, ...]:
+    # JSON Schema cannot say "unique by number" across objects; this says it.
     seen: set[str] = set()
-    for index, entry in enumerate(value):
-        if not isinstance(entry, dict):
-            raise FixturesError(f"{where}[{index}] must be an object")
-        number, items = entry.get("number"), entry.get("items")
-        if not isinstance(number, str) or not number:
-            raise FixturesError(f"{where}[{index}].number must be a non-empty string")
-        if (
-            not isinstance(items, list)
-            or not items
-            or not all(isinstance(pk, int) and not isinstance(pk, bool) and pk >= 1 for pk in items)
-            or len(set(items)) != len(items)
-        ):
-            raise FixturesError(
-                f"{where}[{index}].items must be a non-empty list of distinct pks >= 1"
-            )
-        if number in seen:
-            raise FixturesError(f"{where}[{index}].number {number!r} is listed twice")
-        seen.add(number)
-        orders.append(FixtureOrder(number, tuple(items)))
-    return tuple(orders)
-
-
-def _uncapturable(value: Any, source: str) -> tuple[UncapturableOrder, ...]:
-    where = f"{source}: uncapturable_orders"
-    if not isinstance(value, list):
-        raise FixturesError(f"{where} must be a list")
-    result = []
-    for index, entry in enumerate(value):
-        if not isinstance(entry, dict):
-            raise FixturesError(f"{where}[{index}] must be an object")
-        number, code = entry.get("number"), entry.get("code")
-        if not isinstance(number, str) or not number:
-            raise FixturesError(f"{where}[{index}].number must be a non-empty string")
-        if code not in UNCAPTURABLE_CODES:
-            raise FixturesError(
-                f"{where}[{index}].code must be one of {', '.join(UNCAPTURABLE_CODES)}"
-            )
-        result.append(UncapturableOrder(number, code))
-    return tuple(result)
+    for index, entry in enumerate(entries):
+        if entry["number"] in seen:
+            raise FixturesError(f"{where}[{index}].number {entry['number']!r} is listed twice")
+        seen.add(entry["number"])
+    return tuple(FixtureOrder(e["number"], tuple(e["items"])) for e in entries)

@@ -1,9 +1,18 @@
-"""Turns Schemathesis engine events into the suite's exchanges, findings and results."""
+"""Turns Schemathesis engine events into the suite's exchanges, findings and results.
+
+Responses are judged by the sweeps (`conformance.sweep`) like every other response of the run;
+from Schemathesis come the generated exchanges and its request-side checks. Its run warnings
+(`missing_auth`, `missing_test_data`) are counted here over the recorded exchanges.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from typing import Any
+import json
+from dataclasses import dataclass, field, replace
+
+from schemathesis.core.failures import Failure
+from schemathesis.engine.events import ScenarioFinished
+from schemathesis.engine.recorder import Interaction, ScenarioRecorder
 
 from conformance.context import describe
 from conformance.http import Exchange
@@ -12,9 +21,11 @@ from conformance.verdict import CheckResult, Finding, Status
 
 MAX_FINDINGS_PER_CHECK = 5
 FUZZ = "schema_fuzzing"
+# Schemathesis' own threshold: the token "does not work" when this share of answers is 401/403.
+AUTH_FAILURE_SHARE = 0.9
 
 
-def to_exchange(interaction: Any, source: str) -> Exchange | None:
+def to_exchange(interaction: Interaction, source: str) -> Exchange | None:
     """A recorded Schemathesis interaction as an Exchange (None without a response)."""
     response = interaction.response
     if response is None:
@@ -34,41 +45,20 @@ def to_exchange(interaction: Any, source: str) -> Exchange | None:
 
 
 @dataclass
-class _Lookup:
-    """The slice of the CLI's execution context that Schemathesis' WarningCollector reads."""
-
-    schema: Any
-
-    def find_operation(self, label: str) -> Any:
-        return self.schema.find_operation_by_label(label)
-
-
 class Collector:
     """Accumulates exchanges, check runs and failures over the scenarios of one run."""
 
-    def __init__(self, config: Any, redactor: Redactor) -> None:
-        self.config = config
-        self.redactor = redactor
-        self.exchanges: list[Exchange] = []
-        self.ran: dict[str, int] = {}
-        self.findings: dict[str, list[Finding]] = {}
-        self.extra: dict[str, int] = {}
-        self.errors: list[str] = []
-        self.fuzz_orders = "missing_test_data" in [
-            w.value for w in config.projects.get_default().warnings.fail_on
-        ]
+    redactor: Redactor
+    token: str | None
+    fixture_numbers: frozenset[str]
+    exchanges: list[Exchange] = field(default_factory=list)
+    ran: dict[str, int] = field(default_factory=dict)
+    findings: dict[str, list[Finding]] = field(default_factory=dict)
+    extra: dict[str, int] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
 
-    def bind(self, schema: Any) -> None:
-        """Attach the loaded schema (the warning logic looks operations up in it)."""
-        from schemathesis.cli.commands.run.warnings import WarningCollector
-
-        self.lookup = _Lookup(schema)
-        self.warnings = WarningCollector(schema.config)
-
-    def scenario(self, event: Any) -> int:
+    def scenario(self, event: ScenarioFinished) -> int:
         """Take in one finished scenario; returns its number of cases."""
-        # Only `find_operation` of the CLI context is read; the lookup provides it.
-        self.warnings.on_scenario_finished(self.lookup, event)  # type: ignore[arg-type]
         recorder = event.recorder
         source = f"fuzz:{event.phase.value}"
         for interaction in recorder.interactions.values():
@@ -82,9 +72,9 @@ class Collector:
                     self._failure(recorder, case_id, node.name, node.failure_info.failure, source)
         return len(recorder.cases)
 
-    def _failure(self, recorder: Any, case_id: str, name: str, failure: Any, source: str) -> None:
-        from conformance.fuzzing import narrow
-
+    def _failure(
+        self, recorder: ScenarioRecorder, case_id: str, name: str, failure: Failure, source: str
+    ) -> None:
         interaction = recorder.interactions.get(failure.case_id or case_id)
         exchange = to_exchange(interaction, source) if interaction is not None else None
         found = self.findings.setdefault(name, [])
@@ -94,7 +84,7 @@ class Collector:
             return
         found.append(
             Finding(
-                narrow(name, exchange.status if exchange else None),
+                None,
                 title,
                 f"`{name}` to hold",
                 self.redactor.text(
@@ -111,14 +101,14 @@ class Collector:
         warnings: dict[str, tuple[str, ...]],
         duration_s: float,
     ) -> list[CheckResult]:
-        """One CheckResult per Schemathesis check and per fatal warning."""
-        results = []
+        """One CheckResult per Schemathesis check and per run warning."""
         if self.errors:
             requirements = tuple(sorted({r for ids in checks.values() for r in ids}))
             reason = self.redactor.text("; ".join(self.errors))[:1000]
             return [
                 CheckResult(FUZZ, requirements, Status.ERROR, reason=reason, duration_s=duration_s)
             ]
+        results = []
         for name, requirements in checks.items():
             findings = list(self.findings.get(name, []))
             if self.extra.get(name) and findings:
@@ -143,56 +133,59 @@ class Collector:
                     cases=self.ran.get(name, 0),
                 )
             )
-        results += self._warnings(warnings)
-        return results
+        return [*results, self._missing_auth(warnings), self._missing_test_data(warnings)]
 
-    def _warnings(self, warnings: dict[str, tuple[str, ...]]) -> list[CheckResult]:
-        results = []
-        auth = self.warnings.fails_on_auth
-        codes = sorted(self.warnings.data.missing_auth)
-        results.append(
-            CheckResult(
-                "fuzz:missing_auth",
-                warnings["missing_auth"],
-                Status.FAIL if auth else Status.PASS,
-                (
-                    Finding(
-                        None,
-                        "Generated requests with the configured token were not authenticated",
-                        "requests with the configured token to get past authentication",
-                        f"{' / '.join(map(str, codes))} for at least 90% of the generated requests",
-                    ),
-                )
-                if auth
-                else (),
-            )
+    def _missing_auth(self, warnings: dict[str, tuple[str, ...]]) -> CheckResult:
+        """Whether generated requests with the configured token got past authentication."""
+        sent = [e for e in self.exchanges if self.token and e.request_header("Authorization")]
+        sent = [e for e in sent if e.request_header("Authorization") == self.token]
+        refused = [e for e in sent if e.status in (401, 403)]
+        failed = bool(sent) and len(refused) >= AUTH_FAILURE_SHARE * len(sent)
+        finding = Finding(
+            None,
+            "Generated requests with the configured token were not authenticated",
+            "requests with the configured token to get past authentication",
+            f"{len(refused)} of {len(sent)} generated requests with it answered 401/403",
+            (curl_command(refused[0], self.redactor),) if refused else (),
         )
-        if not self.fuzz_orders:
-            results.append(
-                CheckResult(
-                    "fuzz:missing_test_data",
-                    warnings["missing_test_data"],
-                    Status.SKIP,
-                    reason="no fixture order left for fuzzing: no generated request could succeed",
-                )
-            )
-        else:
-            missing = self.warnings.fails_on_missing_test_data
-            results.append(
-                CheckResult(
-                    "fuzz:missing_test_data",
-                    warnings["missing_test_data"],
-                    Status.FAIL if missing else Status.PASS,
-                    (
-                        Finding(
-                            None,
-                            "No generated request with a fixture order was accepted",
-                            "a 200 for the spec's examples mapped to fixture orders",
-                            "only 4xx answers (mostly 404): no 200 body was validated",
-                        ),
-                    )
-                    if missing
-                    else (),
-                )
-            )
-        return results
+        status = Status.FAIL if failed else Status.PASS
+        reason = "" if sent else "no generated request carried the configured token"
+        if not sent:
+            status = Status.SKIP
+        return CheckResult(
+            "fuzz:missing_auth",
+            warnings["missing_auth"],
+            status,
+            (finding,) if failed else (),
+            reason,
+            cases=len(sent),
+        )
+
+    def _missing_test_data(self, warnings: dict[str, tuple[str, ...]]) -> CheckResult:
+        """Whether a generated request for a fixture order was accepted (a 200 body was seen)."""
+        name, requirements = "fuzz:missing_test_data", warnings["missing_test_data"]
+        if not self.fixture_numbers:
+            reason = "no fixture order left for fuzzing: no generated request could succeed"
+            return CheckResult(name, requirements, Status.SKIP, reason=reason)
+        mapped = [e for e in self.exchanges if _order_of(e) in self.fixture_numbers]
+        if any(e.status == 200 for e in mapped):
+            return CheckResult(name, requirements, Status.PASS, cases=len(mapped))
+        finding = Finding(
+            None,
+            "No generated request with a fixture order was accepted",
+            "a 200 for the spec's examples mapped to fixture orders",
+            f"{len(mapped)} generated requests for fixture orders, none answered 200: "
+            "no 200 body was validated",
+            (curl_command(mapped[0], self.redactor),) if mapped else (),
+        )
+        return CheckResult(name, requirements, Status.FAIL, (finding,), cases=len(mapped))
+
+
+def _order_of(exchange: Exchange) -> str | None:
+    """The `order` a request body names, when it is a JSON object with one."""
+    try:
+        body = json.loads(exchange.request_body)
+    except (ValueError, UnicodeDecodeError):
+        return None
+    order = body.get("order") if isinstance(body, dict) else None
+    return order if isinstance(order, str) else None

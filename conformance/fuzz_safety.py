@@ -5,10 +5,13 @@ from __future__ import annotations
 import itertools
 import re
 import threading
+from collections.abc import MutableMapping
 from typing import Any
 
-from conformance.contract import load_spec
+from schemathesis import Case
+
 from conformance.fixtures import FixtureOrder
+from contract.spec import load_spec, operation
 
 MAX_ORDER = 128
 MAX_KEY = 255
@@ -18,8 +21,7 @@ VALID_KEY = re.compile(r"^[\x20-\x7E]{1,255}$")
 def example_orders() -> tuple[set[str], list[int]]:
     """Order numbers and item pks the spec's request examples use (they may be real somewhere)."""
     spec = load_spec()
-    operation = spec["paths"]["/capture-order/"]["post"]
-    media = operation["requestBody"]["content"]["application/json"]
+    media = operation(spec)["requestBody"]["content"]["application/json"]
     numbers = {str(spec["components"]["schemas"]["CaptureOrder"]["properties"]["order"]["example"])}
     pks: list[int] = []
     for example in media.get("examples", {}).values():
@@ -46,7 +48,7 @@ class CaseRewriter:
         self.fixture_numbers = {order.number for order in orders}
         self.mapped = 0
 
-    def rewrite(self, case: Any) -> None:
+    def rewrite(self, case: Case[Any]) -> None:
         """Rewrite `order` (and item pks of mapped examples) and the Idempotency-Key in place."""
         body = case.body
         if isinstance(body, dict):
@@ -81,7 +83,7 @@ class CaseRewriter:
         # A valid number stays valid (<= 128 characters); an over-long one stays over-long.
         body["order"] = prefixed[:MAX_ORDER] if len(value) <= MAX_ORDER else prefixed
 
-    def _key(self, headers: Any) -> None:
+    def _key(self, headers: MutableMapping[str, Any]) -> None:
         current = headers.get("Idempotency-Key")
         if current is not None and not (isinstance(current, str) and VALID_KEY.match(current)):
             return  # an invalid key is the point of the case
@@ -91,7 +93,7 @@ class CaseRewriter:
         headers["Idempotency-Key"] = fresh[:MAX_KEY]
 
 
-def _negative_headers(case: Any) -> bool:
+def _negative_headers(case: Case[Any]) -> bool:
     """Whether the case is about its headers being wrong (e.g. no Authorization).
 
     Editing such a case's headers makes Schemathesis revalidate them, call the case positive and

@@ -11,7 +11,7 @@ from typing import Any
 
 import httpx
 
-from conformance.contract import OPERATION_PATH, base_path
+from contract.spec import OPERATION_PATH, base_path
 
 # A deployment that hangs must not hang the suite.
 TIMEOUT_SECONDS = 30.0

@@ -10,7 +10,6 @@ from datetime import UTC, datetime
 
 from conformance import checks as _checks  # noqa: F401  (registers the semantic checks)
 from conformance.context import Abort, CheckContext, Skip
-from conformance.contract import Requirement, requirements
 from conformance.fuzz_events import FUZZ
 from conformance.fuzzing import CHECKS as FUZZ_CHECKS
 from conformance.fuzzing import run_fuzzing
@@ -28,6 +27,7 @@ from conformance.verdict import (
     overall,
     requirement_verdict,
 )
+from contract.catalogue import Requirement, requirements
 
 RESPONSE_TIME = Requirement(
     "RUN-RT-01",

@@ -17,19 +17,7 @@ from conformance.fixtures import (
     UncapturableOrder,
     load_fixtures,
 )
-
-# Environment variables, by the setting they override.
-ENV = {
-    "fixtures": "CAPTURE_ORDER_FIXTURES",
-    "base_url": "CAPTURE_ORDER_BASE_URL",
-    "token": "CAPTURE_ORDER_TOKEN",
-    "foreign_token": "CAPTURE_ORDER_FOREIGN_TOKEN",
-    "report_dir": "CAPTURE_ORDER_REPORT_DIR",
-    "rate_limit": "CAPTURE_ORDER_RATE_LIMIT",
-    "max_response_time": "CAPTURE_ORDER_MAX_RESPONSE_TIME",
-    "seed": "CAPTURE_ORDER_SEED",
-    "max_examples": "CAPTURE_ORDER_MAX_EXAMPLES",
-}
+from conformance.options import OptionError, from_env
 
 DEFAULT_MAX_EXAMPLES = 100
 
@@ -102,11 +90,10 @@ def normalise_token(value: str | None) -> str | None:
 
 def resolve(flags: Mapping[str, Any], env: Mapping[str, str] | None = None) -> Settings:
     """Merge fixtures file < environment < flags; raise FixturesError when unusable."""
-    env = os.environ if env is None else env
-    values: dict[str, Any] = {}
-    for name, variable in ENV.items():
-        if env.get(variable):
-            values[name] = env[variable]
+    try:
+        values = from_env(os.environ if env is None else env)
+    except OptionError as exc:
+        raise FixturesError(str(exc)) from None
     for name, value in flags.items():
         if value is not None and value != () and value != []:
             values[name] = value
@@ -118,7 +105,7 @@ def resolve(flags: Mapping[str, Any], env: Mapping[str, str] | None = None) -> S
     parts = urlsplit(base_url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise FixturesError(f"base URL {base_url!r} is not an http(s) URL")
-    seed = _number(values.get("seed"), int, "seed")
+    seed = values.get("seed")
     return Settings(
         base_url=base_url.rstrip("/"),
         token=normalise_token(values.get("token") or fixtures.token),
@@ -131,9 +118,9 @@ def resolve(flags: Mapping[str, Any], env: Mapping[str, str] | None = None) -> S
         max_response_time_ms=_positive(values.get("max_response_time"), "max response time"),
         seed=seed if seed is not None else secrets.randbits(32),
         seed_given=seed is not None,
-        max_examples=_number(values.get("max_examples"), int, "max examples")
+        max_examples=int(_positive(values.get("max_examples"), "max examples") or 0)
         or DEFAULT_MAX_EXAMPLES,
-        workers=int(values.get("workers") or 1),
+        workers=int(_positive(values.get("workers"), "workers") or 1),
         only=frozenset(values.get("only") or ()),
         skip=frozenset(values.get("skip") or ()),
         verbose=bool(values.get("verbose")),
@@ -141,17 +128,7 @@ def resolve(flags: Mapping[str, Any], env: Mapping[str, str] | None = None) -> S
     )
 
 
-def _number(value: Any, kind: type[int] | type[float], what: str) -> Any:
-    if value is None:
-        return None
-    try:
-        return kind(value)
-    except (TypeError, ValueError):
-        raise FixturesError(f"{what} must be a number, got {value!r}") from None
-
-
-def _positive(value: Any, what: str) -> float | None:
-    number = _number(value, float, what)
-    if number is not None and number <= 0:
+def _positive(value: float | None, what: str) -> float | None:
+    if value is not None and value <= 0:
         raise FixturesError(f"{what} must be positive, got {value!r}")
-    return number  # type: ignore[no-any-return]
+    return value

@@ -1,4 +1,9 @@
-"""Run-wide checks over every response the suite received, semantic and fuzzed alike."""
+"""Run-wide checks over every response the suite received, semantic and fuzzed alike.
+
+These are the suite's per-exchange judgements of the contract (documented status, media type,
+headers and body schema; problem documents; leaks): every response is judged here, with the
+contract's one validator (`contract.validation`), whichever part of the suite sent the request.
+"""
 
 from __future__ import annotations
 
@@ -6,13 +11,16 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 
-from conformance import schemas
 from conformance.context import JSON, PROBLEM_JSON, describe
 from conformance.http import Exchange
 from conformance.reproduce import Redactor, curl_command
 from conformance.verdict import CheckResult, Finding, Status
+from contract.facts import documented_responses, header_required, response_schema_pointer
+from contract.validation import contract_judge
 
 MAX_FINDINGS = 5
+PROBLEM_SCHEMA = "/components/schemas/Problem"
+ORDER_SCHEMA = "/components/schemas/Order"
 PROBLEM_TYPE = re.compile(r"^/problems/[a-z0-9]+(-[a-z0-9]+)*$")
 LEAKS = {
     "a stack trace": re.compile(
@@ -45,7 +53,6 @@ class Sweep:
     name: str
     requirements: tuple[str, ...]
     inspect: Inspect | None
-    fuzzed_too: bool  # whether fuzzed exchanges are swept too (else Schemathesis covers them)
     across: Across | None = None
 
 
@@ -57,8 +64,8 @@ def _problem(exchange: Exchange, _: tuple[str, ...]) -> list[Draft]:
             (None, f"{exchange.status} is not a problem document", PROBLEM_JSON, describe(exchange))
         ]
     body = exchange.json()
-    schema = schemas.PROBLEM_SCHEMAS.get(exchange.status, "Problem")
-    problems = schemas.errors(schema, body)
+    schema = response_schema_pointer(exchange.status, PROBLEM_JSON) or PROBLEM_SCHEMA
+    problems = contract_judge().errors(schema, body)
     if isinstance(body, dict) and body.get("status") != exchange.status:
         problems.append(
             f"status {body.get('status')!r} differs from the HTTP status {exchange.status}"
@@ -68,7 +75,7 @@ def _problem(exchange: Exchange, _: tuple[str, ...]) -> list[Draft]:
             (
                 None,
                 f"{exchange.status} problem document is invalid",
-                f"a {schema} with status == {exchange.status}",
+                f"a {schema.rsplit('/', 1)[-1]} with status == {exchange.status}",
                 "; ".join(problems),
             )
         ]
@@ -160,7 +167,7 @@ def _no_5xx(exchange: Exchange, _: tuple[str, ...]) -> list[Draft]:
 
 
 def _documented(exchange: Exchange, _: tuple[str, ...]) -> list[Draft]:
-    responses = schemas.documented_responses()
+    responses = documented_responses()
     response = responses.get(exchange.status)
     if response is None:
         return [
@@ -180,7 +187,7 @@ def _documented(exchange: Exchange, _: tuple[str, ...]) -> list[Draft]:
     missing = [
         name
         for name, header in headers.items()
-        if schemas.header_required(header) and exchange.header(name) is None
+        if header_required(header) and exchange.header(name) is None
     ]
     if missing:
         return [
@@ -189,7 +196,7 @@ def _documented(exchange: Exchange, _: tuple[str, ...]) -> list[Draft]:
     # A documented header, when sent, carries a value its schema allows (an enum is exact).
     for name, header in headers.items():
         value = exchange.header(name)
-        problems = [] if value is None else schemas.header_errors(header, value)
+        problems = [] if value is None else contract_judge().header_errors(header, value)
         if problems:
             return [
                 (
@@ -206,7 +213,7 @@ def _order_body(exchange: Exchange, _: tuple[str, ...]) -> list[Draft]:
     if exchange.status != 200:
         return []
     problems = (
-        schemas.errors("Order", exchange.json())
+        contract_judge().errors(response_schema_pointer(200, JSON) or ORDER_SCHEMA, exchange.json())
         if exchange.media_type == JSON
         else ["not application/json"]
     )
@@ -216,13 +223,13 @@ def _order_body(exchange: Exchange, _: tuple[str, ...]) -> list[Draft]:
 
 
 SWEEPS = (
-    Sweep("errors_are_problem_documents", ("CO-ERR-01",), _problem, True),
-    Sweep("responses_leak_nothing", ("CO-ERR-02",), _leaks, True),
-    Sweep("client_input_never_causes_5xx", ("CO-ERR-03",), _no_5xx, False),
-    Sweep("problem_types_are_relative", ("CO-ERR-04",), _relative_type, True),
-    Sweep("problem_type_is_fixed_per_code", ("CO-ERR-04",), None, True, _type_per_code),
-    Sweep("responses_are_documented", ("CO-RSP-01",), _documented, False),
-    Sweep("success_bodies_are_orders", ("CO-RSP-02",), _order_body, False),
+    Sweep("errors_are_problem_documents", ("CO-ERR-01",), _problem),
+    Sweep("responses_leak_nothing", ("CO-ERR-02",), _leaks),
+    Sweep("client_input_never_causes_5xx", ("CO-ERR-03",), _no_5xx),
+    Sweep("problem_types_are_relative", ("CO-ERR-04",), _relative_type),
+    Sweep("problem_type_is_fixed_per_code", ("CO-ERR-04",), None, _type_per_code),
+    Sweep("responses_are_documented", ("CO-RSP-01",), _documented),
+    Sweep("success_bodies_are_orders", ("CO-RSP-02",), _order_body),
 )
 
 
@@ -241,7 +248,7 @@ def run_sweep(
     sweep: Sweep, exchanges: Sequence[Exchange], secrets: tuple[str, ...], redactor: Redactor
 ) -> CheckResult:
     """Apply one sweep to the exchanges; at most MAX_FINDINGS findings are kept."""
-    pool = [e for e in exchanges if sweep.fuzzed_too or not e.source.startswith("fuzz")]
+    pool = list(exchanges)
     if not pool:
         return CheckResult(
             sweep.name, sweep.requirements, Status.SKIP, reason="no responses to inspect"

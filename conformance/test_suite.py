@@ -5,10 +5,11 @@ from __future__ import annotations
 import pytest
 
 from conformance.conftest import flags
-from conformance.contract import requirements
 from conformance.fixtures import FixturesError
+from conformance.options import OptionError
 from conformance.runner import RunReport
 from conformance.verdict import Status
+from contract.catalogue import requirements
 
 
 @pytest.fixture(scope="session")
@@ -20,7 +21,7 @@ def conformance_run(pytestconfig: pytest.Config) -> RunReport:
 
     try:
         settings = resolve(flags(pytestconfig))
-    except FixturesError as exc:
+    except (FixturesError, OptionError) as exc:
         pytest.exit(f"capture-order conformance: cannot run: {exc}", returncode=2)
     report = run(settings, lambda line: None)
     if settings.report_dir is not None:

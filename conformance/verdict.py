@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from conformance.contract import Requirement
+from contract.catalogue import Requirement
 
 
 class Status(StrEnum):

@@ -8,4 +8,4 @@ warnings.filterwarnings(
     "ignore", message=r"Using `httpx` with `starlette\.testclient` is deprecated"
 )
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

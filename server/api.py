@@ -12,9 +12,9 @@ from starlette.responses import Response
 from server.domain.capture import CaptureRequest, RequestedItem
 from server.domain.errors import IdempotencyKeyReusedError, IdempotencyRequestInProgressError
 from server.problems import PROBLEM_MEDIA_TYPE, capture_error_document, problem_headers
+from server.representation import render
 from server.services import note_capture, services_of
 from server.store import KeyState, StoredResponse
-from server.views import render
 from server.wire import dumps
 
 IDEMPOTENCY_HEADER = "idempotency-key"

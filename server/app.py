@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import copy
 from collections.abc import AsyncIterator, Callable
 from datetime import datetime
 from typing import Any
@@ -14,10 +15,11 @@ from connexion.middleware import MiddlewarePosition
 from connexion.options import SwaggerUIOptions
 from connexion.resolver import Resolver
 
-from conformance.contract import spec_path
+from contract.spec import load_spec
 from server import api, wire
 from server.middleware import BodyLimitMiddleware, RequestContextMiddleware
 from server.problems import ERROR_HANDLERS, handle_unexpected
+from server.security import TokenSecurityHandler
 from server.services import Services, utc_now
 from server.settings import Settings
 from server.store import Store
@@ -64,8 +66,11 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] = utc_now) -
         limit=settings.max_body_bytes,
     )
     app.add_api(
-        spec_path(),
+        # Connexion may annotate the document it is given; the shared parse stays untouched.
+        copy.deepcopy(load_spec()),
         resolver=Resolver(function_resolver=_resolve),
+        # The contract names no code: the token check is attached here, not in the YAML.
+        security_map={"apiKey": TokenSecurityHandler},
         strict_validation=True,
         validate_responses=settings.validate_responses,
         validator_map=VALIDATOR_MAP,

@@ -9,9 +9,6 @@ import pytest
 
 from tests.harness import Reference, ServerProcess, free_port, reference_server
 
-# Re-exported for the server tests that import them from here.
-__all__ = ["ServerProcess", "free_port"]
-
 
 @pytest.fixture
 def launch_server(tmp_path: Path) -> Iterator[Callable[..., ServerProcess]]:

@@ -1,13 +1,20 @@
-"""The shared test harness: free ports, real server processes, seeded fixtures, suite runs."""
+"""The shared test harness: free ports, servers (processes or threads), seeded fixtures, suite runs.
+
+Two ways to run a server, one each: `ServerProcess` starts `capture-order serve` where workers,
+crashes or the command line are the point; `serving()` runs an ASGI app (the reference app, a
+fault proxy) with uvicorn in a thread of the test process where that proves the same thing.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import uvicorn
 
 ROOT = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
@@ -26,12 +34,63 @@ STARTUP_SECONDS = 30.0
 REFERENCE_VERDICTS = {"CO-IDEM-04": "SKIP"}
 
 
+SHUTDOWN_SECONDS = 10.0
+
+
 def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
+    """A TCP port on 127.0.0.1 that nothing listens on right now (for a server process)."""
+    with loopback_socket() as sock:
         port: int = sock.getsockname()[1]
         return port
+
+
+@contextmanager
+def loopback_socket() -> Iterator[socket.socket]:
+    """A socket bound to a free 127.0.0.1 port: no window for another process to take it."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        yield sock
+
+
+def url_of(sock: socket.socket) -> str:
+    """The base URL of a bound loopback socket."""
+    return f"http://127.0.0.1:{sock.getsockname()[1]}"
+
+
+@contextmanager
+def serving(
+    app: Any, sock: socket.socket | None = None, *, name: str = "test-server"
+) -> Iterator[str]:
+    """Serve an ASGI app with uvicorn in a thread of this process; yields its base URL.
+
+    Pass a socket from `loopback_socket()` when the URL must be known before the app starts
+    (fixtures that point at it).
+    """
+    with contextlib.ExitStack() as stack:
+        if sock is None:
+            sock = stack.enter_context(loopback_socket())
+        config = uvicorn.Config(
+            app, log_level="warning", access_log=False, log_config=None, lifespan="on"
+        )
+        server = uvicorn.Server(config)
+        # uvicorn installs no signal handlers outside the main thread.
+        thread = threading.Thread(
+            target=server.run, kwargs={"sockets": [sock]}, name=name, daemon=True
+        )
+        thread.start()
+        deadline = time.monotonic() + STARTUP_SECONDS
+        while not server.started:
+            if not thread.is_alive() or time.monotonic() > deadline:
+                server.should_exit = True
+                raise RuntimeError(f"{name} did not start in {STARTUP_SECONDS} s")
+            time.sleep(0.01)
+        try:
+            yield url_of(sock)
+        finally:
+            server.should_exit = True
+            thread.join(SHUTDOWN_SECONDS)
+        if thread.is_alive():
+            raise RuntimeError(f"{name} did not stop in {SHUTDOWN_SECONDS} s")
 
 
 class ServerProcess:
@@ -48,7 +107,7 @@ class ServerProcess:
         """Start the server and wait until it answers."""
         with self.log_path.open("ab") as log:
             self.process = subprocess.Popen(
-                [PYTHON, "-m", "server.cli", "serve", "--port", str(self.port), *self.args],
+                [PYTHON, "-m", "capture_order", "serve", "--port", str(self.port), *self.args],
                 cwd=ROOT,
                 stdout=log,
                 stderr=subprocess.STDOUT,

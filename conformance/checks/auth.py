@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from conformance.checks.orders import expect_capture, expect_ok
 from conformance.context import CheckContext
 from conformance.http import Exchange
+from conformance.order_expectations import expect_capture, expect_ok
 from conformance.registry import check
 
 SCHEME = re.compile(r"^\s*Token\b")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 
-from conformance.checks.orders import decimal_body, obj
 from conformance.context import CheckContext, describe
 from conformance.http import Exchange
+from conformance.order_expectations import decimal_body, obj
 from conformance.registry import check
 
 PARALLEL = 10

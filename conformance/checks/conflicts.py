@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from conformance.checks.orders import decimal_body, expect_capture, expect_ok
 from conformance.context import CheckContext, Skip
 from conformance.http import Exchange
+from conformance.order_expectations import decimal_body, expect_capture, expect_ok
 from conformance.registry import check
 
 UNKNOWN_PK = 9_000_000_000_000_000_001

@@ -6,9 +6,9 @@ import json
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from conformance.checks.orders import decimal_body, expect_capture, expect_ok
 from conformance.context import CheckContext, describe
 from conformance.http import Exchange
+from conformance.order_expectations import decimal_body, expect_capture, expect_ok
 from conformance.registry import check
 
 PARALLEL = 8

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from conformance.checks.orders import expect_ok
 from conformance.context import CheckContext, Skip
+from conformance.order_expectations import expect_ok
 from conformance.registry import check
 
 # What must be identical between the two 404s (CO-OLA-02).

@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 
 from conformance.checks.conflicts import UNKNOWN_PK
-from conformance.checks.orders import expect_ok
 from conformance.checks.requests import oversized_body
 from conformance.context import CheckContext, body_of
 from conformance.http import Exchange
+from conformance.order_expectations import expect_ok
 from conformance.registry import check
 
 MALFORMED = b'{"order": '

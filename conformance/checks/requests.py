@@ -6,9 +6,9 @@ import json
 import re
 from typing import Any
 
-from conformance.checks.orders import expect_capture, expect_ok
 from conformance.context import PROBLEM_JSON, CheckContext, describe
 from conformance.http import Exchange
+from conformance.order_expectations import expect_capture, expect_ok
 from conformance.registry import check
 
 LIMIT = 65_536

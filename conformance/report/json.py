@@ -7,9 +7,9 @@ from pathlib import Path
 from typing import Any
 
 from conformance import __version__
-from conformance.contract import load_spec, spec_path
 from conformance.runner import RunReport
 from conformance.verdict import CheckResult, Finding, exit_code, scores
+from contract.spec import load_spec, spec_path
 
 
 def _finding(finding: Finding, check: str | None = None) -> dict[str, Any]:

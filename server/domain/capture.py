@@ -11,7 +11,7 @@ from server.domain import errors
 from server.domain.orders import (
     CANCELLED_STATUSES,
     CAPTURABLE_STATUSES,
-    REFUNDED_STATUS,
+    REFUNDED_STATUSES,
     AttributeValue,
     Order,
     OrderItem,
@@ -68,7 +68,7 @@ def check_capturable(order: Order) -> None:
     """Refuse an order whose status or capture state forbids a capture (CO-CAP-05, -06)."""
     if order.status in CANCELLED_STATUSES or order.cancel_status is not None:
         raise errors.OrderCancelledError()
-    if order.status == REFUNDED_STATUS:
+    if order.status in REFUNDED_STATUSES:
         raise errors.OrderRefundedError()
     if order.status not in CAPTURABLE_STATUSES:
         raise errors.OrderNotCapturableError(order.status)

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_EVEN, Decimal
 
-# ISO 4217 minor units; every other currency of the spec has two (CO-MON-03).
-THREE_DIGIT_CURRENCIES = frozenset({"kwd", "bhd", "omr", "jod", "iqd"})
+from contract.facts import DEFAULT_MINOR_UNITS, minor_units
+
+# ISO 4217 minor units, from the spec's `x-minor-units` (CO-MON-03).
+MINOR_UNITS = minor_units()
 
 
 def minor_digits(currency: str) -> int:
     """How many fractional digits amounts in this currency carry."""
-    return 3 if currency in THREE_DIGIT_CURRENCIES else 2
+    return MINOR_UNITS.get(currency, DEFAULT_MINOR_UNITS)
 
 
 def quantize(amount: Decimal, currency: str) -> Decimal:

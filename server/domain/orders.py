@@ -7,12 +7,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
+from contract.facts import order_statuses
 from server.domain.money import has_valid_precision
 
-# Payment authorized, order neither cancelled nor refunded (the spec's `x-capturable`).
-CAPTURABLE_STATUSES = frozenset({"400", "450", "500", "510", "520", "540", "550"})
-CANCELLED_STATUSES = frozenset({"50", "100"})
-REFUNDED_STATUS = "600"
+# The spec's `x-capturable`, `x-cancelled` and `x-refunded` lists of OrderStatus.
+CAPTURABLE_STATUSES = order_statuses("capturable")
+CANCELLED_STATUSES = order_statuses("cancelled")
+REFUNDED_STATUSES = order_statuses("refunded")
 
 AttributeValue = str | bool
 

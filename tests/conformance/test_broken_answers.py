@@ -7,8 +7,6 @@ and runs only the checks concerned, so a finding can only come from the rule und
 from __future__ import annotations
 
 import json
-import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from decimal import Decimal
@@ -16,11 +14,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 
 from tests.faults.proxy import FaultProxy
 from tests.faults.registry import Fault, FaultContext, Message
-from tests.harness import Reference, SuiteRun, free_port, run_suite
+from tests.harness import Reference, SuiteRun, loopback_socket, run_suite, serving, url_of
 
 pytestmark = pytest.mark.slow
 
@@ -28,22 +25,11 @@ pytestmark = pytest.mark.slow
 @contextmanager
 def _behind(reference: Reference, fault: Fault | None) -> Iterator[Path]:
     """Fresh fixtures pointing at a proxy in front of the reference server with the fault."""
-    port = free_port()
-    fixtures = reference.seed(orders=6, items=3, base_url=f"http://127.0.0.1:{port}")
-    proxy = FaultProxy(reference.base_url, fault, json.loads(fixtures.read_text("utf-8")))
-    config = uvicorn.Config(proxy, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "proxy did not start"
-        time.sleep(0.02)
-    try:
-        yield fixtures
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+    with loopback_socket() as sock:
+        fixtures = reference.seed(orders=6, items=3, base_url=url_of(sock))
+        proxy = FaultProxy(reference.base_url, fault, json.loads(fixtures.read_text("utf-8")))
+        with serving(proxy, sock, name="fault-proxy"):
+            yield fixtures
 
 
 def _run(reference: Reference, fault: Fault | None, only: str, tmp_path: Path) -> SuiteRun:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from conformance import checks as _checks  # noqa: F401
-from conformance.contract import requirements
 from conformance.fuzzing import CHECKS
 from conformance.registry import REGISTRY
 from conformance.sweep import SWEEPS
 from conformance.verdict import NOT_CHECKABLE
+from contract.catalogue import requirements
 
 
 def _covered() -> set[str]:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conformance.contract import requirements
+from contract.catalogue import requirements
 from tests.harness import (
     REFERENCE_VERDICTS,
     ROOT,

@@ -9,9 +9,9 @@ import pytest
 import schemathesis
 from schemathesis.config import SchemathesisConfig
 
-from conformance.contract import load_spec
 from conformance.fixtures import FixtureOrder
 from conformance.fuzz_safety import CaseRewriter
+from contract.spec import load_spec
 
 PREFIX = "cofuzz-0000abcd-"
 FULL = FixtureOrder("CO-A", (11, 12, 13))

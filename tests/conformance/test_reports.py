@@ -6,11 +6,11 @@ import json
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from conformance.contract import requirements
 from conformance.report import write_reports
 from conformance.runner import RunReport
 from conformance.settings import Settings
 from conformance.verdict import CheckResult, Finding, Status, overall, requirement_verdict
+from contract.catalogue import requirements
 
 TOKEN = "Token secret-token-abcdef"
 CURL = (

@@ -47,12 +47,23 @@ def test_toml_fixtures_are_read_like_json(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ([], "expected an object"),
-        ({"orders": [{"number": "CO-1", "items": []}]}, "non-empty list of distinct pks"),
-        ({"orders": [{"number": "CO-1", "items": [1, 1]}]}, "distinct pks"),
-        ({"orders": [{"number": "", "items": [1]}]}, "number must be a non-empty string"),
-        ({"uncapturable_orders": [{"number": "X", "code": "nope"}]}, "code must be one of"),
-        ({"token": 5}, "token must be a non-empty string"),
+        ([], r"top level: \[\] is not of type 'object'"),
+        (
+            {"orders": [{"number": "CO-1", "items": []}]},
+            r"orders\[0\]\.items: \[\] should be non-empty",
+        ),
+        ({"orders": [{"number": "CO-1", "items": [1, 1]}]}, r"orders\[0\]\.items: .* non-unique"),
+        (
+            {"orders": [{"number": "", "items": [1]}]},
+            r"orders\[0\]\.number: '' should be non-empty",
+        ),
+        ({"uncapturable_orders": [{"number": "X", "code": "nope"}]}, "'nope' is not one of"),
+        ({"token": 5}, "token: 5 is not of type 'string'"),
+        ({"foreign_order": []}, r"Additional properties are not allowed \('foreign_order'"),
+        (
+            {"orders": [{"number": "A", "items": [1]}, {"number": "A", "items": [2]}]},
+            r"orders\[1\]\.number 'A' is listed twice",
+        ),
     ],
 )
 def test_malformed_fixtures_are_refused_with_the_reason(
@@ -100,3 +111,34 @@ def test_redacted_settings_carry_no_token(tmp_path: Path) -> None:
     assert "file-token-123" not in text
     assert "file-foreign-456" not in text
     assert settings.redacted()["orders"] == [{"number": "CO-1", "items": [1, 2]}]
+
+
+def test_fixtures_schema_ships_inside_the_package_and_is_a_valid_schema() -> None:
+    from importlib.resources import files
+
+    from jsonschema import Draft202012Validator
+
+    text = files("conformance").joinpath("fixtures.schema.json").read_text(encoding="utf-8")
+    Draft202012Validator.check_schema(json.loads(text))
+
+
+def test_options_come_from_one_table_for_cli_environment_and_pytest() -> None:
+    import argparse
+
+    from conformance.options import OPTIONS, add_arguments, options_for_pytest
+
+    parser = argparse.ArgumentParser()
+    add_arguments(parser)
+    flags = {a.dest for a in parser._actions if a.dest != "help"}
+    assert flags == {o.name for o in OPTIONS}
+    assert {flag for _, flag in options_for_pytest()} >= {"--base-url", "--fixtures-file"}
+    assert "--fixtures" not in {flag for _, flag in options_for_pytest()}
+
+
+def test_environment_values_are_converted_and_bad_ones_named() -> None:
+    settings = resolve({"base_url": "http://h:1"}, {"CAPTURE_ORDER_RATE_LIMIT": "2.5"})
+    assert settings.rate_limit == 2.5
+    with pytest.raises(FixturesError, match="CAPTURE_ORDER_SEED must be an integer, got 'x'"):
+        resolve({"base_url": "http://h:1"}, {"CAPTURE_ORDER_SEED": "x"})
+    with pytest.raises(FixturesError, match="rate limit must be positive"):
+        resolve({"base_url": "http://h:1", "rate_limit": -1.0}, {})

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from conformance.contract import Requirement
 from conformance.verdict import (
     CheckResult,
     Finding,
@@ -12,6 +11,7 @@ from conformance.verdict import (
     requirement_verdict,
     scores,
 )
+from contract.catalogue import Requirement
 
 MUST = Requirement("CO-X-01", "MUST", "A must", "text")
 SHOULD = Requirement("CO-X-02", "SHOULD", "A should", "text")

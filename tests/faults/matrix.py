@@ -11,7 +11,7 @@ from pathlib import Path
 
 from tests.faults.proxy import running_proxy
 from tests.faults.registry import FAULTS, LEVELS
-from tests.harness import Reference, SuiteRun, free_port, run_suite
+from tests.harness import Reference, SuiteRun, loopback_socket, run_suite, url_of
 
 # Small and fixed: the matrix is about the semantic checks and sweeps, fuzzing only adds to them.
 SEED = "7"
@@ -54,20 +54,20 @@ class FaultRun:
 def run_fault(reference: Reference, fault: str, tmp: Path) -> FaultRun:
     """Fresh channels and orders, a proxy with the fault, and the suite through the proxy."""
     started = time.perf_counter()
-    port = free_port()
-    fixtures_path = reference.seed(orders=20, items=3, base_url=f"http://127.0.0.1:{port}")
-    fixtures = json.loads(fixtures_path.read_text(encoding="utf-8"))
     report_dir = tmp / fault.strip("()")
-    with running_proxy(reference.base_url, None if fault == CLEAN else fault, fixtures, port):
-        outcome = run_suite(
-            "--fixtures",
-            str(fixtures_path),
-            "--seed",
-            SEED,
-            "--max-examples",
-            MAX_EXAMPLES,
-            report_dir=report_dir,
-        )
+    with loopback_socket() as sock:
+        fixtures_path = reference.seed(orders=20, items=3, base_url=url_of(sock))
+        fixtures = json.loads(fixtures_path.read_text(encoding="utf-8"))
+        with running_proxy(reference.base_url, None if fault == CLEAN else fault, fixtures, sock):
+            outcome = run_suite(
+                "--fixtures",
+                str(fixtures_path),
+                "--seed",
+                SEED,
+                "--max-examples",
+                MAX_EXAMPLES,
+                report_dir=report_dir,
+            )
     return FaultRun(fault, outcome, fixtures, report_dir, time.perf_counter() - started)
 
 

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import threading
-import time
+import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
 import httpx
-import uvicorn
 
 from tests.faults import catalogue as _catalogue  # noqa: F401  (registers the faults)
 from tests.faults.registry import FAULTS, Fault, FaultContext, Message
+from tests.harness import serving
 
 HOP_BY_HOP = {"host", "content-length", "transfer-encoding", "connection", "keep-alive"}
 
@@ -111,28 +110,9 @@ class FaultProxy:
 
 @contextmanager
 def running_proxy(
-    upstream: str, fault_name: str | None, fixtures: dict[str, Any], port: int
+    upstream: str, fault_name: str | None, fixtures: dict[str, Any], sock: socket.socket
 ) -> Iterator[str]:
-    """Serve the proxy with uvicorn in a thread; yields its base URL."""
+    """Serve the proxy in a thread on the bound socket; yields its base URL."""
     fault = FAULTS[fault_name] if fault_name else None
-    config = uvicorn.Config(
-        FaultProxy(upstream, fault, fixtures),
-        host="127.0.0.1",
-        port=port,
-        log_level="warning",
-        lifespan="on",
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            server.should_exit = True
-            raise RuntimeError("fault proxy did not start")
-        time.sleep(0.02)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+    with serving(FaultProxy(upstream, fault, fixtures), sock, name="fault-proxy") as url:
+        yield url

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from conformance.schemas import money_digits
+from contract.facts import minor_digits
 from tests.faults.edits import on_order
 from tests.faults.registry import fault
 
@@ -42,7 +42,7 @@ def _amount_as_string(body: dict[str, Any]) -> None:
 def _minor_unit(body: dict[str, Any], finer: int = 0) -> Decimal:
     """The currency's smallest amount (0.01, or 0.001 for three-digit currencies), or finer."""
     currency = body.get("currency")
-    return Decimal(1).scaleb(-money_digits(currency if isinstance(currency, str) else None) - finer)
+    return Decimal(1).scaleb(-minor_digits(currency if isinstance(currency, str) else None) - finer)
 
 
 def _shipping_with_fee_unrounded(body: dict[str, Any]) -> None:

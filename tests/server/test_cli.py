@@ -11,8 +11,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from server.cli import main
-from tests.conftest import ServerProcess
+from capture_order.cli import main
+from tests.harness import ServerProcess
 
 
 def test_seed_prints_conformance_fixtures(
@@ -45,10 +45,8 @@ def test_seeded_fixtures_work_against_a_server(
 ) -> None:
     url = f"sqlite:///{tmp_path / 'seed.sqlite3'}"
     server = launch_server("--database", url)
-    seeded = subprocess.run(
-        [sys.executable, "-m", "server.cli", "seed", "--database", url, "--json", "--orders", "1"],
-        capture_output=True, text=True, check=True,
-    )  # fmt: skip
+    command = [sys.executable, "-m", "capture_order", "seed", "--database", url, "--json"]
+    seeded = subprocess.run([*command, "--orders", "1"], capture_output=True, text=True, check=True)
     fixtures = json.loads(seeded.stdout)
     endpoint = server.base_url + "/api/v1/capture-order/"
     ok = httpx.post(

@@ -8,9 +8,10 @@ from typing import Any
 
 import pytest
 
-from conformance.contract import load_spec, requirements
+from contract.catalogue import requirements
+from contract.spec import load_spec
 from server.problems import PROBLEM_TYPES
-from server.views import NULLABLE_FIELDS, ORDER_FIELDS
+from server.representation import NULLABLE_FIELDS, ORDER_FIELDS
 
 
 def _schemas() -> dict[str, Any]:

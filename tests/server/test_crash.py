@@ -13,7 +13,7 @@ import pytest
 
 from server.seed import create_channel, create_order
 from server.store import Store
-from tests.conftest import ServerProcess
+from tests.harness import ServerProcess
 from tests.server.conftest import now
 
 

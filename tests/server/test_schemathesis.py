@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conformance.contract import spec_path
+from contract.spec import spec_path
 from tests.server.conftest import Deployment
 
 CONFIG = """

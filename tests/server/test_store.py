@@ -11,10 +11,10 @@ import pytest
 
 from server.domain.capture import CaptureRequest, RequestedItem
 from server.domain.errors import CaptureError
+from server.representation import render
 from server.security import hash_token
 from server.seed import create_channel, create_order
 from server.store import KeyState, Store, StoredResponse
-from server.views import render
 from tests.server.conftest import now
 
 WEEK = timedelta(days=7)

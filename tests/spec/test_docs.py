@@ -8,9 +8,10 @@ from typing import Any
 
 import pytest
 
-from conformance.contract import requirements
-from conformance.docs import REMOTE_ASSET, build, catalogue_markdown, docs_spec, find_redocly
-from conformance.lint import REQUIRE_SPECTRAL_ENV
+from contract.catalogue import requirements
+from contract.docs import REDOCLY_ENV, REMOTE_ASSET, build, catalogue_markdown, docs_spec
+from contract.lint.command import REQUIRE_SPECTRAL_ENV
+from contract.npm_tools import find_tool
 
 
 def table_rows(markdown: str) -> list[str]:
@@ -47,7 +48,7 @@ def test_docs_spec_appends_the_catalogue_without_touching_the_source(
 
 
 def test_build_writes_one_self_contained_page(spec_file: Path, tmp_path: Path) -> None:
-    if find_redocly() is None:
+    if find_tool("redocly", REDOCLY_ENV) is None:
         if os.environ.get(REQUIRE_SPECTRAL_ENV, "") not in ("", "0"):
             pytest.fail(f"Redocly CLI missing while {REQUIRE_SPECTRAL_ENV} is set")
         pytest.skip("Redocly CLI not installed (`make docs` installs it when npm exists)")

@@ -1,4 +1,4 @@
-"""`python -m conformance.lint` (and `capture-order lint`) as a user runs them."""
+"""`capture-order lint` as a user runs it."""
 
 from __future__ import annotations
 
@@ -8,10 +8,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import pytest
 import yaml
 
-from conformance.lint import REQUIRE_SPECTRAL_ENV, SPECTRAL_ENV, find_spectral
+from contract.lint.command import REQUIRE_SPECTRAL_ENV
+from contract.lint.spectral import SPECTRAL_ENV
+from contract.npm_tools import find_tool
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 CLEAN = "lint: 0 errors, 0 warnings"
@@ -20,7 +21,7 @@ CLEAN = "lint: 0 errors, 0 warnings"
 def run_lint(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     """The lint in a child process, from the checkout, with `env` added to the environment."""
     return subprocess.run(
-        [sys.executable, "-m", "conformance.lint", *args],
+        [sys.executable, "-m", "capture_order", "lint", *args],
         cwd=REPO_ROOT,
         env={**os.environ, **env},
         capture_output=True,
@@ -37,7 +38,7 @@ def test_lint_of_the_contract_is_clean() -> None:
     assert lines[-1] == CLEAN
     assert "openapi-spec-validator: 0 errors, 0 warnings" in lines
     assert "project checks: 0 errors, 0 warnings" in lines
-    if find_spectral() is None:
+    if find_tool("spectral", SPECTRAL_ENV) is None:
         assert any(line.startswith("SKIPPED spectral: ") for line in lines), done.stdout
     else:
         assert "spectral (.spectral.yaml): 0 errors, 0 warnings" in lines
@@ -52,7 +53,7 @@ def test_lint_fails_on_a_defective_spec(spec: dict[str, Any], tmp_path: Path) ->
     done = run_lint("--spec", str(broken))
     assert done.returncode == 1, done.stdout
     assert "project checks: 1 errors, 0 warnings" in done.stdout
-    if find_spectral() is not None:
+    if find_tool("spectral", SPECTRAL_ENV) is not None:
         assert "co-error-is-problem-json" in done.stdout
         assert "oas3-valid-schema-example" in done.stdout
     assert done.stdout.splitlines()[-1] != CLEAN
@@ -72,9 +73,7 @@ def test_missing_spectral_fails_when_required(tmp_path: Path) -> None:
     assert done.stdout.splitlines()[-1] == "lint: 1 errors, 0 warnings"
 
 
-def test_capture_order_lint_runs_the_same_lint() -> None:
-    if not (REPO_ROOT / "server" / "cli.py").is_file():
-        pytest.skip("server/cli.py (the capture-order console script) is not written yet")
+def test_console_script_runs_the_same_lint() -> None:
     script = Path(sys.executable).parent / "capture-order"
     done = subprocess.run(
         [str(script), "lint"],
@@ -86,3 +85,14 @@ def test_capture_order_lint_runs_the_same_lint() -> None:
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert done.stdout.splitlines()[-1] == CLEAN
+
+
+def test_unreadable_spec_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("openapi: [unclosed", encoding="utf-8")
+    done = run_lint("--spec", str(broken))
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert done.stdout.strip().splitlines() == [
+        f"capture-order lint: {broken}: not valid YAML at line 1"
+    ]
+    assert "Traceback" not in done.stderr

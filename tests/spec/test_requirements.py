@@ -7,8 +7,8 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from conformance.contract import requirements
-from conformance.lint_checks import check_requirements
+from contract.catalogue import requirements
+from contract.lint.catalogue_rules import check_requirements
 
 ID = re.compile(r"^CO-[A-Z]+-\d{2}$")
 MENTION = re.compile(r"\bCO-[A-Z]+-\d+\b")

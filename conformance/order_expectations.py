@@ -1,4 +1,4 @@
-"""Expectations on a 200 `Order` body shared by the capture checks."""
+"""Expectations on a 200 `Order` body, shared by the capture checks (helpers, not checks)."""
 
 from __future__ import annotations
 
@@ -7,10 +7,11 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from conformance import schemas
 from conformance.context import JSON, CheckContext, describe
 from conformance.fixtures import FixtureOrder
 from conformance.http import Exchange
+from contract.facts import minor_digits
+from contract.validation import contract_judge
 
 # Order properties holding amounts (format decimal), checked for CO-MON-03.
 MONEY_FIELDS = (
@@ -53,7 +54,8 @@ def expect_valid_order(
 ) -> bool:
     """A 200 is application/json and its body conforms to `Order` (CO-RSP-02)."""
     body = exchange.json()
-    problems = schemas.errors("Order", body) if body is not None else ["body is not JSON"]
+    judge = contract_judge()
+    problems = judge.schema_errors("Order", body) if body is not None else ["body is not JSON"]
     ok = ctx.expect(
         exchange.media_type == JSON and not problems,
         "CO-RSP-02",
@@ -71,7 +73,7 @@ def expect_money_rules(
     """Amounts: non-negative, currency digits (CO-MON-03), never above `amount` (CO-MON-01)."""
     body = decimal_body(exchange)
     currency = body.get("currency")
-    digits = schemas.money_digits(currency if isinstance(currency, str) else None)
+    digits = minor_digits(currency if isinstance(currency, str) else None)
     amounts: list[tuple[str, Any]] = [
         (name, body.get(name)) for name in MONEY_FIELDS if name in body
     ]

@@ -1,4 +1,4 @@
-"""`make docs`: one self-contained HTML page of the contract, requirement catalogue included."""
+"""`capture-order docs`: one self-contained HTML page of the contract, catalogue included."""
 
 from __future__ import annotations
 
@@ -6,18 +6,17 @@ import argparse
 import os
 import re
 import subprocess
-import sys
 import tempfile
 from collections import Counter
-from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 import yaml
 
-from conformance.contract import load_spec, requirements, spec_path
+from contract.catalogue import LEVELS, requirements
+from contract.npm_tools import find_tool
+from contract.spec import Spec, SpecError, read_spec, spec_path
 
-ROOT = Path(__file__).resolve().parent.parent
+HELP = "render the contract as one offline HTML page (Redocly)"
 REDOCLY_ENV = "CAPTURE_ORDER_REDOCLY"
 DEFAULT_OUT = Path("build/docs/capture-order.html")
 REDOCLY_TIMEOUT_S = 300
@@ -32,13 +31,11 @@ def _cell(text: str) -> str:
     return " ".join(text.split()).replace("|", "\\|")
 
 
-def catalogue_markdown(spec: dict[str, Any]) -> str:
+def catalogue_markdown(spec: Spec) -> str:
     """The requirement catalogue as a Markdown section: counts per level, then a table."""
     rules = requirements(spec)
     levels = Counter(rule.level for rule in rules)
-    counts = ", ".join(
-        f"{levels[level]} {level}" for level in ("MUST", "SHOULD", "MAY") if levels[level]
-    )
+    counts = ", ".join(f"{levels[level]} {level}" for level in LEVELS if levels[level])
     lines = [
         "## Requirement catalogue",
         "",
@@ -56,34 +53,33 @@ def catalogue_markdown(spec: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def docs_spec(spec: dict[str, Any]) -> dict[str, Any]:
-    """A copy of the spec whose `info.description` ends with the rendered catalogue."""
+def docs_spec(spec: Spec, *sections: str) -> Spec:
+    """A copy of the spec whose `info.description` ends with the catalogue (and `sections`)."""
     info = dict(spec["info"])
-    info["description"] = info.get("description", "").rstrip() + "\n\n" + catalogue_markdown(spec)
+    parts = [info.get("description", "").rstrip(), catalogue_markdown(spec), *sections]
+    info["description"] = "\n\n".join(parts)
     return {**spec, "info": info}
 
 
-def find_redocly() -> Path | None:
-    """The pinned Redocly CLI: $CAPTURE_ORDER_REDOCLY, else the checkout's `.npm-tools/`."""
-    configured = os.environ.get(REDOCLY_ENV)
-    candidate = Path(configured) if configured else ROOT / ".npm-tools/node_modules/.bin/redocly"
-    return candidate if candidate.is_file() else None
-
-
-def build(spec_file: Path, out: Path) -> int:
+def build(spec_file: Path, out: Path, *sections: str) -> int:
     """Render `spec_file` to the single HTML file `out`; 0 on success."""
-    redocly = find_redocly()
+    redocly = find_tool("redocly", REDOCLY_ENV)
     if redocly is None:
         print(f"docs: Redocly CLI not found: run `make docs` (needs npm) or set {REDOCLY_ENV}")
         return 1
+    try:
+        spec = read_spec(spec_file)
+    except SpecError as exc:
+        print(f"docs: {exc}")
+        return 2
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
-    spec = load_spec(spec_file)
     # Telemetry and update checks would reach for the network; the build must not.
     env = {**os.environ, "REDOCLY_TELEMETRY": "off", "REDOCLY_SUPPRESS_UPDATE_NOTICE": "true"}
     with tempfile.TemporaryDirectory(prefix="capture-order-docs-") as work:
         rendered = Path(work) / spec_file.name
-        rendered.write_text(yaml.safe_dump(docs_spec(spec), sort_keys=False), encoding="utf-8")
+        page_spec = docs_spec(spec, *sections)
+        rendered.write_text(yaml.safe_dump(page_spec, sort_keys=False), encoding="utf-8")
         command = [
             str(redocly),
             "build-docs",
@@ -116,14 +112,12 @@ def build(spec_file: Path, out: Path) -> int:
     return 0
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Build the HTML docs of the contract."""
-    parser = argparse.ArgumentParser(prog="python -m conformance.docs", description=__doc__)
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The docs build's options."""
     parser.add_argument("--spec", type=Path, default=None, help="spec file (default: the contract)")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help=f"default: {DEFAULT_OUT}")
-    args = parser.parse_args(argv)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Build the HTML docs of the contract."""
     return build((args.spec or spec_path()).resolve(), args.out)
-
-
-if __name__ == "__main__":
-    sys.exit(main())

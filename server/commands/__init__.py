@@ -1,0 +1,1 @@
+"""The server's subcommands of `capture-order`: serve and seed."""
