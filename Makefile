@@ -67,6 +67,15 @@ serve: $(STAMP)
 conformance: $(STAMP)
 	BIN=$(BIN) tools/run-conformance.sh
 
+# Benchmarks, not tests: every configuration under wrk, side by side (BENCH_ARGS=--quick for a
+# smoke run), then the conformance suite against a local server. Figures: build/bench/.
+.PHONY: bench
+bench: $(STAMP)
+	command -v wrk >/dev/null || apt-get install -y wrk
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[server,postgres,dev,bench]'
+	$(BIN)/python -m bench $(BENCH_ARGS)
+	$(BIN)/python -m bench.suite
+
 # Mutants of the domain core and the handler, each killed (or not) by the conformance suite
 # run against the mutated server; several minutes. Score, survivors: build/mutation/summary.json.
 .PHONY: mutation

@@ -52,6 +52,7 @@ class RunReport:
     requests: int = 0
     fuzz_cases: int = 0
     fuzz_phases: dict[str, int] = field(default_factory=dict)
+    fuzz_duration_s: float = 0.0
     prefix: str = ""
 
 
@@ -212,6 +213,7 @@ def _fuzz(
     outcome = run_fuzzing(settings, tuple(orders), report.prefix, redactor, progress)
     report.fuzz_cases = outcome.cases
     report.fuzz_phases = outcome.phases
+    report.fuzz_duration_s = outcome.duration_s
     for exchange in outcome.exchanges:
         client.record(exchange)
     for result in outcome.results:

@@ -1,4 +1,4 @@
-"""ASGI middleware around Connexion: services in scope, the access log line, the body limit."""
+"""ASGI middleware around Connexion: the access log line and the body limit."""
 
 from __future__ import annotations
 
@@ -10,25 +10,23 @@ from typing import Any
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from server.problems import ApiProblem, problem_document, problem_headers
-from server.services import LOG_KEY, SCOPE_KEY, Services, log_fields
-from server.wire import dumps
+from server.answers import problem_answer
+from server.problems import ApiProblem
+from server.services import LOG_KEY, log_fields
 
 access_logger = logging.getLogger("capture_order.access")
 
 
-class RequestContextMiddleware:
-    """Puts the app's services into the scope and writes one structured log line per request."""
+class AccessLogMiddleware:
+    """Writes one structured log line per request (at INFO; nothing at all above it)."""
 
-    def __init__(self, app: ASGIApp, services: Services) -> None:
+    def __init__(self, app: ASGIApp) -> None:
         self.app = app
-        self.services = services
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != "http" or not access_logger.isEnabledFor(logging.INFO):
             await self.app(scope, receive, send)
             return
-        scope[SCOPE_KEY] = self.services
         scope[LOG_KEY] = {}
         started = time.perf_counter()
         status = 500
@@ -87,15 +85,12 @@ class BodyLimitMiddleware:
 
     async def _reject(self, scope: Scope, send: Send) -> None:
         log_fields(scope)["result"] = "request_too_large"
-        body = dumps(problem_document("request_too_large")).encode()
+        answer = problem_answer("request_too_large")
         headers: list[Any] = [
-            (b"content-type", b"application/problem+json"),
-            (b"content-length", str(len(body)).encode()),
+            (b"content-type", answer.media_type.encode()),
+            (b"content-length", str(len(answer.body)).encode()),
             (b"connection", b"close"),
-            *(
-                (k.lower().encode(), v.encode())
-                for k, v in problem_headers("request_too_large").items()
-            ),
+            *((k.lower().encode(), v.encode()) for k, v in answer.headers().items()),
         ]
-        await send({"type": "http.response.start", "status": 413, "headers": headers})
-        await send({"type": "http.response.body", "body": body})
+        await send({"type": "http.response.start", "status": answer.status, "headers": headers})
+        await send({"type": "http.response.body", "body": answer.body})

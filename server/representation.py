@@ -1,15 +1,14 @@
-"""The HTTP representation of a capture's outcome: the Order body or a problem document."""
+"""The Order body of a capture: every seed field of the order after it, and what it took."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 from server import wire
+from server.answers import Answer
 from server.domain.capture import Capture
-from server.domain.errors import CaptureError
-from server.problems import capture_error_document
-from server.store import Captured, Outcome, StoredResponse
 
 MONEY_FIELDS = (
     "installment_interest_amount",
@@ -110,6 +109,8 @@ def order_body(row: Mapping[str, Any], capture: Capture) -> dict[str, Any]:
             continue
         if name in MONEY_FIELDS and value is not None:
             value = wire.money(value, currency)
+        elif isinstance(value, datetime):
+            value = wire.timestamp(value)
         body[name] = value
     body["capture_state"] = "fully_captured" if capture.fully_captured else "partially_captured"
     body["captured_amount"] = wire.money(capture.order_captured_amount, currency)
@@ -129,10 +130,7 @@ def order_body(row: Mapping[str, Any], capture: Capture) -> dict[str, Any]:
     return body
 
 
-def render(outcome: Outcome) -> StoredResponse:
-    """The response for a capture's outcome, as sent and as stored for replay."""
-    if isinstance(outcome, CaptureError):
-        document = capture_error_document(outcome)
-        return StoredResponse(document["status"], wire.dumps(document))
-    assert isinstance(outcome, Captured)
-    return StoredResponse(200, wire.dumps(order_body(outcome.order, outcome.capture)))
+def capture_answer(row: Mapping[str, Any], capture: Capture) -> Answer:
+    """The 200 answer of a committed capture, as sent and as kept for replay."""
+    state = "fully_captured" if capture.fully_captured else "partially_captured"
+    return Answer(200, wire.dumps(order_body(row, capture)), state)

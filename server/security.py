@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
-import secrets
 from typing import Any
 
 from connexion.lifecycle import ConnexionRequest
@@ -17,16 +15,6 @@ from server.services import services_of
 _TOKEN_HEADER = re.compile(r"^[Tt][Oo][Kk][Ee][Nn] ([\x21-\x7E]{1,256})$")
 
 
-def hash_token(key: str) -> str:
-    """The stored form of an API key: its sha256, hex."""
-    return hashlib.sha256(key.encode("ascii")).hexdigest()
-
-
-def new_token_key() -> str:
-    """A fresh random API key."""
-    return secrets.token_hex(20)
-
-
 def token_info(api_key: str, request: ConnexionRequest) -> dict[str, Any]:
     """Resolve `Authorization` to the token's channel, or raise the spec's 401 problem."""
     if not api_key.strip():
@@ -34,7 +22,7 @@ def token_info(api_key: str, request: ConnexionRequest) -> dict[str, Any]:
     match = _TOKEN_HEADER.fullmatch(api_key.strip())
     if match is None:
         raise ApiProblem("authentication_failed")
-    channel_id = services_of(request.scope).store.channel_for_token(hash_token(match.group(1)))
+    channel_id = services_of(request.scope).tokens.channel_for(match.group(1))
     if channel_id is None:
         raise ApiProblem("authentication_failed")
     return {"sub": str(channel_id), "channel_id": channel_id}

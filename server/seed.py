@@ -8,8 +8,8 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from server.security import hash_token, new_token_key
-from server.store import NewItem, Store
+from server.store import NewItem, NewOrder, Store
+from server.tokens import hash_token, new_token_key
 
 
 @dataclass(frozen=True)
@@ -114,9 +114,7 @@ def create_channel(store: Store, name: str, now: datetime) -> tuple[int, str]:
     return channel_id, key
 
 
-def create_order(
-    store: Store,
-    channel_id: int,
+def new_order(
     number: str,
     items: int,
     now: datetime,
@@ -124,7 +122,7 @@ def create_order(
     status: str = "450",
     cancel_status: str | None = None,
     profile: Profile = PROFILES[0],
-) -> SeededOrder:
+) -> NewOrder:
     """An order of `items` items with distinct amounts in the profile's currency."""
     amounts = profile.item_amounts(items)
     new_items = [NewItem(a, status, {"color": "blue", "gift": False}) for a in amounts]
@@ -136,8 +134,31 @@ def create_order(
         cancel_status=cancel_status,
         profile=profile,
     )
-    _, pks = store.add_order(channel_id, fields, new_items)
-    return SeededOrder(number, pks)
+    return NewOrder(fields, new_items)
+
+
+def add_orders(store: Store, channel_id: int, orders: list[NewOrder]) -> list[SeededOrder]:
+    """Create the orders in one transaction; what the fixtures say of each."""
+    pks = store.add_orders(channel_id, orders)
+    return [SeededOrder(o.fields["number"], p) for o, p in zip(orders, pks, strict=True)]
+
+
+def create_order(
+    store: Store,
+    channel_id: int,
+    number: str,
+    items: int,
+    now: datetime,
+    *,
+    status: str = "450",
+    cancel_status: str | None = None,
+    profile: Profile = PROFILES[0],
+) -> SeededOrder:
+    """One order of `items` items (see `new_order`), created now."""
+    order = new_order(
+        number, items, now, status=status, cancel_status=cancel_status, profile=profile
+    )
+    return add_orders(store, channel_id, [order])[0]
 
 
 def seed_fixtures(
@@ -147,25 +168,32 @@ def seed_fixtures(
     run = secrets.token_hex(4)
     channel_a, key_a = create_channel(store, f"channel-a-{run}", now)
     channel_b, key_b = create_channel(store, f"channel-b-{run}", now)
-    own = [
-        create_order(
-            store, channel_a, f"CO-{run}-{i:04d}", items, now, profile=PROFILES[i % len(PROFILES)]
-        )
-        for i in range(orders)
-    ]
-    foreign = [create_order(store, channel_b, f"CO-{run}-B{i:03d}", items, now) for i in range(2)]
-    uncapturable = [
-        (create_order(store, channel_a, f"CO-{run}-X100", 2, now, status="100"), "order_cancelled"),
-        (create_order(store, channel_a, f"CO-{run}-X600", 2, now, status="600"), "order_refunded"),
-        (
-            create_order(store, channel_a, f"CO-{run}-X300", 2, now, status="300"),
-            "order_not_capturable",
-        ),
-        (
-            create_order(store, channel_a, f"CO-{run}-XCW", 2, now, cancel_status="waiting"),
-            "order_cancelled",
-        ),
-    ]
+    own = add_orders(
+        store,
+        channel_a,
+        [
+            new_order(f"CO-{run}-{i:04d}", items, now, profile=PROFILES[i % len(PROFILES)])
+            for i in range(orders)
+        ],
+    )
+    foreign = add_orders(
+        store, channel_b, [new_order(f"CO-{run}-B{i:03d}", items, now) for i in range(2)]
+    )
+    # (number suffix, status, cancel_status, the 409 code the order gets)
+    states = (
+        ("X100", "100", None, "order_cancelled"),
+        ("X600", "600", None, "order_refunded"),
+        ("X300", "300", None, "order_not_capturable"),
+        ("XCW", "450", "waiting", "order_cancelled"),
+    )
+    blocked = add_orders(
+        store,
+        channel_a,
+        [
+            new_order(f"CO-{run}-{suffix}", 2, now, status=status, cancel_status=cancel)
+            for suffix, status, cancel, _ in states
+        ],
+    )
     return {
         "base_url": base_url,
         "token": f"Token {key_a}",
@@ -173,6 +201,7 @@ def seed_fixtures(
         "foreign_token": f"Token {key_b}",
         "foreign_orders": [order.fixture() for order in foreign],
         "uncapturable_orders": [
-            {"number": order.number, "code": code} for order, code in uncapturable
+            {"number": order.number, "code": code}
+            for order, (*_, code) in zip(blocked, states, strict=True)
         ],
     }

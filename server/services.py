@@ -1,17 +1,19 @@
-"""What a request needs from the running app, carried in the ASGI scope."""
+"""What a request needs from the running app, made at start-up and found in the ASGI scope."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from server.capture_service import CaptureService
 from server.settings import Settings
-from server.store import Store, StoredResponse
+from server.store import Store
+from server.tokens import Tokens
 
-SCOPE_KEY = "capture_order.services"
+# Where the app's lifespan puts the services (Starlette copies lifespan state into each scope).
+STATE_KEY = "services"
 LOG_KEY = "capture_order.log"
 
 
@@ -22,16 +24,30 @@ def utc_now() -> datetime:
 
 @dataclass(frozen=True)
 class Services:
-    """The store, the settings and the clock of one app."""
+    """The store, the settings, the clock, the token lookup and the capture service of one app."""
 
     store: Store
     settings: Settings
-    clock: Callable[[], datetime] = utc_now
+    clock: Callable[[], datetime]
+    tokens: Tokens
+    capture: CaptureService
+
+    @classmethod
+    def start(cls, settings: Settings, clock: Callable[[], datetime] = utc_now) -> Services:
+        """Open the store and build the services on it."""
+        store = Store.open(settings.database_url)
+        store.purge_idempotent(clock() - settings.idempotency_retention)
+        capture = CaptureService(store, clock, settings.idempotency_retention)
+        return cls(store, settings, clock, Tokens(store), capture)
+
+    def close(self) -> None:
+        """Finish queued work and close the store."""
+        self.store.close()
 
 
 def services_of(scope: MutableMapping[str, Any]) -> Services:
-    """The app's services, placed in the scope by the outermost middleware."""
-    services = scope[SCOPE_KEY]
+    """The app's services, from the lifespan state copied into the request's scope."""
+    services = scope["state"][STATE_KEY]
     assert isinstance(services, Services)
     return services
 
@@ -41,15 +57,3 @@ def log_fields(scope: MutableMapping[str, Any]) -> dict[str, Any]:
     fields = scope.setdefault(LOG_KEY, {})
     assert isinstance(fields, dict)
     return fields
-
-
-def note_capture(
-    scope: MutableMapping[str, Any], order: str, outcome: StoredResponse | str, *, replayed: bool
-) -> None:
-    """Record the order number and the outcome (capture state or error code) for the log."""
-    if isinstance(outcome, StoredResponse):
-        document = json.loads(outcome.body)
-        outcome = document["capture_state"] if outcome.status == 200 else document["code"]
-    fields = log_fields(scope)
-    fields["order"] = order[:128]
-    fields["result"] = f"replayed:{outcome}" if replayed else outcome

@@ -7,6 +7,7 @@ from collections import deque
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+import jsonschema_rs
 from connexion.json_schema import Draft4RequestValidator
 from connexion.validators import AbstractRequestBodyValidator, ParameterValidator
 from jsonschema import Draft4Validator, ValidationError  # type: ignore[import-untyped,unused-ignore]
@@ -16,6 +17,8 @@ from starlette.types import Receive, Scope
 from server.problems import ApiProblem
 
 IDEMPOTENCY_KEY_MESSAGE = "Must be 1-255 printable ASCII characters."
+# Where the body validator leaves the parsed body for the handler (it is parsed once).
+BODY_KEY = "capture_order.body"
 _TYPE_NAMES = {
     "object": "an object",
     "array": "an array",
@@ -130,14 +133,41 @@ class JsonBodyValidator(AbstractRequestBodyValidator):  # type: ignore[misc]
             if not message.get("more_body", False):
                 break
         body = parse_json(b"".join(chunks))
-        validator = Draft4RequestValidator(self._schema, format_checker=None)
-        try:
-            errors = schema_errors(validator, body)
-        except RecursionError:
-            raise ApiProblem("malformed_json", "The request body is nested too deeply.") from None
-        if errors:
-            raise ApiProblem("invalid_request", None, errors)
+        if not _fast_valid(self._schema, body):
+            # Only a body the compiled validator refuses pays for the words of every error.
+            validator = Draft4RequestValidator(self._schema, format_checker=None)
+            try:
+                errors = schema_errors(validator, body)
+            except RecursionError:
+                raise ApiProblem(
+                    "malformed_json", "The request body is nested too deeply."
+                ) from None
+            if errors:
+                raise ApiProblem("invalid_request", None, errors)
+        scope[BODY_KEY] = body
         return self._insert_messages(receive, messages=messages), scope
+
+
+# Compiled validators by the schema they were built from (Connexion builds a body validator per
+# request; the schema object is the operation's, built once).
+_COMPILED: dict[int, tuple[Any, jsonschema_rs.Draft4Validator]] = {}
+
+
+def _fast_valid(schema: Any, body: Any) -> bool:
+    """Whether the compiled (jsonschema-rs) validator accepts the body; False when unsure."""
+    entry = _COMPILED.get(id(schema))
+    if entry is None or entry[0] is not schema:
+        entry = (schema, jsonschema_rs.Draft4Validator(schema, validate_formats=False))
+        _COMPILED[id(schema)] = entry
+    try:
+        return bool(entry[1].is_valid(body))
+    except Exception:  # values it cannot take (huge integers, ...): let jsonschema judge
+        return False
+
+
+def validated_body(scope: Scope) -> Any:
+    """The request body as the body validator parsed and accepted it."""
+    return scope[BODY_KEY]
 
 
 class StrictParameterValidator(ParameterValidator):  # type: ignore[misc]

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
-from collections.abc import Mapping
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
+
+import msgspec
 
 from server.domain.money import quantize
 
@@ -24,33 +24,10 @@ def timestamp(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-def dumps(value: Any) -> str:
-    """Serialize JSON, writing every Decimal as an exact number literal (never a float)."""
-    return "".join(_chunks(value))
+# Decimals are written as exact number literals (never floats): the wire's money.
+_ENCODER = msgspec.json.Encoder(decimal_format="number")
 
 
-def _chunks(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        if not value.is_finite():
-            raise ValueError("only finite decimals are JSON numbers")
-        yield format(value, "f")
-    elif isinstance(value, Mapping):
-        yield "{"
-        for index, (key, item) in enumerate(value.items()):
-            if index:
-                yield ","
-            yield json.dumps(str(key), ensure_ascii=False)
-            yield ":"
-            yield from _chunks(item)
-        yield "}"
-    elif isinstance(value, list | tuple):
-        yield "["
-        for index, item in enumerate(value):
-            if index:
-                yield ","
-            yield from _chunks(item)
-        yield "]"
-    elif isinstance(value, datetime):
-        yield json.dumps(timestamp(value))
-    else:
-        yield json.dumps(value, ensure_ascii=False, allow_nan=False)
+def dumps(value: Any) -> bytes:
+    """Serialize JSON as UTF-8, every Decimal as an exact number literal."""
+    return _ENCODER.encode(value)

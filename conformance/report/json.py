@@ -69,6 +69,7 @@ def to_dict(report: RunReport) -> dict[str, Any]:
             "semantic_requests": report.requests,
             "fuzz_cases": report.fuzz_cases,
             "fuzz_phases": report.fuzz_phases,
+            "fuzz_duration_s": round(report.fuzz_duration_s, 3),
         },
         "requirements": [
             {

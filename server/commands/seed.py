@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
+
+import msgspec
 
 from server.settings import DEFAULT_DATABASE_URL
 
@@ -35,7 +36,8 @@ def run(args: argparse.Namespace) -> int:
     finally:
         store.close()
     if args.json:
-        print(json.dumps(fixtures, indent=2))
+        # msgspec: the stdlib's indented dump took seconds for 60,000 orders.
+        print(msgspec.json.format(msgspec.json.encode(fixtures), indent=2).decode("utf-8"))
     else:
         print(f"channel A token: {fixtures['token']}")
         for order in fixtures["orders"]:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from server.store.results import Captured, KeyState, Outcome, Render, StoredResponse
-from server.store.sql import NewItem, Store
+from server.store.database import NewItem, NewOrder, Store
+from server.store.results import Claim, KeyState, LoadedOrder
+from server.store.transaction import Transaction
 
-__all__ = ["Captured", "KeyState", "NewItem", "Outcome", "Render", "Store", "StoredResponse"]
+__all__ = ["Claim", "KeyState", "LoadedOrder", "NewItem", "NewOrder", "Store", "Transaction"]

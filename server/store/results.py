@@ -1,39 +1,30 @@
-"""Values the store hands back to the HTTP layer."""
+"""Values the store hands back: a loaded order, and how an Idempotency-Key stands."""
 
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from server.domain.capture import Capture
-from server.domain.errors import CaptureError
+from server.answers import Answer
+from server.domain.orders import Order
 
 
 @dataclass(frozen=True)
-class StoredResponse:
-    """A response as sent and as kept for idempotent replay."""
+class LoadedOrder:
+    """An order as stored (every column, for the answer) and as the capture rules see it."""
 
-    status: int
-    body: str
-
-
-@dataclass(frozen=True)
-class Captured:
-    """A committed capture: the order row after it (every seed field) and what was taken."""
-
-    order: Mapping[str, Any]
-    capture: Capture
+    row: Mapping[str, Any]
+    order: Order
 
 
 class KeyState(enum.Enum):
-    """How an Idempotency-Key stands when a request arrives with it."""
+    """How an Idempotency-Key stands when a request arrives with it (unless it is a replay)."""
 
     STARTED = "started"  # first use: execute the request
     IN_PROGRESS = "in_progress"  # the first request is still running
     REUSED = "reused"  # used before with another body
 
 
-Outcome = Captured | CaptureError
-Render = Callable[[Outcome], StoredResponse]
+Claim = KeyState | Answer  # an Answer: the stored answer to replay

@@ -123,6 +123,8 @@ idempotent_requests = Table(
     Column("state", String(16), nullable=False),  # in_progress | completed
     Column("status", Integer),
     Column("body", Text),
+    # The answer's problem code or capture state, kept so a replay is never re-parsed.
+    Column("outcome", String(64)),
     Column("created_at", UtcDateTime, nullable=False, index=True),
 )
 

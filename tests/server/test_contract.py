@@ -10,7 +10,7 @@ import pytest
 
 from contract.catalogue import requirements
 from contract.spec import load_spec
-from server.problems import PROBLEM_TYPES
+from server.problem_types import PROBLEM_TYPES
 from server.representation import NULLABLE_FIELDS, ORDER_FIELDS
 
 

@@ -1,17 +1,17 @@
-"""A 200 is durable: captures under load, SIGKILL, restart on the same database."""
+"""A 200 is durable: captures under load, SIGKILL, restart on the same database (both kinds)."""
 
 from __future__ import annotations
 
+import secrets
 import threading
 import time
 from collections.abc import Callable
 from decimal import Decimal
-from pathlib import Path
 
 import httpx
 import pytest
 
-from server.seed import create_channel, create_order
+from server.seed import add_orders, create_channel, new_order
 from server.store import Store
 from tests.harness import ServerProcess
 from tests.server.conftest import now
@@ -20,12 +20,15 @@ from tests.server.conftest import now
 @pytest.mark.slow
 @pytest.mark.requirement("CO-CONC-02", "CO-MON-01", "CO-MON-02")
 def test_every_200_survives_a_kill(
-    launch_server: Callable[..., ServerProcess], tmp_path: Path
+    launch_server: Callable[..., ServerProcess], database_url: str
 ) -> None:
-    url = f"sqlite:///{tmp_path / 'crash.sqlite3'}"
+    url = database_url
     store = Store.open(url)
-    channel, key = create_channel(store, "crash", now())
-    orders = [create_order(store, channel, f"K-{i:04d}", 2, now()) for i in range(400)]
+    channel, key = create_channel(store, f"crash-{secrets.token_hex(4)}", now())
+    run = secrets.token_hex(3)
+    orders = add_orders(
+        store, channel, [new_order(f"K-{run}-{i:04d}", 2, now()) for i in range(400)]
+    )
     server = launch_server("--database", url)
     acknowledged: list[str] = []
     stop = threading.Event()

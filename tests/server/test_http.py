@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
-from server.api import fingerprint
+from server.capture_service import fingerprint
 from server.store import KeyState
 from tests.server.conftest import Deployment, now
 
@@ -274,13 +274,15 @@ def test_same_key_in_flight_is_409_with_retry_after(live: Deployment) -> None:
     headers = {"Idempotency-Key": key()}
     # A first request with this key is running (claimed, not completed), as it
     # would be in another worker process between its claim and its commit.
-    claimed = live.store.begin_idempotent(
-        live.a.id, headers["Idempotency-Key"], fingerprint(body), now(), timedelta(days=7)
+    claimed = live.store.write(
+        lambda tx: tx.claim_key(
+            live.a.id, headers["Idempotency-Key"], fingerprint(body), now(), timedelta(days=7)
+        )
     )
     assert claimed is KeyState.STARTED
     in_flight = live.post(body, headers=headers)
     problem(in_flight, 409, "idempotency_request_in_progress")
     assert int(in_flight.headers["retry-after"]) >= 0
     assert live.store.order(live.a.id, order.number).captured_pks == ()  # type: ignore[union-attr]
-    live.store.release_idempotent(live.a.id, headers["Idempotency-Key"])
+    live.store.write(lambda tx: tx.release_key(live.a.id, headers["Idempotency-Key"]))
     assert live.post(body, headers=headers).status_code == 200

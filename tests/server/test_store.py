@@ -2,29 +2,35 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import secrets
-from datetime import timedelta
+from collections.abc import Callable
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 import pytest
 
+from server.answers import Answer
+from server.capture_service import CaptureService
 from server.domain.capture import CaptureRequest, RequestedItem
 from server.domain.errors import CaptureError
-from server.representation import render
-from server.security import hash_token
-from server.seed import create_channel, create_order
-from server.store import KeyState, Store, StoredResponse
+from server.seed import PROFILES, create_channel, create_order, new_order
+from server.store import Claim, KeyState, Store, Transaction
+from server.tokens import hash_token
 from tests.server.conftest import now
 
 WEEK = timedelta(days=7)
 
 
-def capture(
-    store: Store, channel: int, number: str, *pks: int, key: str | None = None
-) -> StoredResponse:
-    items = tuple(RequestedItem(pk) for pk in pks) or None
-    return store.capture(channel, CaptureRequest(number, items), now(), render, key)
+def capture(store: Store, channel: int, number: str, *pks: int, key: str | None = None) -> Answer:
+    """One capture's unit of work, as the capture service runs it."""
+    request = CaptureRequest(number, tuple(RequestedItem(pk) for pk in pks) or None)
+    return store.write(lambda tx: CaptureService._capture(tx, channel, request, now(), key))
+
+
+def claim(store: Store, channel: int, key: str, fingerprint: str, at: datetime) -> Claim:
+    return store.write(lambda tx: tx.claim_key(channel, key, fingerprint, at, WEEK))
 
 
 @pytest.mark.requirement("CO-AUTH-01")
@@ -83,52 +89,53 @@ def test_another_channels_order_is_not_found(store: Store) -> None:
 def test_key_states_started_in_progress_reused_replayed(store: Store) -> None:
     channel, _ = create_channel(store, f"a-{secrets.token_hex(4)}", now())
     create_order(store, channel, "N-1", 1, now())
-    assert store.begin_idempotent(channel, "k", "f1", now(), WEEK) is KeyState.STARTED
-    assert store.begin_idempotent(channel, "k", "f1", now(), WEEK) is KeyState.IN_PROGRESS
-    assert store.begin_idempotent(channel, "k", "f2", now(), WEEK) is KeyState.REUSED
+    assert claim(store, channel, "k", "f1", now()) is KeyState.STARTED
+    assert claim(store, channel, "k", "f1", now()) is KeyState.IN_PROGRESS
+    assert claim(store, channel, "k", "f2", now()) is KeyState.REUSED
     sent = capture(store, channel, "N-1", key="k")
-    assert store.begin_idempotent(channel, "k", "f1", now(), WEEK) == sent
+    assert claim(store, channel, "k", "f1", now()) == sent
 
 
 @pytest.mark.requirement("CO-IDEM-05")
 def test_keys_are_scoped_to_the_channel(store: Store) -> None:
     a, _ = create_channel(store, f"a-{secrets.token_hex(4)}", now())
     b, _ = create_channel(store, f"b-{secrets.token_hex(4)}", now())
-    assert store.begin_idempotent(a, "k", "f", now(), WEEK) is KeyState.STARTED
-    assert store.begin_idempotent(b, "k", "f", now(), WEEK) is KeyState.STARTED
+    assert claim(store, a, "k", "f", now()) is KeyState.STARTED
+    assert claim(store, b, "k", "f", now()) is KeyState.STARTED
 
 
 @pytest.mark.requirement("CO-IDEM-04")
 def test_stored_responses_live_for_the_retention_period(store: Store) -> None:
     channel, _ = create_channel(store, f"a-{secrets.token_hex(4)}", now())
     create_order(store, channel, "N-1", 1, now())
-    assert store.begin_idempotent(channel, "k", "f", now(), WEEK) is KeyState.STARTED
+    assert claim(store, channel, "k", "f", now()) is KeyState.STARTED
     sent = capture(store, channel, "N-1", key="k")
     six_days_later = now() + timedelta(days=6, hours=23)
-    assert store.begin_idempotent(channel, "k", "f", six_days_later, WEEK) == sent
+    assert claim(store, channel, "k", "f", six_days_later) == sent
     assert store.purge_idempotent(now() - WEEK) == 0
     eight_days_later = now() + timedelta(days=8)
-    assert store.begin_idempotent(channel, "k", "f", eight_days_later, WEEK) is KeyState.STARTED
+    assert claim(store, channel, "k", "f", eight_days_later) is KeyState.STARTED
 
 
 @pytest.mark.requirement("CO-IDEM-03")
 def test_released_key_can_be_used_again(store: Store) -> None:
     channel, _ = create_channel(store, f"a-{secrets.token_hex(4)}", now())
-    assert store.begin_idempotent(channel, "k", "f", now(), WEEK) is KeyState.STARTED
-    store.release_idempotent(channel, "k")
-    assert store.begin_idempotent(channel, "k", "other", now(), WEEK) is KeyState.STARTED
+    assert claim(store, channel, "k", "f", now()) is KeyState.STARTED
+    store.write(lambda tx: tx.release_key(channel, "k"))
+    assert claim(store, channel, "k", "other", now()) is KeyState.STARTED
 
 
 @pytest.mark.requirement("CO-CONC-02")
-def test_failed_render_rolls_the_capture_back(store: Store) -> None:
+def test_a_unit_that_fails_after_writing_rolls_the_capture_back(store: Store) -> None:
     channel, _ = create_channel(store, f"a-{secrets.token_hex(4)}", now())
     create_order(store, channel, "N-1", 2, now())
 
-    def broken(_outcome: object) -> StoredResponse:
+    def broken(tx: Transaction) -> None:
+        CaptureService._capture(tx, channel, CaptureRequest("N-1"), now(), None)
         raise RuntimeError("boom")
 
     with pytest.raises(RuntimeError):
-        store.capture(channel, CaptureRequest("N-1"), now(), broken)
+        store.write(broken)
     after = store.order(channel, "N-1")
     assert after is not None and after.captured_pks == () and after.captured_amount == 0
 
@@ -145,6 +152,11 @@ def test_money_round_trips_exactly(store: Store) -> None:
         Decimal("300.3"),
     ]
     assert loaded.amount == Decimal("620.50")
+    if store.engine.dialect.name == "sqlite":
+        # SQLite has no decimal type: money is kept as exact text, never as a binary float.
+        with store.engine.connect() as conn:
+            kinds = conn.exec_driver_sql("SELECT DISTINCT typeof(amount) FROM orders").all()
+        assert kinds == [("text",)]
     assert [i.pk for i in loaded.items] == order.items
 
 
@@ -155,3 +167,39 @@ def test_capture_errors_are_rendered_as_their_problem(store: Store) -> None:
     body = json.loads(response.body)
     assert body["code"] == "order_not_found" and body["type"] == "/problems/order-not-found"
     assert issubclass(CaptureError, Exception)
+
+
+@pytest.mark.requirement("CO-CONC-02", "CO-MON-02")
+def test_units_committed_together_keep_their_own_outcomes(store: Store) -> None:
+    channel, _ = create_channel(store, f"a-{secrets.token_hex(4)}", now())
+    numbers = [create_order(store, channel, f"N-{i}", 1, now()).number for i in range(6)]
+
+    def unit(number: str) -> Callable[[Transaction], Answer]:
+        def run(tx: Transaction) -> Answer:
+            answer = CaptureService._capture(tx, channel, CaptureRequest(number), now(), None)
+            if number == "N-3":
+                raise RuntimeError("this unit fails after writing")
+            return answer
+
+        return run
+
+    async def all_at_once() -> list[Answer | BaseException]:
+        return await asyncio.gather(*(store.run(unit(n)) for n in numbers), return_exceptions=True)
+
+    outcomes = asyncio.run(all_at_once())
+    assert [isinstance(o, RuntimeError) for o in outcomes] == [n == "N-3" for n in numbers]
+    for number in numbers:
+        order = store.order(channel, number)
+        assert order is not None and order.is_fully_captured == (number != "N-3")
+
+
+@pytest.mark.requirement("CO-MON-03")
+def test_orders_created_in_bulk_keep_their_items_and_exact_amounts(store: Store) -> None:
+    channel, _ = create_channel(store, f"a-{secrets.token_hex(4)}", now())
+    orders = [new_order(f"B-{i}", 2, now(), profile=PROFILES[i % 3]) for i in range(2000)]
+    pks = store.add_orders(channel, orders)
+    assert len(pks) == 2000 and all(len(p) == 2 for p in pks)
+    assert len({pk for p in pks for pk in p}) == 4000
+    kwd = store.order(channel, "B-1")
+    assert kwd is not None and kwd.currency == "kwd" and kwd.amount == Decimal("301.253")
+    assert [i.pk for i in kwd.items] == pks[1]

@@ -88,7 +88,7 @@ def test_suite_installs_without_the_server_and_serve_needs_the_extra(
         stderr=subprocess.STDOUT,
     )
     try:
-        answer = _wait_for(f"http://127.0.0.1:{port}/api/v1/openapi.json", server)
+        answer = _wait_for(f"http://127.0.0.1:{port}/api/v1/openapi.json", server, tmp_path)
         assert answer.json()["info"]["title"] == "Capture Order"
         assert "x-apikeyInfoFunc" not in answer.text
     finally:
@@ -97,9 +97,10 @@ def test_suite_installs_without_the_server_and_serve_needs_the_extra(
         log.close()
 
 
-def _wait_for(url: str, server: subprocess.Popen[bytes]) -> httpx.Response:
+def _wait_for(url: str, server: subprocess.Popen[bytes], tmp_path: Path) -> httpx.Response:
     for _ in range(300):
-        assert server.poll() is None, "capture-order serve exited"
+        log = tmp_path / "serve.log"
+        assert server.poll() is None, f"capture-order serve exited:\n{log.read_text()[-3000:]}"
         try:
             return httpx.get(url, timeout=1)
         except httpx.TransportError:

@@ -1,0 +1,1 @@
+"""`make bench`: the reference server under real load (wrk), configurations side by side."""
