@@ -1,0 +1,100 @@
+"""`capture-order COMMAND ...`: one argparse tree; each command's module is imported only when run.
+
+Every command module exposes `add_arguments(parser)` and `run(args) -> int` (and `HELP`, its
+one-line summary, which the table below repeats so that `capture-order --help` imports nothing).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from dataclasses import dataclass
+from types import ModuleType
+
+from capture_order import __version__
+
+# Distributions of the `server` extra: a command that needs them says which extra to install.
+SERVER_EXTRA = frozenset({"connexion", "sqlalchemy", "uvicorn", "starlette", "psycopg"})
+
+
+@dataclass(frozen=True)
+class Command:
+    """A subcommand: its name, its module and what it is for."""
+
+    name: str
+    module: str
+    help: str
+    extra: str | None = None  # the pip extra its module needs, when not the base install
+
+    def load(self) -> ModuleType:
+        """The command's module (imported now)."""
+        return importlib.import_module(self.module)
+
+
+COMMANDS = (
+    Command("serve", "server.commands.serve", "run the reference server", "server"),
+    Command("seed", "server.commands.seed", "create test channels and orders", "server"),
+    Command("lint", "contract.lint.command", "lint the contract"),
+    Command("docs", "contract.docs", "render the contract as one offline HTML page"),
+    Command("conformance", "conformance.command", "run the conformance suite against a deployment"),
+)
+
+
+class MissingExtraError(RuntimeError):
+    """A command's module needs a distribution that is not installed."""
+
+
+def _chosen(argv: list[str]) -> str | None:
+    return next((arg for arg in argv if not arg.startswith("-")), None)
+
+
+def _load(command: Command) -> ModuleType:
+    try:
+        return command.load()
+    except ModuleNotFoundError as exc:
+        missing = (exc.name or "").split(".")[0]
+        if command.extra and missing in SERVER_EXTRA:
+            raise MissingExtraError(
+                f"capture-order {command.name} needs the {command.extra} extra "
+                f"({missing} is not installed): pip install 'capture-order[{command.extra}]'"
+            ) from None
+        raise
+
+
+def parser_for(argv: list[str]) -> argparse.ArgumentParser:
+    """The command-line parser, with the options of the command `argv` names."""
+    parser = argparse.ArgumentParser(
+        prog="capture-order",
+        description="Capture Order: the contract, a reference server and a conformance suite.",
+        epilog="Each command has its own options: capture-order COMMAND --help.",
+    )
+    parser.add_argument("--version", action="version", version=f"capture-order {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    chosen = _chosen(argv)
+    for command in COMMANDS:
+        sub = commands.add_parser(command.name, help=command.help, description=command.help)
+        if command.name == chosen:
+            module = _load(command)
+            sub.description = module.__doc__ or command.help
+            sub.formatter_class = argparse.RawDescriptionHelpFormatter
+            module.add_arguments(sub)
+            sub.set_defaults(run=module.run)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    try:
+        args = parser_for(args_list).parse_args(args_list)
+    except MissingExtraError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    status: int = args.run(args)
+    return status
+
+
+def entry() -> None:
+    """The console script."""
+    sys.exit(main())

@@ -1,0 +1,65 @@
+"""Facts of the contract that the server and the suite both act on, read from the spec."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from contract.spec import Spec, load_spec, operation, resolve
+
+DEFAULT_MINOR_UNITS = 2
+
+
+def _schemas(spec: Spec | None) -> dict[str, Any]:
+    found: dict[str, Any] = (spec or load_spec())["components"]["schemas"]
+    return found
+
+
+def order_statuses(kind: str, spec: Spec | None = None) -> frozenset[str]:
+    """The order statuses the spec lists as `x-<kind>` on OrderStatus (capturable, cancelled, ...)."""
+    return frozenset(_schemas(spec)["OrderStatus"][f"x-{kind}"])
+
+
+def capturable_statuses(spec: Spec | None = None) -> frozenset[str]:
+    """Statuses a capture is allowed in (`x-capturable`)."""
+    return order_statuses("capturable", spec)
+
+
+def minor_units(spec: Spec | None = None) -> dict[str, int]:
+    """Currencies whose amounts carry other than two fractional digits (`x-minor-units`)."""
+    return dict(_schemas(spec)["Currency"]["x-minor-units"])
+
+
+def minor_digits(currency: str | None, spec: Spec | None = None) -> int:
+    """Fractional digits an amount in this currency may carry (CO-MON-03)."""
+    return minor_units(spec).get(currency or "", DEFAULT_MINOR_UNITS)
+
+
+def documented_responses(spec: Spec | None = None) -> dict[int, dict[str, Any]]:
+    """Status -> the capture operation's response object, `$ref`s followed."""
+    spec = spec or load_spec()
+    return {
+        int(status): resolve(spec, response)
+        for status, response in operation(spec)["responses"].items()
+    }
+
+
+def response_schema_pointer(status: int, media_type: str, spec: Spec | None = None) -> str | None:
+    """The JSON pointer of the body schema documented for this status and media type."""
+    spec = spec or load_spec()
+    response = documented_responses(spec).get(status)
+    media = (response or {}).get("content", {}).get(media_type)
+    if media is None or "schema" not in media:
+        return None
+    schema = media["schema"]
+    ref: str | None = schema.get("$ref")
+    if ref is not None:
+        return ref.removeprefix("#")
+    statuses = operation(spec)["responses"]
+    key = next(k for k in statuses if int(k) == status)
+    owner = statuses[key].get("$ref", f"#/paths/~1capture-order~1/post/responses/{key}")
+    return f"{owner.removeprefix('#')}/content/{media_type.replace('/', '~1')}/schema"
+
+
+def header_required(header: dict[str, Any], spec: Spec | None = None) -> bool:
+    """Whether a documented response header (possibly a `$ref`) is required."""
+    return bool(resolve(spec or load_spec(), header).get("required"))

@@ -1,0 +1,1 @@
+"""`capture-order lint`: openapi-spec-validator, the catalogue and example checks, Spectral."""

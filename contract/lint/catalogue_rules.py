@@ -1,0 +1,69 @@
+"""The requirement catalogue's own rules: well-formed unique IDs, level, title, text, citations."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from contract.catalogue import LEVELS
+from contract.lint.examples import METHODS
+from contract.lint.findings import Finding
+from contract.spec import Spec, pointer
+
+REQUIREMENT_ID = re.compile(r"^CO-[A-Z]+-\d{2}$")
+REQUIREMENT_MENTION = re.compile(r"\bCO-[A-Z]+-\d+\b")
+
+
+def _strings(node: Any, at: tuple[str | int, ...] = ()) -> Iterator[tuple[str, str]]:
+    if isinstance(node, str):
+        yield pointer(*at), node
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            yield from _strings(value, (*at, key))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from _strings(value, (*at, index))
+
+
+def check_requirements(spec: Spec) -> list[Finding]:
+    """The catalogue: well-formed unique IDs, level/title/text, every cited ID known."""
+    catalogue = spec.get("x-requirements")
+    if not isinstance(catalogue, list) or not catalogue:
+        return [Finding("error", "/x-requirements", "no requirement catalogue")]
+    findings, known = [], set()
+    for index, entry in enumerate(catalogue):
+        at = pointer("x-requirements", index)
+        if not isinstance(entry, dict):
+            findings.append(Finding("error", at, "requirement entry is not an object"))
+            continue
+        rid = entry.get("id")
+        if not isinstance(rid, str) or not REQUIREMENT_ID.match(rid):
+            findings.append(Finding("error", at, f"ID {rid!r} does not match CO-AREA-NN"))
+        elif rid in known:
+            findings.append(Finding("error", at, f"ID {rid} is not unique"))
+        known.add(rid)
+        if entry.get("level") not in LEVELS:
+            findings.append(Finding("error", at, f"{rid}: level must be one of {LEVELS}"))
+        for field in ("title", "text"):
+            if not isinstance(entry.get(field), str) or not entry[field].strip():
+                findings.append(Finding("error", at, f"{rid}: empty {field}"))
+    body = {key: value for key, value in spec.items() if key != "x-requirements"}
+    for at, text in _strings(body):
+        findings += [
+            Finding("error", at, f"{rid} is not in the requirement catalogue")
+            for rid in REQUIREMENT_MENTION.findall(text)
+            if rid not in known
+        ]
+    attached = {
+        rid
+        for item in spec.get("paths", {}).values()
+        for m in METHODS
+        if m in item
+        for rid in item[m].get("x-requirements", [])
+    }
+    findings += [
+        Finding("error", "/x-requirements", f"{rid} is listed by no operation's x-requirements")
+        for rid in sorted(known - attached)
+    ]
+    return findings

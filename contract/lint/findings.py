@@ -1,0 +1,30 @@
+"""What a lint tool reports: findings located by JSON pointer or file:line."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem a lint tool reported."""
+
+    severity: Severity
+    where: str
+    message: str
+
+
+@dataclass(frozen=True)
+class ToolReport:
+    """What one tool found, or why it did not run."""
+
+    tool: str
+    findings: tuple[Finding, ...] = ()
+    skipped: str | None = None
+
+    def count(self, severity: Severity) -> int:
+        """How many findings of this severity."""
+        return sum(1 for finding in self.findings if finding.severity == severity)
