@@ -96,7 +96,9 @@ class _Context:
         if o ^ n == {"null"}:
             rule = "is now nullable" if "null" in n else "is no longer nullable"
             side = "new" if "null" in n else "old"
-            yield self.change(rule, {side: [None]})
+            change = self.change(rule, {side: [None]})
+            change.may_narrow, change.may_widen = side == "old", side == "new"
+            yield change
             return
         rule = f"type is now {_types_text(self.n.types)} (was {_types_text(self.o.types)})"
         values: dict[str, list[Any]] = {"old": [], "new": []}
@@ -120,7 +122,9 @@ class _Context:
                 return
             parts = [f"gained {_list(tuple(came))}"] if came else []
             parts += [f"lost {_list(tuple(gone))}"] if gone else []
-            yield self.change("enum " + " and ".join(parts), {"old": gone, "new": came})
+            change = self.change("enum " + " and ".join(parts), {"old": gone, "new": came})
+            change.may_narrow, change.may_widen = bool(gone), bool(came)
+            yield change
         elif n is not None:
             others = [v for v in [*self.near("old"), *OTHER_VALUES] if v not in n]
             yield self.change(f"is now restricted to {_list(tuple(n))}", {"old": others})
@@ -138,7 +142,11 @@ class _Context:
                 text += f" (`{exclusive}`)"
             was = f"`{plain}: {shown(ob[0])}`" if ob else f"no `{plain}`"
             values = {"old": _outside(nb, which), "new": _outside(ob, which)}
-            yield self.change(f"{text} (was {was})", values)
+            change = self.change(f"{text} (was {was})", values)
+            # A bound that only moved outwards cannot reject a value it accepted, and back.
+            tighter = ob is None or (nb is not None and _tighter(nb, ob, which))
+            change.may_narrow, change.may_widen = tighter, not tighter
+            yield change
 
     def sizes(self) -> Iterator[Change]:
         for key in sorted(set(self.o.sizes) | set(self.n.sizes)):
@@ -153,7 +161,11 @@ class _Context:
                 for side, bound in (("old", nv), ("new", ov))
                 if bound is not None and bound + step >= 0
             }
-            yield self.change(f"{text} (was {was})", values)
+            change = self.change(f"{text} (was {was})", values)
+            which = "lower" if key.startswith("min") else "upper"
+            tighter = ov is None or (nv is not None and _tighter((nv, False), (ov, False), which))
+            change.may_narrow, change.may_widen = tighter, not tighter
+            yield change
 
     def sized(self, side: str, key: str, length: int) -> Any:
         judge, facet = self.judges.of(side), self.facet(side)
@@ -187,6 +199,12 @@ class _Context:
         for text in texts:
             found += [text, text.lower(), text.upper(), f"{text} x", f"{text}\t", "x", "1", ""]
         return list(dict.fromkeys(found))
+
+
+def _tighter(new: Bound, old: Bound, which: str) -> bool:
+    if which == "lower":
+        return new > old
+    return (new[0], not new[1]) < (old[0], not old[1])
 
 
 def _outside(bound: Bound | None, which: str) -> list[Any]:

@@ -28,9 +28,10 @@ CONDITION_WORDS = frozenset(
 )
 CONDITION_PHRASES = ("at least", "at most")
 BACKTICKED = re.compile(r"`([^`]*)`")
-QUOTED = re.compile(r"'([^']+)'|\"([^\"]+)\"")
+# Quotes open and close at word boundaries, so an apostrophe (channel's) opens nothing.
+QUOTED = re.compile(r"(?<!\w)'([^']+)'(?!\w)|(?<!\w)\"([^\"]+)\"(?!\w)")
 NUMBER = re.compile(r"(?<![\w.])\d[\d,]*(?:\.\d+)?")
-WORD = re.compile(r"[a-z]+(?:n't)?")
+WORD = re.compile(r"[a-z]+n't|[a-z]+")
 
 
 def _normal(text: str) -> str:
