@@ -44,8 +44,20 @@ check: $(STAMP)
 lint: $(STAMP) npm-tools
 	$(BIN)/python -m conformance.lint
 
+# `make docs BASE=main` adds a "Changes since main" section (capture-order diff); plain
+# `make docs` stays as it was until the CLI is wired on main.
 docs: $(STAMP) $(NPM_STAMP)
-	$(BIN)/python -m conformance.docs --out $(DOCS)
+	$(if $(BASE),$(BIN)/python -m capture_order docs --out $(DOCS) --changes-since $(BASE),$(BIN)/python -m conformance.docs --out $(DOCS))
+
+# The contract's change since BASE (a git revision), working tree included; exit 1 if breaking.
+BASE ?=
+.PHONY: review diff-compare
+review: $(STAMP)
+	$(BIN)/python -m capture_order diff $(or $(BASE),main) --against-working-tree
+
+# The labelled corpus through capture-order diff and Redocly diff: docs/diff-comparison.md.
+diff-compare: $(STAMP) $(NPM_STAMP)
+	$(BIN)/python -m tests.diff.compare_redocly
 
 serve: $(STAMP)
 	mkdir -p $(dir $(DEMO_DB))

@@ -87,6 +87,12 @@ def report_for(old_arg: str, new_arg: str | None, repo: Path, tries: int, seed: 
     return diff(old_spec, new_spec, old_source, new_source, tries=tries, seed=seed)
 
 
+def changes_since(revision: str, spec_file: Path) -> str:
+    """The Markdown section "Changes since REV" of the docs: REV's contract against `spec_file`."""
+    report = report_for(revision, str(spec_file), spec_file.parent, DEFAULT_TRIES, DEFAULT_SEED)
+    return markdown(report, heading=f"## Changes since {revision}")
+
+
 def exit_status(report: Report, fail_on: str) -> int:
     """0, or 1 when the report has what `--fail-on` fails on."""
     if fail_on == "never":

@@ -12,6 +12,7 @@ import yaml
 from jsonschema import Draft202012Validator
 
 from capture_order.cli import main
+from contract.diff.command import changes_since
 from contract.diff.json_report import SCHEMA_FILE
 from contract.spec import load_spec, spec_path
 from tests.diff.corpus_requests import pk_maximum_lowered, pk_minimum_lowered
@@ -179,3 +180,9 @@ def test_contract_against_itself_is_no_difference(capsys: pytest.CaptureFixture[
     status, out, _ = run(capsys, str(spec_path()), str(spec_path()), "--fail-on", "any")
     assert status == 0 and "no differences" in out
     assert load_spec()["openapi"].startswith("3.0")
+
+
+def test_docs_section_lists_the_changes_since_a_revision(repo: Path) -> None:
+    section = changes_since("HEAD~1", repo / CONTRACT)
+    assert section.startswith("## Changes since HEAD~1")
+    assert "### Breaking for clients (1)" in section
