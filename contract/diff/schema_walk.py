@@ -53,7 +53,11 @@ def _walk(
 
 def _signature(facet: Facet) -> list[dict[str, Any]]:
     return [
-        {k: v for k, v in node.items() if k not in STRUCTURE and k not in ANNOTATIONS}
+        {
+            k: v
+            for k, v in node.items()
+            if k not in STRUCTURE and k not in ANNOTATIONS and not k.startswith("x-")
+        }
         for _, node in facet.parts
     ]
 

@@ -144,3 +144,9 @@ def path_renamed(spec: Spec) -> None:
 def operation_added(spec: Spec) -> None:
     item = need(spec, "paths", "/capture-order/")
     item["get"] = {"operationId": "listCaptures", "responses": {"200": {"description": "x"}}}
+
+
+@edit(DOCS, "an `x-` extension has no validation meaning (the rules live in the catalogue)")
+def schema_extension_changed(spec: Spec) -> None:
+    need(schema_of(spec, "OrderStatus"), "enum")
+    schema_of(spec, "OrderStatus")["x-capturable"] = ["400"]
