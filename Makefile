@@ -56,8 +56,19 @@ check: $(STAMP)
 lint: $(STAMP) npm-tools
 	$(BIN)/capture-order lint
 
+# `make docs BASE=main` adds a "Changes since main" section (capture-order diff).
 docs: $(STAMP) $(NPM_STAMP)
-	$(BIN)/capture-order docs --out $(DOCS)
+	$(BIN)/capture-order docs --out $(DOCS) $(if $(BASE),--changes-since $(BASE))
+
+# The contract's change since BASE (a git revision), working tree included; exit 1 if breaking.
+BASE ?=
+.PHONY: review diff-compare
+review: $(STAMP)
+	$(BIN)/capture-order diff $(or $(BASE),main) --against-working-tree
+
+# The labelled corpus through capture-order diff and Redocly diff: docs/diff-comparison.md.
+diff-compare: $(STAMP) $(NPM_STAMP)
+	$(BIN)/python -m tests.diff.compare_redocly
 
 serve: $(STAMP)
 	mkdir -p $(dir $(DEMO_DB))

@@ -41,6 +41,11 @@ COMMANDS = (
     ),
     Command("lint", "contract.lint.command", "lint the contract"),
     Command("docs", "contract.docs", "render the contract as one offline HTML page"),
+    Command(
+        "diff",
+        "contract.diff.command",
+        "review a change of the contract: breaking changes with witnesses",
+    ),
     Command("conformance", "conformance.command", "run the conformance suite against a deployment"),
 )
 

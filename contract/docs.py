@@ -116,8 +116,24 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The docs build's options."""
     parser.add_argument("--spec", type=Path, default=None, help="spec file (default: the contract)")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help=f"default: {DEFAULT_OUT}")
+    parser.add_argument(
+        "--changes-since",
+        metavar="REV",
+        default=None,
+        help="add a 'Changes since REV' section: capture-order diff of git revision REV",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
     """Build the HTML docs of the contract."""
-    return build((args.spec or spec_path()).resolve(), args.out)
+    spec_file = (args.spec or spec_path()).resolve()
+    sections = []
+    if args.changes_since:
+        from contract.diff.command import changes_since  # only this option needs the diff
+
+        try:
+            sections.append(changes_since(args.changes_since, spec_file))
+        except SpecError as exc:
+            print(f"docs: {exc}")
+            return 2
+    return build(spec_file, args.out, *sections)
