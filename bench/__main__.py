@@ -21,7 +21,7 @@ from bench.rss import PeakSampler
 from bench.servers import CONFIGS, Config, Running, seed, start, stop
 
 PRISM_VERSION = "5.16.0"
-SAFETY = 1.6  # seeded orders per expected capture: no round may run out
+SAFETY = 3.0  # seeded orders per expected capture: no round may run out
 
 
 def _prism(work: Path) -> Path:
@@ -85,7 +85,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"bench: {exc}", file=sys.stderr)
         return 2
     prism = _prism(args.out_dir) if any(c.kind == "prism" for c in chosen) else Path("prism")
-    results: dict[tuple[str, int], list[tuple[LoadResult, int]]] = {}
+    results: dict[tuple[str, int], list[tuple[LoadResult, int, float]]] = {}
     started = time.monotonic()
     runs: dict[str, Running] = {}
     orders: dict[str, tuple[str, list[str]]] = {}
@@ -134,10 +134,13 @@ def main(argv: list[str] | None = None) -> int:
                     print(
                         f"  {result.rate:.0f} captures/s, p50 {result.p50_ms:.1f} ms, "
                         f"p99 {result.p99_ms:.1f} ms, {result.errors} errors, "
-                        f"{rss.peak / 1024:.0f} MiB",
+                        f"{rss.peak / 1024:.0f} MiB, "
+                        f"{rss.cpu_s / max(1, result.requests) * 1e3:.2f} ms server CPU each",
                         flush=True,
                     )
-                    results.setdefault((config.key, conns), []).append((result, rss.peak))
+                    results.setdefault((config.key, conns), []).append(
+                        (result, rss.peak, rss.cpu_s)
+                    )
     finally:
         for running in runs.values():
             stop(running)

@@ -31,13 +31,14 @@ class Row:
     errors: int
     requests: int
     peak_rss_mib: float
+    cpu_ms: float  # server CPU per request (every process of the configuration)
     rounds: int
 
 
 def summarise(
     configs: list[Config],
     connections: list[int],
-    results: dict[tuple[str, int], list[tuple[LoadResult, int]]],
+    results: dict[tuple[str, int], list[tuple[LoadResult, int, float]]],
 ) -> list[Row]:
     """One row per configuration and connection count."""
     rows = []
@@ -46,7 +47,7 @@ def summarise(
             runs = results.get((config.key, conns), [])
             if not runs:
                 continue
-            rates = [r.rate for r, _ in runs]
+            rates = [r.rate for r, _, _ in runs]
             rows.append(
                 Row(
                     config.key,
@@ -55,11 +56,14 @@ def summarise(
                     statistics.median(rates),
                     min(rates),
                     max(rates),
-                    statistics.median(r.p50_ms for r, _ in runs),
-                    statistics.median(r.p99_ms for r, _ in runs),
-                    sum(r.errors for r, _ in runs),
-                    sum(r.requests for r, _ in runs),
-                    max(rss for _, rss in runs) / 1024,
+                    statistics.median(r.p50_ms for r, _, _ in runs),
+                    statistics.median(r.p99_ms for r, _, _ in runs),
+                    sum(r.errors for r, _, _ in runs),
+                    sum(r.requests for r, _, _ in runs),
+                    max(rss for _, rss, _ in runs) / 1024,
+                    1e3
+                    * sum(cpu for _, _, cpu in runs)
+                    / max(1, sum(r.requests for r, _, _ in runs)),
                     len(runs),
                 )
             )
@@ -70,14 +74,14 @@ def text_table(rows: list[Row]) -> str:
     """The table as Markdown (readable on the terminal too)."""
     lines = [
         "| configuration | conns | captures/s (median, range) | p50 ms | p99 ms | errors "
-        "| peak RSS |",
-        "|---|---|---|---|---|---|---|",
+        "| peak RSS | server CPU per capture |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
         lines.append(
             f"| {r.label} | {r.connections} | {r.rate:,.0f} ({r.rate_min:,.0f}-{r.rate_max:,.0f}) "
             f"| {r.p50_ms:.1f} | {r.p99_ms:.1f} | {r.errors} of {r.requests:,} "
-            f"| {r.peak_rss_mib:.0f} MiB |"
+            f"| {r.peak_rss_mib:.0f} MiB | {r.cpu_ms:.2f} ms |"
         )
     return "\n".join(lines)
 

@@ -52,6 +52,9 @@ CONFIGS = (
     Config("d", "(d) capture-order serve, PostgreSQL, 2 workers", "postgres", workers=2),
     Config("e", "(e) 2 x serve (2 workers each), PostgreSQL", "postgres", workers=2, instances=2),
     Config("f", "(f) Prism 5.16 mock of the spec (stateless)", "none", kind="prism"),
+    # The worker curve on PostgreSQL (with d: 1, 2, 4 workers).
+    Config("p1", "(p1) capture-order serve, PostgreSQL, 1 worker", "postgres", workers=1),
+    Config("p4", "(p4) capture-order serve, PostgreSQL, 4 workers", "postgres", workers=4),
 )
 
 

@@ -118,5 +118,10 @@ def app_from_env() -> ConnexionMiddleware:
     from server.logs import configure_logging
 
     settings = Settings.from_env()
+    import os
+    import sys
+
+    if os.environ.get("EXPERIMENT_SWITCH"):
+        sys.setswitchinterval(float(os.environ["EXPERIMENT_SWITCH"]))
     configure_logging(settings.log_level)
     return create_app(settings)

@@ -98,16 +98,29 @@ NULLABLE_FIELDS = frozenset(
 )
 
 
+# Each field's treatment, worked out once: (name, the row's column, money?, nullable?).
+_PLAN = tuple(
+    (
+        name,
+        "channel_id" if name == "channel" else name,
+        name in MONEY_FIELDS,
+        name in NULLABLE_FIELDS,
+    )
+    for name in ORDER_FIELDS
+)
+
+
 def order_body(row: Mapping[str, Any], capture: Capture) -> dict[str, Any]:
     """The 200 body: every seed field of the order plus what was captured (CO-CAP-08)."""
     currency = row["currency"]
-    values = {**row, "channel": row["channel_id"]}
     body: dict[str, Any] = {}
-    for name in ORDER_FIELDS:
-        value = values.get(name)
-        if value is None and name not in NULLABLE_FIELDS:
+    for name, column, is_money, nullable in _PLAN:
+        value = row.get(column)
+        if value is None:
+            if nullable:
+                body[name] = None
             continue
-        if name in MONEY_FIELDS and value is not None:
+        if is_money:
             value = wire.money(value, currency)
         elif isinstance(value, datetime):
             value = wire.timestamp(value)

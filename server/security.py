@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 from connexion.lifecycle import ConnexionRequest
-from connexion.security import ApiKeySecurityHandler
+from connexion.security import NO_VALUE, ApiKeySecurityHandler
 
 from server.problems import ApiProblem
 from server.services import services_of
@@ -29,8 +29,20 @@ def token_info(api_key: str, request: ConnexionRequest) -> dict[str, Any]:
 
 
 class TokenSecurityHandler(ApiKeySecurityHandler):  # type: ignore[misc]
-    """Connexion's apiKey handler with `token_info` as the check, whatever the spec names."""
+    """Connexion's apiKey handler with `token_info` as the check, whatever the spec names.
+
+    Connexion's own wrapper inspects the check's signature twice per request (a sixth of the
+    server's time per capture); this one calls it directly, with the same contract: no header is
+    NO_VALUE (Connexion answers 401), otherwise the token's info or our 401 problem.
+    """
 
     def get_fn(self, security_scheme: dict[str, Any], required_scopes: Any) -> Any:
-        scheme = {**security_scheme, self.security_definition_key: f"{__name__}.token_info"}
-        return super().get_fn(scheme, required_scopes)
+        if security_scheme.get("in") != "header":
+            raise ValueError("the Token scheme is an apiKey in a header")
+        name = security_scheme["name"]
+
+        def verify(request: ConnexionRequest) -> Any:
+            value = request.headers.get(name)
+            return NO_VALUE if value is None else token_info(value, request)
+
+        return verify

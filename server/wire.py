@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -11,6 +12,7 @@ import msgspec
 from server.domain.money import quantize
 
 
+@functools.lru_cache(maxsize=4096)  # shipping, tax rates, zeros: the same amounts recur
 def money(amount: Decimal, currency: str) -> Decimal:
     """The amount as it goes on the wire: the currency's digits, trailing zeros dropped."""
     exact = quantize(amount, currency)
