@@ -93,7 +93,8 @@ def main(argv: list[str] | None = None) -> int:
         for config in chosen:
             print(f"starting {config.label}", flush=True)
             running = runs[config.key] = start(config, work, args.serve_command, prism)
-            token, numbers = _orders_for(running, work, 3000, 2.0)
+            # One second of warm-up, at up to 4,000 captures/s: its rate sizes the real seeding.
+            token, numbers = _orders_for(running, work, 4000 / SAFETY, 1.0)
             warm = work / f"{config.key}-warm.txt"
             warm.write_text("\n".join(numbers) + "\n", encoding="utf-8")
             calibration = drive(

@@ -195,6 +195,13 @@ def _bulk_insert(tx: Transaction, table: Table, rows: list[dict[str, Any]]) -> N
         process = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
         values = [row[name] for row in rows]
         columns.append(values if process is None else _converted(values, process))
+    if dialect.name == "postgresql":
+        # COPY: PostgreSQL's bulk path, several times faster than a pipeline of INSERTs.
+        cursor = tx.conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        with cursor.copy(f"COPY {table.name} ({', '.join(names)}) FROM STDIN") as copy:
+            for values in zip(*columns, strict=True):
+                copy.write_row(values)
+        return
     if compiled.positional:
         params: list[Any] = list(zip(*columns, strict=True))
     else:

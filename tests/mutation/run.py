@@ -39,7 +39,10 @@ def run_mutmut() -> float:
 
 
 def _print_counts(summary: results.Summary, wall_time: float) -> None:
-    print("\nMutation testing: server/domain/ and server/api.py, killed by the conformance suite")
+    print(
+        "\nMutation testing: server/domain/, server/api.py and server/capture_service.py, "
+        "killed by the conformance suite"
+    )
     print(f"  total mutants  {summary.total}")
     for status in results.SCORED:
         print(f"  {status:<14} {summary.counts.get(status, 0)}")
