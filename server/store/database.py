@@ -199,8 +199,8 @@ def _bulk_insert(tx: Transaction, table: Table, rows: list[dict[str, Any]]) -> N
         # COPY: PostgreSQL's bulk path, several times faster than a pipeline of INSERTs.
         cursor = tx.conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
         with cursor.copy(f"COPY {table.name} ({', '.join(names)}) FROM STDIN") as copy:
-            for values in zip(*columns, strict=True):
-                copy.write_row(values)
+            for row_values in zip(*columns, strict=True):
+                copy.write_row(row_values)
         return
     if compiled.positional:
         params: list[Any] = list(zip(*columns, strict=True))
