@@ -228,12 +228,12 @@ def _moment(text: str) -> datetime:
     """An RFC 3339 date-time (its form checked by the schema) the clock can show."""
     try:
         moment = datetime.fromisoformat(text.upper().replace("Z", "+00:00"))
-    except ValueError:  # e.g. a leap second, which RFC 3339 allows
+        if moment.tzinfo is None:
+            raise ControlError("invalid_request", errors={"now": ["Give the UTC offset."]})
+        moment = moment.astimezone(UTC)
+    except (ValueError, OverflowError):  # e.g. 0001-01-01T00:00:00+23:59, before year 1 in UTC
         detail = f"{text[:40]} is not a time the clock can show."
         raise ControlError("clock_out_of_range", detail) from None
-    if moment.tzinfo is None:
-        raise ControlError("invalid_request", errors={"now": ["Give the UTC offset."]})
-    moment = moment.astimezone(UTC)
     if not in_range(moment):
         raise ControlError("clock_out_of_range")
     return moment
