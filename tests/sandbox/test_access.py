@@ -11,7 +11,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.harness import Reference, ServerProcess
+from server.app import create_app
+from server.settings import Settings
+from tests.harness import ServerProcess, serving
 from tests.sandbox.conftest import problem
 
 ADMIN_TOKEN = re.compile(r"Admin token: +Authorization: Bearer (\S+)")
@@ -29,18 +31,15 @@ def outward_address() -> str | None:
 
 
 @pytest.mark.requirement("CO-SBX-01")
-def test_without_sandbox_the_control_api_is_absent(reference: Reference) -> None:
-    for method, path in (
-        ("GET", "/_sandbox/faults"),
-        ("POST", "/_sandbox/reset"),
-        ("GET", "/_sandbox"),
-    ):
-        answer = httpx.request(
-            method, reference.base_url + path, headers={"Authorization": "Bearer x"}
-        )
-        problem(answer, 404, "not_found")
+def test_without_sandbox_the_control_api_is_absent(tmp_path: Path) -> None:
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'plain.sqlite3'}")
+    with serving(create_app(settings)) as base_url:
+        for method, path in (("GET", "/_sandbox/faults"), ("POST", "/_sandbox/reset")):
+            answer = httpx.request(method, base_url + path, headers={"Authorization": "Bearer x"})
+            problem(answer, 404, "not_found")
 
 
+@pytest.mark.slow
 @pytest.mark.requirement("CO-SBX-03", "CO-SBX-11")
 def test_loopback_only_unless_sandbox_host_and_state_lasts_one_process(
     launch_server: Callable[..., ServerProcess], tmp_path: Path
@@ -66,7 +65,8 @@ def test_loopback_only_unless_sandbox_host_and_state_lasts_one_process(
     )
     new_token = ADMIN_TOKEN.search(second.output().split("Sandbox control API")[-1])
     assert new_token is not None and new_token.group(1) != token.group(1)
-    problem(httpx.get(f"http://127.0.0.1:{second.port}/_sandbox/faults", headers=auth), 401, "authentication_failed")  # fmt: skip
+    old_token = httpx.get(f"http://127.0.0.1:{second.port}/_sandbox/faults", headers=auth)
+    problem(old_token, 401, "authentication_failed")
     auth = {"Authorization": f"Bearer {new_token.group(1)}"}
     remote = f"http://{outward}:{second.port}/_sandbox"
     assert httpx.get(f"{remote}/faults", headers=auth).json() == {"faults": []}

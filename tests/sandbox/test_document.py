@@ -52,7 +52,7 @@ def test_schemathesis_finds_nothing_in_the_control_api(
         "-H", f"Authorization: Bearer {sandbox_server.admin_token}",
         "--checks", "all",
         "--phases", "examples,coverage,fuzzing",
-        "--max-examples", "20",
+        "--max-examples", "10",
         "--seed", "20241121",
     ]  # fmt: skip
     # No --max-time: with it, fuzzing keeps drawing cases until the time is spent.

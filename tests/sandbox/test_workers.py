@@ -6,7 +6,6 @@ the server's end of it, so the test sees both workers at work.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -44,7 +43,7 @@ def holder(server_port: int, client_port: int, pids: list[int]) -> int | None:
                 inode = fields[9]
     for pid in pids:
         try:
-            links = [os.readlink(f"/proc/{pid}/fd/{fd}") for fd in os.listdir(f"/proc/{pid}/fd")]
+            links = [str(fd.readlink()) for fd in Path(f"/proc/{pid}/fd").iterdir()]
         except OSError:
             continue
         if f"socket:[{inode}]" in links:
@@ -66,7 +65,7 @@ def test_workers_share_the_token_faults_clock_and_events(two_workers: SandboxSer
     auth = {"Authorization": f"Bearer {server.admin_token}"}
     pids = children(server.process.pid)
     by_worker: dict[int, httpx.Client] = {}
-    opened = []
+    opened: list[httpx.Client] = []
     while len(by_worker) < 2 and len(opened) < MAX_CONNECTIONS:
         client = httpx.Client(base_url=server.base_url, headers=auth, timeout=30)
         opened.append(client)
