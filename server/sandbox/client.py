@@ -12,154 +12,37 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 import httpx
 
+from server.sandbox.answers import (
+    Channel,
+    Clock,
+    Event,
+    EventPage,
+    Fault,
+    Item,
+    Order,
+    SandboxError,
+    parse_clock,
+    parse_event,
+    parse_fault,
+    parse_order,
+)
+
+__all__ = [
+    "Channel", "Clock", "Event", "EventPage", "Fault", "Item", "Order", "Sandbox", "SandboxError",
+]  # fmt: skip
+
 CONTROL_PREFIX = "/_sandbox"
 CAPTURE_PATH = "/api/v1/capture-order/"
 
 
-@dataclass(frozen=True)
-class Channel:
-    """A sales channel; `token` is the Authorization value of the demo channels."""
-
-    id: int
-    name: str
-    token: str | None
-
-
-@dataclass(frozen=True)
-class Item:
-    """An order item."""
-
-    pk: int
-    amount: Decimal
-    captured: bool
-
-
-@dataclass(frozen=True)
-class Order:
-    """An order as the sandbox shows it."""
-
-    number: str
-    channel: int
-    state: str
-    status: str
-    currency: str
-    amount: Decimal
-    captured_amount: Decimal
-    items: tuple[Item, ...]
-
-    @property
-    def pks(self) -> list[int]:
-        """The item pks, ascending."""
-        return [item.pk for item in self.items]
-
-
-@dataclass(frozen=True)
-class Fault:
-    """An armed fault."""
-
-    id: int
-    kind: str
-    channel: int | None
-    order: str | None
-    remaining: int
-    duration_ms: int | None
-    retry_after: int | None
-    armed_at: datetime
-
-
-@dataclass(frozen=True)
-class Clock:
-    """The server's clock."""
-
-    now: datetime
-    offset_seconds: float
-
-
-@dataclass(frozen=True)
-class Event:
-    """One thing the server did."""
-
-    id: int
-    at: datetime
-    type: str
-    channel: int | None
-    order: str | None
-    idempotency_key: str | None
-    status: int | None
-    code: str | None
-    fault: int | None
-    detail: str
-
-
-@dataclass(frozen=True)
-class EventPage:
-    """Events, newest first, and the cursor to poll on from."""
-
-    events: tuple[Event, ...]
-    cursor: int
-    more: bool
-
-
-class SandboxError(Exception):
-    """A control request answered with a problem."""
-
-    def __init__(self, status: int, problem: dict[str, Any]) -> None:
-        super().__init__(f"{status} {problem.get('code')}: {problem.get('detail')}")
-        self.status = status
-        self.problem = problem
-
-    @property
-    def code(self) -> str | None:
-        """The problem's code."""
-        code = self.problem.get("code")
-        return None if code is None else str(code)
-
-
 OrderRef = Order | str
 ChannelRef = Channel | int
-
-
-def _time(text: str) -> datetime:
-    return datetime.fromisoformat(text.replace("Z", "+00:00"))
-
-
-def _order(data: dict[str, Any]) -> Order:
-    items = tuple(Item(i["pk"], Decimal(i["amount"]), i["captured"]) for i in data["items"])
-    return Order(
-        data["number"],
-        data["channel"],
-        data["state"],
-        data["status"],
-        data["currency"],
-        Decimal(data["amount"]),
-        Decimal(data["captured_amount"]),
-        items,
-    )
-
-
-def _fault(data: dict[str, Any]) -> Fault:
-    match = data["match"]
-    return Fault(
-        data["id"],
-        data["kind"],
-        match.get("channel"),
-        match.get("order"),
-        data["remaining"],
-        data["duration_ms"],
-        data["retry_after"],
-        _time(data["armed_at"]),
-    )
-
-
-def _event(data: dict[str, Any]) -> Event:
-    return Event(**{**data, "at": _time(data["at"])})
 
 
 class Sandbox:
@@ -247,22 +130,22 @@ class Sandbox:
             body["channel"] = channel.id if isinstance(channel, Channel) else channel
         if number is not None:
             body["number"] = number
-        return _order(self._call("POST", "/orders", content=_json(body), headers=JSON))
+        return parse_order(self._call("POST", "/orders", content=_json(body), headers=JSON))
 
     def order(self, order: OrderRef, *, channel: ChannelRef | None = None) -> Order:
         """An order as it is now."""
         path, params = self._order_path(order, channel)
-        return _order(self._call("GET", path, params=params))
+        return parse_order(self._call("GET", path, params=params))
 
     def cancel(self, order: OrderRef) -> Order:
         """Cancel the order (a later capture: 409 order_cancelled)."""
         path, params = self._order_path(order, None)
-        return _order(self._call("POST", path + "/cancel", params=params))
+        return parse_order(self._call("POST", path + "/cancel", params=params))
 
     def refund(self, order: OrderRef) -> Order:
         """Refund the order (a later capture: 409 order_refunded)."""
         path, params = self._order_path(order, None)
-        return _order(self._call("POST", path + "/refund", params=params))
+        return parse_order(self._call("POST", path + "/refund", params=params))
 
     @staticmethod
     def _order_path(order: OrderRef, channel: ChannelRef | None) -> tuple[str, dict[str, int]]:
@@ -294,15 +177,15 @@ class Sandbox:
             body["duration_ms"] = duration_ms
         if retry_after is not None:
             body["retry_after"] = retry_after
-        return _fault(self._call("POST", "/faults", content=_json(body), headers=JSON))
+        return parse_fault(self._call("POST", "/faults", content=_json(body), headers=JSON))
 
     def faults(self) -> list[Fault]:
         """Every armed fault, the first to act first."""
-        return [_fault(f) for f in self._call("GET", "/faults")["faults"]]
+        return [parse_fault(f) for f in self._call("GET", "/faults")["faults"]]
 
     def fault(self, fault: Fault | int) -> Fault:
         """One armed fault (SandboxError 404 once spent or disarmed)."""
-        return _fault(self._call("GET", f"/faults/{_fault_id(fault)}"))
+        return parse_fault(self._call("GET", f"/faults/{_fault_id(fault)}"))
 
     def disarm(self, fault: Fault | int | None = None) -> None:
         """Disarm one fault, or every fault."""
@@ -312,12 +195,12 @@ class Sandbox:
 
     def clock(self) -> Clock:
         """The server's clock."""
-        return _clock(self._call("GET", "/clock"))
+        return parse_clock(self._call("GET", "/clock"))
 
     def set_clock(self, moment: datetime) -> Clock:
         """Set the server's time (an aware datetime); it runs on from there."""
         body = _json({"now": moment.isoformat()})
-        return _clock(self._call("PUT", "/clock", content=body, headers=JSON))
+        return parse_clock(self._call("PUT", "/clock", content=body, headers=JSON))
 
     def advance_clock(
         self, seconds: float = 0, *, days: float = 0, hours: float = 0, minutes: float = 0
@@ -325,7 +208,7 @@ class Sandbox:
         """Move the server's time forward."""
         step = timedelta(days=days, hours=hours, minutes=minutes, seconds=seconds)
         body = _json({"seconds": Decimal(str(step.total_seconds()))})
-        return _clock(self._call("POST", "/clock/advance", content=body, headers=JSON))
+        return parse_clock(self._call("POST", "/clock/advance", content=body, headers=JSON))
 
     def reset(self) -> None:
         """Back to the seeded state: no faults, real time, a fresh event log."""
@@ -335,7 +218,7 @@ class Sandbox:
         """Events, newest first; with `since`, those after that cursor."""
         params = {k: v for k, v in (("since", since), ("limit", limit)) if v is not None}
         data = self._call("GET", "/events", params=params)
-        return EventPage(tuple(map(_event, data["events"])), data["cursor"], data["more"])
+        return EventPage(tuple(map(parse_event, data["events"])), data["cursor"], data["more"])
 
     def wait_for_event(self, type: str, *, since: int = 0, timeout: float = 10) -> Event:
         """The first event of this type after `since`, waiting up to `timeout` seconds."""
@@ -399,7 +282,3 @@ def _channel_id(channel: ChannelRef) -> int:
 
 def _fault_id(fault: Fault | int) -> int:
     return fault.id if isinstance(fault, Fault) else fault
-
-
-def _clock(data: dict[str, Any]) -> Clock:
-    return Clock(_time(data["now"]), float(data["offset_seconds"]))

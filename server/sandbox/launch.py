@@ -30,13 +30,20 @@ def free_port() -> int:
 
 
 class SandboxServer:
-    """A sandbox server process with its own admin token and SQLite file; output in `log_path`."""
+    """A sandbox server process with its own admin token (and SQLite file, unless a database URL
+    is given); its output goes to `log_path`."""
 
-    def __init__(self, directory: Path | None = None, *, args: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self,
+        directory: Path | None = None,
+        *,
+        database: str | None = None,
+        args: tuple[str, ...] = (),
+    ) -> None:
         # A directory of its own is removed on stop; one given is the caller's to keep.
         self._owned = directory is None
         self.directory = directory or Path(tempfile.mkdtemp(prefix="capture-order-sandbox-"))
-        self.database = f"sqlite:///{self.directory / 'sandbox.sqlite3'}"
+        self.database = database or f"sqlite:///{self.directory / 'sandbox.sqlite3'}"
         self.args = args
         self.log_path = self.directory / "server.log"
         self.port = free_port()

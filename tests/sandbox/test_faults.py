@@ -13,6 +13,9 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 import pytest
 
+from contract.facts import response_schema_pointer
+from contract.spec import load_spec
+from contract.validation import contract_judge
 from server.sandbox.client import Sandbox, SandboxError
 from tests.sandbox.conftest import problem
 
@@ -34,7 +37,13 @@ def test_service_unavailable_answers_503_with_retry_after(sandbox: Sandbox) -> N
     refused = sandbox.capture(order, key="k-503")
     body = problem(refused, 503, "service_unavailable")
     assert refused.headers["Retry-After"] == "2"
-    assert body["type"] == "/problems/service-unavailable"
+    # In the contract's shape: its 503 response once the spec documents one, a Problem until then.
+    judge = contract_judge()
+    schema = (
+        response_schema_pointer(503, "application/problem+json") or "/components/schemas/Problem"
+    )
+    assert judge.errors(schema, body) == []
+    assert judge.header_errors(load_spec()["components"]["headers"]["RetryAfter"], "2") == []
     assert sandbox.order(order).state == "capturable"
     assert sandbox.capture(order, key="k-503").status_code == 200
 
