@@ -83,10 +83,10 @@ def test_a_timed_out_capture_is_retried_with_its_key(sandbox: Sandbox) -> None:
 
 def test_a_retry_meets_the_first_request_still_in_flight(sandbox: Sandbox) -> None:
     order = sandbox.create_order()
-    sandbox.arm("hold", order=order, duration_ms=800)  # the key stays in progress for 0.8 s
+    hold = sandbox.arm("hold", order=order, duration_ms=800)  # key in progress for 0.8 s
     with ThreadPoolExecutor(1) as pool:
         first = pool.submit(capture, sandbox, order, "order-6-capture")
-        sandbox.wait_for_event("fault.injected")  # the first request is being held now
+        sandbox.wait_for_event("fault.injected", fault=hold)  # the first request is held now
         retry = httpx.post(
             sandbox.capture_url,
             json={"order": order.number},

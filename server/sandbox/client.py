@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 
@@ -92,14 +93,8 @@ class Sandbox:
     def token(self) -> str:
         """The Authorization value of the default channel (demo channel A)."""
         token = self.channels()[0].token
-        assert token is not None, "the sandbox has no demo channel"
-        return token
-
-    @property
-    def foreign_token(self) -> str:
-        """The Authorization value of the other demo channel (B)."""
-        token = self.channels()[1].token
-        assert token is not None, "the sandbox has no second demo channel"
+        if token is None:
+            raise LookupError("the sandbox has no demo channel (serve --sandbox makes one)")
         return token
 
     # -- orders --------------------------------------------------------------------
@@ -153,7 +148,7 @@ class Sandbox:
         if channel is None and isinstance(order, Order):
             channel = order.channel
         params = {} if channel is None else {"channel": _channel_id(channel)}
-        return f"/orders/{httpx.URL(path=number).path}", params
+        return f"/orders/{quote(number, safe='')}", params
 
     # -- faults --------------------------------------------------------------------
 
@@ -220,12 +215,15 @@ class Sandbox:
         data = self._call("GET", "/events", params=params)
         return EventPage(tuple(map(parse_event, data["events"])), data["cursor"], data["more"])
 
-    def wait_for_event(self, type: str, *, since: int = 0, timeout: float = 10) -> Event:
-        """The first event of this type after `since`, waiting up to `timeout` seconds."""
+    def wait_for_event(
+        self, type: str, *, fault: Fault | int | None = None, since: int = 0, timeout: float = 10
+    ) -> Event:
+        """The first event of this type (of this fault) after `since`, waiting up to `timeout` s."""
         deadline = time.monotonic() + timeout
+        wanted = None if fault is None else _fault_id(fault)
         while True:
             page = self.events(since=since, limit=1000)
-            found = [e for e in page.events if e.type == type]
+            found = [e for e in page.events if e.type == type and wanted in (None, e.fault)]
             if found:
                 return found[-1]
             if not page.more:

@@ -11,6 +11,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -27,6 +28,18 @@ def free_port() -> int:
         sock.bind(("127.0.0.1", 0))
         port: int = sock.getsockname()[1]
         return port
+
+
+@dataclass(frozen=True)
+class RunningSandbox:
+    """A sandbox server started elsewhere (`make sandbox`, say): where it is and its token."""
+
+    base_url: str
+    admin_token: str
+
+    def client(self) -> Sandbox:
+        """A client of this server's control API."""
+        return Sandbox(self.base_url, self.admin_token)
 
 
 class SandboxServer:

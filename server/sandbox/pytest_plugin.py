@@ -21,7 +21,7 @@ from collections.abc import Iterator
 import pytest
 
 from server.sandbox.client import Sandbox
-from server.sandbox.launch import TOKEN_ENV, SandboxServer
+from server.sandbox.launch import TOKEN_ENV, RunningSandbox, SandboxServer
 
 URL_ENV = "CAPTURE_ORDER_SANDBOX_URL"
 
@@ -29,23 +29,19 @@ URL_ENV = "CAPTURE_ORDER_SANDBOX_URL"
 @pytest.fixture(scope="session")
 def sandbox_server(
     tmp_path_factory: pytest.TempPathFactory,
-) -> Iterator[SandboxServer | tuple[str, str]]:
+) -> Iterator[SandboxServer | RunningSandbox]:
     """One `capture-order serve --sandbox` on a free loopback port for the test session."""
     url = os.environ.get(URL_ENV)
     if url:
-        yield url, os.environ[TOKEN_ENV]
+        yield RunningSandbox(url, os.environ[TOKEN_ENV])
         return
     with SandboxServer(tmp_path_factory.mktemp("sandbox")) as server:
         yield server
 
 
 @pytest.fixture
-def sandbox(sandbox_server: SandboxServer | tuple[str, str]) -> Iterator[Sandbox]:
+def sandbox(sandbox_server: SandboxServer | RunningSandbox) -> Iterator[Sandbox]:
     """A client of the sandbox, reset to its seeded state first: nothing leaks between tests."""
-    if isinstance(sandbox_server, SandboxServer):
-        client = sandbox_server.client()
-    else:
-        client = Sandbox(*sandbox_server)
-    with client:
+    with sandbox_server.client() as client:
         client.reset()
         yield client

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from server.sandbox.launch import SandboxServer
+from server.sandbox.launch import RunningSandbox, SandboxServer
 from server.sandbox.spec import sandbox_spec_path
 from tests.harness import ROOT
 
@@ -40,7 +40,7 @@ def test_the_control_document_lints_clean() -> None:
 @pytest.mark.slow
 @pytest.mark.requirement("CO-SBX-02", "CO-SBX-10")
 def test_schemathesis_finds_nothing_in_the_control_api(
-    sandbox_server: SandboxServer, tmp_path: Path
+    sandbox_server: SandboxServer | RunningSandbox, tmp_path: Path
 ) -> None:
     config = tmp_path / "schemathesis.toml"
     config.write_text(CONFIG)

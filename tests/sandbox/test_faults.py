@@ -95,10 +95,10 @@ def test_drop_after_commit_loses_the_answer_and_the_retry_replays_it(sandbox: Sa
 @pytest.mark.requirement("CO-SBX-04", "CO-SBX-06")
 def test_hold_keeps_the_key_in_progress_for_a_concurrent_retry(sandbox: Sandbox) -> None:
     order = sandbox.create_order()
-    sandbox.arm("hold", order=order, duration_ms=1500)
+    hold = sandbox.arm("hold", order=order, duration_ms=1500)
     with ThreadPoolExecutor(1) as pool:
         first = pool.submit(sandbox.capture, order, key="k-held")
-        sandbox.wait_for_event("fault.injected")
+        sandbox.wait_for_event("fault.injected", fault=hold)
         retry = sandbox.capture(order, key="k-held")
         problem(retry, 409, "idempotency_request_in_progress")
         assert retry.headers["Retry-After"] == "1"

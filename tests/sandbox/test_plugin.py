@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from server.sandbox.launch import TOKEN_ENV, SandboxServer
+from server.sandbox.launch import TOKEN_ENV, RunningSandbox, SandboxServer
 from server.sandbox.pytest_plugin import URL_ENV
 from tests.harness import ROOT
 
@@ -38,7 +38,9 @@ def test_the_readme_examples_are_the_tested_ones_one_per_fault() -> None:
 
 
 @pytest.mark.slow
-def test_the_examples_pass_with_the_plugin_alone(sandbox_server: SandboxServer) -> None:
+def test_the_examples_pass_with_the_plugin_alone(
+    sandbox_server: SandboxServer | RunningSandbox,
+) -> None:
     # Against the running session server (the plugin's "use a running server" way); the plugin
     # starting its own server is what every other test here does.
     env = {**os.environ, URL_ENV: sandbox_server.base_url, TOKEN_ENV: sandbox_server.admin_token}
