@@ -56,6 +56,10 @@ class Sandbox:
             headers={"Authorization": f"Bearer {admin_token}"},
             timeout=timeout,
         )
+        # Captures each on a new connection: one the server dropped is never reused.
+        self.captures = httpx.Client(
+            timeout=timeout, limits=httpx.Limits(max_keepalive_connections=0)
+        )
         self._channels: list[Channel] | None = None
 
     def __enter__(self) -> Sandbox:
@@ -67,6 +71,7 @@ class Sandbox:
     def close(self) -> None:
         """Close the connections."""
         self.http.close()
+        self.captures.close()
 
     @property
     def capture_url(self) -> str:
@@ -250,11 +255,11 @@ class Sandbox:
         headers = {"Authorization": token or self.token, **JSON}
         if key is not None:
             headers["Idempotency-Key"] = key
-        return httpx.post(
+        return self.captures.post(
             self.capture_url,
             content=_json(body),
             headers=headers,
-            timeout=self.http.timeout if timeout is None else timeout,
+            timeout=self.captures.timeout if timeout is None else timeout,
         )
 
 

@@ -51,11 +51,10 @@ def holder(server_port: int, client_port: int, pids: list[int]) -> int | None:
     return None
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def two_workers(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[SandboxServer]:
-    """`serve --sandbox --workers 2` on a SQLite file, or on a fresh PostgreSQL database."""
-    database = None if request.param == "sqlite" else request.getfixturevalue("fresh_postgres")
-    with SandboxServer(tmp_path, database=database, args=("--workers", "2")) as server:
+@pytest.fixture
+def two_workers(tmp_path: Path) -> Iterator[SandboxServer]:
+    """`serve --sandbox --workers 2` on a SQLite file."""
+    with SandboxServer(tmp_path, args=("--workers", "2")) as server:
         yield server
 
 
