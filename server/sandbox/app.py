@@ -1,10 +1,14 @@
-"""The reference server with the sandbox on: the control API beside the capture API, the capture
-service behind the sandbox's edge, and connections the edge can drop."""
+"""The reference server with the sandbox on: control API, capture edge, droppable connections.
+
+Requests under the control prefix go to the control API; every other request to the capture
+API, whose capture service is the sandbox's edge (`SandboxCapture`).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
-from typing import Any
+from datetime import datetime
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -38,7 +42,7 @@ class SandboxApp:
             raise RuntimeError("the sandbox starts with the app's lifespan")
         return self._sandbox
 
-    def _start(self, settings: Settings, clock: Any) -> Services:
+    def _start(self, settings: Settings, clock: Callable[[], datetime]) -> Services:
         services = Services.start(settings, clock)
         capture = SandboxCapture(services.store, self.clock, settings.idempotency_retention)
         self._sandbox = Sandbox.load(services.store, capture, settings.sandbox_hosts)

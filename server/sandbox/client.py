@@ -39,6 +39,10 @@ __all__ = [
 ]  # fmt: skip
 
 CONTROL_PREFIX = "/_sandbox"
+STATES = (
+    "capturable", "partially_captured", "fully_captured", "cancelled", "refunded",
+    "not_authorized",
+)  # fmt: skip
 CAPTURE_PATH = "/api/v1/capture-order/"
 
 
@@ -115,8 +119,7 @@ class Sandbox:
         channel: ChannelRef | None = None,
         number: str | None = None,
     ) -> Order:
-        """A new order in this state (capturable, partially_captured, fully_captured, cancelled,
-        refunded, not_authorized)."""
+        """A new order in a state of `STATES`; unset fields get the server's defaults."""
         body: dict[str, Any] = {"state": state}
         if items is not None:
             body["items"] = items

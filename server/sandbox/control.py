@@ -6,6 +6,7 @@ Each change is one transaction with its event, so the log never shows what did n
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -23,6 +24,8 @@ from server.sandbox.snapshot import restore_snapshot
 from server.services import utc_now
 from server.store import Transaction
 from server.store import schema as st
+
+Disarm = Callable[[Transaction], list[faults.Fault]]
 
 
 async def list_channels(call: Call) -> Response:
@@ -168,13 +171,13 @@ async def disarm_faults(call: Call) -> Response:
     return Response(status_code=204)
 
 
-async def _disarm(call: Call, disarm: Any, *, required: bool = True) -> None:
+async def _disarm(call: Call, disarm: Disarm, *, required: bool = True) -> None:
     sandbox = call.sandbox
     await sandbox.refresh_clock()
     now = sandbox.clock()
 
     def unit(tx: Transaction) -> None:
-        gone: list[faults.Fault] = disarm(tx)
+        gone = disarm(tx)
         if required and not gone:
             raise ControlError("fault_not_found")
         record(
@@ -207,11 +210,13 @@ async def advance_clock(call: Call) -> Response:
     return await _set_offset(call, lambda offset: offset + step, "clock.advanced")
 
 
-async def _set_offset(call: Call, new_offset: Any, kind: str) -> Response:
+async def _set_offset(
+    call: Call, new_offset: Callable[[timedelta], timedelta], kind: str
+) -> Response:
     sandbox = call.sandbox
 
     def unit(tx: Transaction) -> timedelta:
-        offset: timedelta = new_offset(read_offset(tx))
+        offset = new_offset(read_offset(tx))
         now = utc_now() + offset
         if not in_range(now):
             raise ControlError("clock_out_of_range")

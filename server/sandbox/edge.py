@@ -46,8 +46,7 @@ class UnavailableAnswer(Answer):
 
 
 class SandboxCapture(CaptureService):
-    """Captures as `CaptureService` does, with armed faults acting at the edge and every outcome
-    logged."""
+    """`CaptureService` with armed faults acting at its edge, and every outcome logged."""
 
     def __init__(self, store: Store, clock: SandboxClock, retention: timedelta) -> None:
         super().__init__(store, clock, retention)

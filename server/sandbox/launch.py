@@ -43,8 +43,7 @@ class RunningSandbox:
 
 
 class SandboxServer:
-    """A sandbox server process with its own admin token (and SQLite file, unless a database URL
-    is given); its output goes to `log_path`."""
+    """A sandbox server process with its own admin token and database; output in `log_path`."""
 
     def __init__(
         self,

@@ -18,4 +18,3 @@ def problem(response: httpx.Response, status: int, code: str) -> dict[str, Any]:
     body: dict[str, Any] = response.json()
     assert set(body) >= PROBLEM_FIELDS and body["status"] == status and body["code"] == code
     return body
-
