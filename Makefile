@@ -10,8 +10,9 @@ NPM_STAMP := $(NPM_TOOLS)/.installed
 NPM_LOCK := tools/npm/package.json tools/npm/package-lock.json
 DOCS := build/docs/capture-order.html
 DEMO_DB := var/demo.sqlite3
+SANDBOX_DB := var/sandbox.sqlite3
 
-.PHONY: install npm-tools test check lint docs serve conformance
+.PHONY: install npm-tools test check lint docs serve sandbox conformance
 
 # Everything, at the exact versions of constraints.txt (pyproject.toml declares ranges).
 $(STAMP): pyproject.toml constraints.txt
@@ -73,6 +74,13 @@ diff-compare: $(STAMP) $(NPM_STAMP)
 serve: $(STAMP)
 	mkdir -p $(dir $(DEMO_DB))
 	$(BIN)/capture-order serve --demo --database sqlite:///$(DEMO_DB)
+
+# The server with the sandbox's control API (README "The sandbox"), on a fresh database each
+# time: the demo data is the seeded state a reset returns to. Prints the admin token and curls.
+sandbox: $(STAMP)
+	mkdir -p $(dir $(SANDBOX_DB))
+	rm -f $(SANDBOX_DB) $(SANDBOX_DB)-wal $(SANDBOX_DB)-shm $(SANDBOX_DB).writer
+	$(BIN)/capture-order serve --sandbox --database sqlite:///$(SANDBOX_DB)
 
 # A reference server on a fresh SQLite file, seeded, and the suite run against it.
 conformance: $(STAMP)

@@ -71,13 +71,17 @@ def routes() -> list[Route]:
 
 
 def create_app(
-    settings: Settings, *, clock: Callable[[], datetime] = utc_now
+    settings: Settings,
+    *,
+    clock: Callable[[], datetime] = utc_now,
+    start: Callable[[Settings, Callable[[], datetime]], Services] = Services.start,
 ) -> ConnexionMiddleware:
-    """The reference server as an ASGI app; its services start and stop with its lifespan."""
+    """The reference server as an ASGI app; its services start (`start`) and stop with its
+    lifespan."""
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: Any) -> AsyncIterator[dict[str, Services]]:
-        services = Services.start(settings, clock)
+        services = start(settings, clock)
         try:
             yield {STATE_KEY: services}
         finally:
@@ -113,7 +117,7 @@ def create_app(
     return app
 
 
-def app_from_env() -> ConnexionMiddleware:
+def app_from_env() -> Any:
     """Factory for uvicorn worker processes: settings from `CAPTURE_ORDER_*` variables."""
     from server.logs import configure_logging
 
@@ -124,4 +128,8 @@ def app_from_env() -> ConnexionMiddleware:
     if os.environ.get("EXPERIMENT_SWITCH"):
         sys.setswitchinterval(float(os.environ["EXPERIMENT_SWITCH"]))
     configure_logging(settings.log_level)
+    if settings.sandbox:
+        from server.sandbox.app import sandbox_app
+
+        return sandbox_app(settings)
     return create_app(settings)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -22,6 +22,8 @@ from server.representation import capture_answer
 from server.store import KeyState, Store, Transaction
 
 Clock = Callable[[], datetime]
+# Awaited between a key's claim and the capture (the sandbox's `hold` fault); None: nothing.
+AfterClaim = Callable[[], Awaitable[None]] | None
 
 
 @dataclass(frozen=True)
@@ -57,7 +59,14 @@ class CaptureService:
         self.clock = clock
         self.retention = retention
 
-    async def capture(self, channel_id: int, body: Mapping[str, Any], key: str | None) -> Reply:
+    async def capture(
+        self,
+        channel_id: int,
+        body: Mapping[str, Any],
+        key: str | None,
+        *,
+        after_claim: AfterClaim = None,
+    ) -> Reply:
         """Carry out one capture request of the channel."""
         request = capture_request(body)
         now = self.clock()
@@ -75,6 +84,8 @@ class CaptureService:
         if claim is KeyState.IN_PROGRESS:
             return Reply(problem_answer("idempotency_request_in_progress"))
         try:
+            if after_claim is not None:
+                await after_claim()
             return Reply(
                 await self.store.run(lambda tx: self._capture(tx, channel_id, request, now, key))
             )

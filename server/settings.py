@@ -20,6 +20,9 @@ class Settings:
     validate_responses: bool = False
     idempotency_retention: timedelta = timedelta(days=7)
     max_body_bytes: int = 65_536
+    # `serve --sandbox`: the control API on, and the client networks besides loopback it answers.
+    sandbox: bool = False
+    sandbox_hosts: tuple[str, ...] = ()
 
     def to_env(self) -> dict[str, str]:
         """The settings as environment variables, for worker processes."""
@@ -30,6 +33,8 @@ class Settings:
             f"{ENV_PREFIX}IDEMPOTENCY_RETENTION_DAYS": str(
                 self.idempotency_retention / timedelta(days=1)
             ),
+            f"{ENV_PREFIX}SANDBOX": "1" if self.sandbox else "0",
+            f"{ENV_PREFIX}SANDBOX_HOSTS": ",".join(self.sandbox_hosts),
         }
 
     @classmethod
@@ -44,5 +49,9 @@ class Settings:
             validate_responses=env.get(f"{ENV_PREFIX}VALIDATE_RESPONSES", "0") in ("1", "true"),
             idempotency_retention=(
                 timedelta(days=float(retention)) if retention else defaults.idempotency_retention
+            ),
+            sandbox=env.get(f"{ENV_PREFIX}SANDBOX", "0") in ("1", "true"),
+            sandbox_hosts=tuple(
+                h for h in env.get(f"{ENV_PREFIX}SANDBOX_HOSTS", "").split(",") if h
             ),
         )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
+from typing import Any
 
 from server.settings import DEFAULT_DATABASE_URL, Settings
 
@@ -22,6 +24,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--validate-responses", action="store_true", help="check every response against the spec"
     )
+    parser.add_argument(
+        "--sandbox",
+        action="store_true",
+        help="the control API under /_sandbox/ (openapi/sandbox.yaml); implies --demo",
+    )
+    parser.add_argument(
+        "--sandbox-host",
+        action="append",
+        default=[],
+        type=_network,
+        metavar="ADDRESS",
+        help="a client address or network (CIDR) besides loopback the control API answers",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -37,14 +52,28 @@ def run(args: argparse.Namespace) -> int:
         database_url=args.database,
         log_level=args.log_level,
         validate_responses=args.validate_responses,
+        sandbox=args.sandbox,
+        sandbox_hosts=tuple(args.sandbox_host),
     )
     configure_logging(settings.log_level)
+    token = None
+    if args.sandbox:
+        from server.sandbox.startup import admin_token
+
+        try:
+            token = admin_token()
+        except ValueError as exc:  # a bad CAPTURE_ORDER_SANDBOX_TOKEN: one line, nothing started
+            print(f"capture-order serve: {exc}", file=sys.stderr)
+            return 2
     # Create the tables once here, before several workers could race to do it.
     store = Store.open(settings.database_url)
     try:
-        if args.demo:
-            base_url = f"http://{args.host}:{args.port}"
-            print(demo_text(ensure_demo(store, utc_now()), base_url), flush=True)
+        base_url = f"http://{args.host}:{args.port}"
+        if args.demo or args.sandbox:
+            fixtures = ensure_demo(store, utc_now())
+            print(demo_text(fixtures, base_url), flush=True)
+        if token is not None:
+            print(start_sandbox(store, base_url, fixtures, token, args.sandbox_host), flush=True)
     finally:
         store.close()
     os.environ.update(settings.to_env())
@@ -59,3 +88,25 @@ def run(args: argparse.Namespace) -> int:
         log_config=None,
     )
     return 0
+
+
+def _network(value: str) -> str:
+    """A --sandbox-host value, checked here rather than in every worker."""
+    import ipaddress
+
+    try:
+        ipaddress.ip_network(value, strict=False)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an IP address or network: {value!r}") from None
+    return value
+
+
+def start_sandbox(
+    store: Any, base_url: str, fixtures: dict[str, Any], token: str, hosts: list[str]
+) -> str:
+    """A fresh sandbox in the database (before any worker starts); what to print."""
+    from server.sandbox.startup import prepare, sandbox_text
+    from server.services import utc_now
+
+    prepare(store, token, utc_now())
+    return sandbox_text(base_url, token, fixtures, hosts)
