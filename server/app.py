@@ -122,11 +122,6 @@ def app_from_env() -> Any:
     from server.logs import configure_logging
 
     settings = Settings.from_env()
-    import os
-    import sys
-
-    if os.environ.get("EXPERIMENT_SWITCH"):
-        sys.setswitchinterval(float(os.environ["EXPERIMENT_SWITCH"]))
     configure_logging(settings.log_level)
     if settings.sandbox:
         from server.sandbox.app import sandbox_app
