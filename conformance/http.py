@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import threading
 import time
@@ -53,10 +54,15 @@ class Exchange:
         return (self.header("content-type") or "").split(";")[0].strip().lower()
 
     def json(self) -> Any:
-        """The response body as JSON, or None when it is not JSON."""
+        """The response body as JSON, or None when it is not JSON (parsed once: do not mutate)."""
+        return self._parsed
+
+    @functools.cached_property
+    def _parsed(self) -> Any:
+        # Every sweep and rule reads the body; judging a stream parses each body once.
         try:
             return json.loads(self.response_body)
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):
             return None
 
     @property
