@@ -75,7 +75,7 @@ def test_fast_check_accepts_only_what_the_judge_accepts(at: str, example: str) -
         checked += 1
         if judge._fast.accepts(at, variant) and not judge.validator(at).is_valid(variant):
             disagreements.append(variant)
-    assert checked > 100
+    assert checked > 50
     assert disagreements == []
 
 
