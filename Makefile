@@ -17,7 +17,7 @@ DEMO_DB := var/demo.sqlite3
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip==26.3
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[server,postgres,dev]'
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[server,postgres,proxy,dev]'
 	touch $(STAMP)
 
 # --ignore-scripts: none of the pinned tools needs an install script, and one
@@ -37,7 +37,7 @@ constraints:
 	rm -rf build/constraints-venv
 	$(PYTHON) -m venv build/constraints-venv
 	build/constraints-venv/bin/python -m pip install --quiet --upgrade pip==26.3
-	build/constraints-venv/bin/python -m pip install --quiet '.[server,postgres,dev]'
+	build/constraints-venv/bin/python -m pip install --quiet '.[server,postgres,proxy,dev]'
 	{ echo "# Exact versions for CI and the Makefile (make constraints writes this file)."; \
 	  build/constraints-venv/bin/python -m pip freeze --exclude capture-order; } > constraints.txt
 

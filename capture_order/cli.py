@@ -42,6 +42,13 @@ COMMANDS = (
     Command("lint", "contract.lint.command", "lint the contract"),
     Command("docs", "contract.docs", "render the contract as one offline HTML page"),
     Command("conformance", "conformance.command", "run the conformance suite against a deployment"),
+    Command(
+        "proxy",
+        "conformance.traffic.proxy_command",
+        "a recording, judging reverse proxy in front of a deployment",
+        "proxy",
+        ("uvicorn",),
+    ),
 )
 
 

@@ -37,6 +37,8 @@ class Exchange:
     source: str
     # A shell expression producing the body, for bodies too large or odd to quote in a curl line.
     body_shell: str | None = None
+    # When the request started (Unix time), where known: overlapping requests are told apart.
+    started: float | None = None
 
     def header(self, name: str) -> str | None:
         """The first response header of that name (case-insensitive)."""
@@ -137,7 +139,7 @@ class Client:
         ]
         request = self._http.build_request(method, self.url, content=body, headers=raw_headers)
         # httpx adds no body headers for an empty GET; keep exactly what goes on the wire.
-        started = time.perf_counter()
+        started, wall = time.perf_counter(), time.time()
         try:
             response = self._http.send(request)
         except httpx.TransportError as exc:
@@ -160,6 +162,7 @@ class Client:
             elapsed_ms=elapsed,
             source=source,
             body_shell=body_shell,
+            started=wall,
         )
         with self._lock:
             self.exchanges.append(exchange)

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 
 from conformance.context import JSON, CheckContext, describe
 from conformance.fixtures import FixtureOrder
@@ -25,6 +25,22 @@ MONEY_FIELDS = (
     "discount_refund_amount",
     "shipping_refund_amount",
 )
+
+
+class Expects(Protocol):
+    """What records failed expectations: a check's context, or a rule over traffic."""
+
+    def expect(
+        self,
+        condition: bool,
+        requirement: str | None,
+        title: str,
+        *,
+        expected: str,
+        received: str,
+        exchanges: Iterable[Exchange] = (),
+    ) -> bool:
+        """Record a finding unless the condition holds; return the condition."""
 
 
 def obj(value: Any) -> dict[str, Any]:
@@ -67,9 +83,7 @@ def expect_valid_order(
     return ok
 
 
-def expect_money_rules(
-    ctx: CheckContext, exchange: Exchange, history: Sequence[Exchange] = ()
-) -> None:
+def expect_money_rules(ctx: Expects, exchange: Exchange, history: Sequence[Exchange] = ()) -> None:
     """Amounts: non-negative, currency digits (CO-MON-03), never above `amount` (CO-MON-01)."""
     body = decimal_body(exchange)
     currency = body.get("currency")
@@ -175,7 +189,7 @@ def _number(value: Any) -> Decimal | None:
 
 
 def expect_amounts_add_up(
-    ctx: CheckContext,
+    ctx: Expects,
     exchange: Exchange,
     *,
     full: bool,

@@ -7,6 +7,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 from conformance import checks as _checks  # noqa: F401  (registers the semantic checks)
 from conformance.context import Abort, CheckContext, Skip
@@ -53,6 +54,8 @@ class RunReport:
     fuzz_cases: int = 0
     fuzz_phases: dict[str, int] = field(default_factory=dict)
     prefix: str = ""
+    # Set by a run over recorded traffic (conformance.traffic.run): what was read and covered.
+    traffic: dict[str, Any] | None = None
 
 
 Progress = Callable[[str], None]
