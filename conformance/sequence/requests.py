@@ -18,6 +18,7 @@ from conformance.reproduce import Redactor
 from conformance.sequence.rule import Need, Rule
 from conformance.sequence.seen import NOT_JSON, Seen, request_json
 from conformance.traffic.channels import split_credential
+from contract.facts import problem_statuses
 from contract.validation import contract_judge
 
 LIMIT = 65_536
@@ -25,6 +26,16 @@ KEY = re.compile(r"[\x20-\x7E]{1,255}")
 REQUEST_SCHEMA = "/components/schemas/CaptureOrder"
 ITEM_CODES = ("order_item_not_found", "order_item_already_captured", "duplicate_order_item")
 ITEM_KEY = re.compile(r"order_items\[(\d+)\]\.pk")
+# The requirement that names each code's answer, for codes answered with another status.
+CODE_REQUIREMENTS = {
+    "order_not_found": "CO-OLA-01",
+    "order_already_captured": "CO-CAP-05",
+    "order_item_already_captured": "CO-CAP-04",
+    "order_item_not_found": "CO-CAP-03",
+    "duplicate_order_item": "CO-REQ-06",
+    "idempotency_key_reused": "CO-IDEM-02",
+    "idempotency_request_in_progress": "CO-IDEM-03",
+}
 IDEMPOTENCY_ANSWERS = {(422, "idempotency_key_reused"), (409, "idempotency_request_in_progress")}
 
 
@@ -36,6 +47,11 @@ class Broken:
     what: str
     status: int
     code: str
+
+
+@functools.cache
+def _code_statuses() -> dict[str, int]:
+    return problem_statuses()
 
 
 def _credential(value: str | None) -> Broken | None:
@@ -122,6 +138,11 @@ class AnswersFitTheRequest(Rule):
                 ),
                 Need("CO-ERR-05", "a request that breaks two rules at once"),
                 Need("CO-ERR-06", "a 409 or 422 refusing a listed item"),
+                *(
+                    Need(r, f"a problem with code {code}")
+                    for code, r in CODE_REQUIREMENTS.items()
+                    if r != "CO-REQ-06"
+                ),
             ),
             redactor,
         )
@@ -132,6 +153,7 @@ class AnswersFitTheRequest(Rule):
             return  # CO-ERR-03's sweep reports it
         if exchange.code in ITEM_CODES:
             self._item_named(seen)
+        self._code_has_its_status(seen)
         broken, complete = broken_rules(seen)
         answer = (exchange.status, exchange.code)
         if not broken:
@@ -171,6 +193,23 @@ class AnswersFitTheRequest(Rule):
             expected=f"{first.status} with code {first.code}",
             received=describe(exchange),
             exchanges=[exchange],
+        )
+
+    def _code_has_its_status(self, seen: Seen) -> None:
+        """A problem code comes with the status the spec gives it (404 order_not_found, ...)."""
+        code = seen.code
+        requirement = CODE_REQUIREMENTS.get(code or "")
+        if requirement is None:
+            return
+        wanted = _code_statuses().get(code or "")
+        self.observe(requirement)
+        self.expect(
+            wanted is None or seen.status == wanted,
+            requirement,
+            f"Problem {code} answered with another status",
+            expected=f"{wanted} with code {code}",
+            received=describe(seen.exchange),
+            exchanges=[seen.exchange],
         )
 
     def _item_named(self, seen: Seen) -> None:
