@@ -7,6 +7,7 @@ Forwarding never waits for judging: each exchange goes to a queue that one threa
 from __future__ import annotations
 
 import queue
+from http.cookiejar import CookieJar, DefaultCookiePolicy
 import threading
 import time
 from collections.abc import Awaitable, Callable
@@ -103,6 +104,8 @@ class Proxy:
                     timeout=httpx.Timeout(60.0),
                     limits=httpx.Limits(max_connections=256, max_keepalive_connections=64),
                     follow_redirects=False,
+                    # A jar that keeps nothing: no cookie of one client reaches another's request.
+                    cookies=CookieJar(DefaultCookiePolicy(allowed_domains=[])),
                 )
                 # No default headers of httpx's own: the upstream sees what the client sent.
                 self.client.headers.clear()
