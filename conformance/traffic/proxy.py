@@ -7,11 +7,11 @@ Forwarding never waits for judging: each exchange goes to a queue that one threa
 from __future__ import annotations
 
 import queue
-from http.cookiejar import CookieJar, DefaultCookiePolicy
 import threading
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
+from http.cookiejar import CookieJar, DefaultCookiePolicy
 from pathlib import Path
 from typing import IO, Any
 
