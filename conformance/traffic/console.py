@@ -26,6 +26,12 @@ def traffic_summary(report: RunReport) -> None:
     ]
     if data.get("truncated_last_line"):
         lines.append(f"Note: the last line ({data['truncated_last_line']}) was cut off; skipped")
+    if data.get("masked_headers"):
+        lines.append(
+            f"Note: {data['masked_headers']} exchanges have header values hidden by the tool that "
+            "wrote them (e.g. [Filtered]); rules on tokens, keys and challenges cannot be trusted "
+            "on them: record without masking (the reports redact tokens themselves)"
+        )
     for line in lines:
         print(line)
     sys.stdout.flush()

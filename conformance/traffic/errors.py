@@ -18,6 +18,7 @@ class ReadStats:
     judged: int = 0  # exchanges of this operation
     skipped: dict[str, int] = field(default_factory=dict)  # reason -> count
     truncated: str | None = None  # the cut-off last line, when there was one
+    masked: int = 0  # exchanges with a header value hidden by their producer
 
     def skip(self, reason: str) -> None:
         """Count one exchange that is not this operation's."""

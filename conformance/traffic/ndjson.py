@@ -45,7 +45,8 @@ def to_line(exchange: Exchange, book: TokenBook) -> str:
         record["request_body_encoding"] = request_encoding
     if response_encoding != "utf-8":
         record["response_body_encoding"] = response_encoding
-    return json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n"
+    # ASCII only: a raw U+2028 or U+0085 would split the line for readers that split on them.
+    return json.dumps(record, separators=(",", ":")) + "\n"
 
 
 def _headers(value: Any, where: str) -> Headers:

@@ -79,6 +79,7 @@ def summary(stats: ReadStats, report: RunReport, source: str) -> dict[str, Any]:
         "judged": stats.judged,
         "skipped": dict(stats.skipped),
         "truncated_last_line": stats.truncated,
+        "masked_headers": stats.masked,
         "covered": len(judged),
         "catalogue": len(report.requirements),
         "per_second": round(stats.judged / report.duration_s) if report.duration_s else None,

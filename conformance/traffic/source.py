@@ -13,6 +13,8 @@ from conformance.traffic.har import read_har
 from conformance.traffic.ndjson import read_ndjson
 from contract.spec import OPERATION_PATH, base_path
 
+# What producers write instead of a header value they hide (Schemathesis: `[Filtered]`).
+MASKS = frozenset({"[Filtered]", "[REDACTED]", "<redacted>", "***"})
 HAR_START = re.compile(rb'^\s*\{\s*"log"\s*:')
 
 
@@ -48,6 +50,8 @@ def read_traffic(path: Path, stats: ReadStats) -> Iterator[Exchange]:
         wanted = operation_path()
         for exchange in reader(stream, str(path), stats):
             stats.read += 1
+            if any(v in MASKS for _, v in (*exchange.request_headers, *exchange.response_headers)):
+                stats.masked += 1
             if is_operation(exchange, wanted):
                 stats.judged += 1
                 yield exchange
