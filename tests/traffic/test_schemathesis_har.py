@@ -11,7 +11,7 @@ import pytest
 from conformance.settings import Settings
 from conformance.traffic.run import judge_file
 from contract.spec import spec_path
-from tests.harness import PYTHON, ROOT, Reference
+from tests.harness import PYTHON, Reference
 
 pytestmark = pytest.mark.slow
 
