@@ -98,7 +98,7 @@ def _problem(exchange: Exchange, _: tuple[str, ...]) -> list[Draft]:
             (None, f"{exchange.status} is not a problem document", PROBLEM_JSON, describe(exchange))
         ]
     body = exchange.json()
-    schema = response_schema_pointer(exchange.status, PROBLEM_JSON) or PROBLEM_SCHEMA
+    schema = _schema_pointer(exchange.status, PROBLEM_JSON) or PROBLEM_SCHEMA
     problems = contract_judge().errors(schema, body)
     if isinstance(body, dict) and body.get("status") != exchange.status:
         problems.append(
@@ -213,6 +213,11 @@ def _responses() -> dict[int, dict[str, Any]]:
 
 
 @functools.cache
+def _schema_pointer(status: int, media_type: str) -> str | None:
+    return response_schema_pointer(status, media_type)
+
+
+@functools.cache
 def _required_headers(status: int) -> tuple[str, ...]:
     headers = _responses()[status].get("headers", {})
     return tuple(name for name, header in headers.items() if header_required(header))
@@ -268,7 +273,7 @@ def _order_body(exchange: Exchange, _: tuple[str, ...]) -> list[Draft]:
     if exchange.status != 200:
         return []
     problems = (
-        contract_judge().errors(response_schema_pointer(200, JSON) or ORDER_SCHEMA, exchange.json())
+        contract_judge().errors(_schema_pointer(200, JSON) or ORDER_SCHEMA, exchange.json())
         if exchange.media_type == JSON
         else ["not application/json"]
     )

@@ -50,9 +50,7 @@ CHOSEN = sorted(FAULTS) if os.environ.get("TRAFFIC_FAULTS") == "all" else list(S
 
 
 @pytest.fixture(scope="module")
-def recorded(
-    reference: Reference, tmp_path_factory: pytest.TempPathFactory
-) -> dict[str, Recorded]:
+def recorded(reference: Reference, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Recorded]:
     """Each chosen fault's traffic (the suite without fuzzing: its semantic checks), judged."""
     tmp = tmp_path_factory.mktemp("fault-traffic")
 
