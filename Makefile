@@ -72,3 +72,18 @@ conformance: $(STAMP)
 .PHONY: mutation
 mutation: $(STAMP)
 	$(BIN)/python -m tests.mutation.run --fail-under 80
+
+# Traffic recorded through the fault matrix's proxy for every one of its faults, judged from the
+# files (make test runs one fault of each family); several minutes.
+.PHONY: traffic-faults
+traffic-faults: $(STAMP)
+	TRAFFIC_FAULTS=all $(BIN)/pytest tests/traffic/test_fault_traffic.py
+
+# Benchmarks print their figures and assert nothing: judging a 200 MB NDJSON file (exchanges/s,
+# peak RSS) and the proxy's p50 overhead on real captures (wrk, 16 connections).
+.PHONY: bench-traffic bench-proxy
+bench-traffic: $(STAMP)
+	$(BIN)/python -m tests.traffic.bench 200
+
+bench-proxy: $(STAMP)
+	BIN=$(BIN) tools/bench-proxy.sh

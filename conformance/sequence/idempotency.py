@@ -40,6 +40,7 @@ class KeysReplayOrRefuse(Rule):
         )
         self.keys: Recent[tuple[str | None, str], KeyState] = Recent()
         self.owners: Recent[str, Seen] = Recent()
+        self.rejected: Recent[str, Seen] = Recent()  # key -> its first rejected request
 
     def feed(self, seen: Seen) -> None:
         if seen.key is None or seen.status >= 500:
@@ -51,6 +52,7 @@ class KeysReplayOrRefuse(Rule):
             self._replay(state, seen)
         elif seen.status in REJECTED:
             state.rejected = state.rejected or seen
+            self.rejected.touch(seen.key, seen)
         elif state.executed is None:
             self._first(state, seen)
         else:
@@ -84,7 +86,9 @@ class KeysReplayOrRefuse(Rule):
     def _replay(self, state: KeyState, seen: Seen) -> None:
         if seen.status in REJECTED:
             self.observe("CO-IDEM-06")
-            earlier = [state.rejected.exchange] if state.rejected is not None else []
+            # The rejected request may have come from another channel (a 401 has none).
+            first = state.rejected or self.rejected.get(seen.key or "")
+            earlier = [first.exchange] if first is not None else []
             self.expect(
                 False,
                 "CO-IDEM-06",
