@@ -82,7 +82,10 @@ def summary(stats: ReadStats, report: RunReport, source: str) -> dict[str, Any]:
         "masked_headers": stats.masked,
         "covered": len(judged),
         "catalogue": len(report.requirements),
-        "per_second": round(stats.judged / report.duration_s) if report.duration_s else None,
+        # A proxy runs as long as it is left running: its rate says nothing about judging.
+        "per_second": round(stats.judged / report.duration_s)
+        if report.duration_s and stats.format != "proxy"
+        else None,
     }
 
 
