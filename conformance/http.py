@@ -8,6 +8,7 @@ import threading
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 import httpx
@@ -64,6 +65,18 @@ class Exchange:
         # Every sweep and rule reads the body; judging a stream parses each body once.
         try:
             return json.loads(self.response_body)
+        except (ValueError, UnicodeDecodeError, RecursionError):
+            return None
+
+    def decimal_json(self) -> Any:
+        """The response body as JSON with numbers as Decimal, or None (parsed once)."""
+        return self._decimal
+
+    @functools.cached_property
+    def _decimal(self) -> Any:
+        # Amounts are judged digit by digit; the money rules read it several times.
+        try:
+            return json.loads(self.response_body, parse_float=Decimal)
         except (ValueError, UnicodeDecodeError, RecursionError):
             return None
 

@@ -50,10 +50,7 @@ def obj(value: Any) -> dict[str, Any]:
 
 def decimal_body(exchange: Exchange) -> dict[str, Any]:
     """The body with numbers as Decimal, so written digits can be counted."""
-    try:
-        body = json.loads(exchange.response_body, parse_float=Decimal)
-    except (ValueError, UnicodeDecodeError):
-        return {}
+    body = exchange.decimal_json()
     return body if isinstance(body, dict) else {}
 
 

@@ -32,7 +32,7 @@ class TokensKeepTheirChannel(Rule):
             Recent()
         )  # token channel -> a 200 and its `channel`
         self.owner: Recent[str, str] = Recent()  # order number -> token channel of its first 200
-        self.asked: Recent[tuple[str, str], bool] = Recent()  # (order, token channel) asked
+        self.asked: Recent[str, set[str]] = Recent()  # order -> token channels that asked for it
 
     def feed(self, seen: Seen) -> None:
         exchange = seen.exchange
@@ -74,14 +74,14 @@ class TokensKeepTheirChannel(Rule):
         owner = self.owner.get(order)
         if owner is not None and owner != channel:
             self.observe("CO-OLA-01")
-        self.asked.touch((order, channel), True)
+        asked = self.asked.touch(order, set())
+        asked.add(channel)
         value = seen.body.get("channel") if seen.status == 200 else None
         if not isinstance(value, int):
             return
         if owner is None:
             self.owner.touch(order, channel)
-            others = [c for (o, c) in self.asked if o == order and c != channel][:1]
-            for _ in others:
+            if asked - {channel}:
                 self.observe("CO-OLA-01")
         first = self.channel_values.touch(channel, seen)
         self.expect(
