@@ -9,6 +9,7 @@ from __future__ import annotations
 import queue
 import threading
 import time
+import zlib
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from http.cookiejar import CookieJar, DefaultCookiePolicy
@@ -40,6 +41,22 @@ Send = Callable[[dict[str, Any]], Awaitable[None]]
 STOP: Any = object()
 
 
+def decoded(exchange: Exchange) -> Exchange:
+    """The exchange as the judge reads it: a gzip or deflate response body decompressed.
+
+    The client got the compressed bytes; the record and the rules need the document.
+    """
+    encoding = (exchange.header("Content-Encoding") or "").strip().lower()
+    if encoding not in ("gzip", "x-gzip", "deflate"):
+        return exchange
+    try:
+        body = zlib.decompress(exchange.response_body, 47 if "gzip" in encoding else 15)
+    except zlib.error:
+        return exchange  # not what it says it is: judged as it came
+    headers = tuple((k, v) for k, v in exchange.response_headers if k.lower() != "content-encoding")
+    return replace(exchange, response_headers=headers, response_body=body)
+
+
 class Recorder:
     """Drains exchanges in a thread: writes each to NDJSON, judges the operation's ones."""
 
@@ -60,6 +77,7 @@ class Recorder:
 
     def _drain(self) -> None:
         while (exchange := self._queue.get()) is not STOP:
+            exchange = decoded(exchange)
             # Learn the token before writing, so the record carries its channel's marker.
             self.judge.book.learn(exchange.request_header("Authorization"))
             if self._file is not None:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import gzip
 import http.client
 import json
 import subprocess
 from pathlib import Path
 from typing import Any
 
+from conformance.http import Exchange
 from conformance.traffic.ndjson import from_record
+from conformance.traffic.proxy import decoded
 from tests.harness import PYTHON, ROOT, loopback_socket, serving
 from tests.traffic.recording import recording_proxy
 
@@ -136,3 +139,21 @@ def test_proxy_command_refuses_bad_options_with_one_line() -> None:
     )
     assert done.returncode == 2
     assert done.stderr.strip().count("\n") == 0 and "HOST:PORT" in done.stderr
+
+
+def test_compressed_answers_are_recorded_decompressed() -> None:
+    document = b'{"code": "order_not_found"}'
+    exchange = Exchange(
+        "POST",
+        "http://x/api/v1/capture-order/",
+        (),
+        b"",
+        404,
+        (("content-encoding", "gzip"), ("content-type", "application/problem+json")),
+        gzip.compress(document),
+        1.0,
+        "test",
+    )
+    plain = decoded(exchange)
+    assert plain.response_body == document and plain.header("content-encoding") is None
+    assert decoded(plain) is plain
