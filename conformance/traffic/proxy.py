@@ -120,7 +120,11 @@ class Proxy:
             if message["type"] == "lifespan.startup":
                 self.client = httpx.AsyncClient(
                     timeout=httpx.Timeout(60.0),
-                    limits=httpx.Limits(max_connections=256, max_keepalive_connections=64),
+                    # Idle connections are dropped before the upstream's keep-alive timeout
+                    # (uvicorn: 5 s) can close one under a request: a POST is never retried.
+                    limits=httpx.Limits(
+                        max_connections=256, max_keepalive_connections=64, keepalive_expiry=2.0
+                    ),
                     follow_redirects=False,
                     # A jar that keeps nothing: no cookie of one client reaches another's request.
                     cookies=CookieJar(DefaultCookiePolicy(allowed_domains=[])),
