@@ -10,6 +10,7 @@ report goes to --report-dir. Exit status: 0 conformant, 1 not conformant, 2 coul
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 import threading
 import time
@@ -123,6 +124,10 @@ def run(args: argparse.Namespace) -> int:
         flush=True,
     )
     live = LiveLine(recorder, args.quiet)
+    # uvicorn re-raises the signal that stopped it once it has shut down; with these handlers
+    # in place that only notes it, and the report is still written.
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: None)
     try:
         server.run()
     finally:

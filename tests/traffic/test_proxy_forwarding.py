@@ -5,14 +5,18 @@ from __future__ import annotations
 import gzip
 import http.client
 import json
+import signal
 import subprocess
+import time
 from pathlib import Path
 from typing import Any
+
+import httpx
 
 from conformance.http import Exchange
 from conformance.traffic.ndjson import from_record
 from conformance.traffic.proxy import decoded
-from tests.harness import PYTHON, ROOT, loopback_socket, serving
+from tests.harness import PYTHON, ROOT, Reference, free_port, loopback_socket, serving
 from tests.traffic.recording import recording_proxy
 
 ODD_BODY = b'{"order": "\xff\xfe caf\xe9"}\x00'
@@ -157,3 +161,46 @@ def test_compressed_answers_are_recorded_decompressed() -> None:
     plain = decoded(exchange)
     assert plain.response_body == document and plain.header("content-encoding") is None
     assert decoded(plain) is plain
+
+
+def test_proxy_writes_its_report_when_terminated(reference: Reference, tmp_path: Path) -> None:
+    port = free_port()
+    process = subprocess.Popen(
+        [
+            PYTHON,
+            "-m",
+            "capture_order",
+            "proxy",
+            "--upstream",
+            reference.base_url,
+            "--listen",
+            f"127.0.0.1:{port}",
+            "--record",
+            str(tmp_path / "r.ndjson"),
+            "--report-dir",
+            str(tmp_path / "report"),
+            "--quiet",
+        ],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        url = f"http://127.0.0.1:{port}/api/v1/capture-order/"
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                answer = httpx.post(url, json={"order": "CO-none"}, timeout=5)
+                break
+            except httpx.TransportError:
+                assert time.monotonic() < deadline, "the proxy did not start"
+                time.sleep(0.2)
+        assert answer.status_code == 401
+    finally:
+        process.send_signal(signal.SIGTERM)
+        out, err = process.communicate(timeout=30)
+    assert process.returncode == 0, out + err
+    assert "Verdict: CONFORMANT" in out
+    report = json.loads((tmp_path / "report" / "report.json").read_text(encoding="utf-8"))
+    assert report["traffic"]["judged"] == 1
