@@ -39,6 +39,8 @@ Scope = dict[str, Any]
 Receive = Callable[[], Awaitable[dict[str, Any]]]
 Send = Callable[[dict[str, Any]], Awaitable[None]]
 STOP: Any = object()
+# Exchanges waiting for the recorder at most (about 5 KB each): past it they are counted only.
+MAX_BACKLOG = 20_000
 
 
 def decoded(exchange: Exchange) -> Exchange:
@@ -66,13 +68,17 @@ class Recorder:
         self.seen = 0
         self.judged = 0
         self.findings = 0
+        self.dropped = 0
         self._queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
         self._file: IO[str] | None = record.open("a", encoding="utf-8") if record else None
         self._thread = threading.Thread(target=self._drain, name="recorder", daemon=True)
         self._thread.start()
 
     def put(self, exchange: Exchange) -> None:
-        """Hand over one exchange (never blocks the event loop)."""
+        """Hand over one exchange (never blocks the event loop, never grows without bound)."""
+        if self._queue.qsize() >= MAX_BACKLOG:
+            self.dropped += 1  # forwarding never waits for the judge: counted and reported
+            return
         self._queue.put(exchange)
 
     def _drain(self) -> None:

@@ -139,6 +139,8 @@ def run(args: argparse.Namespace) -> int:
     stats = ReadStats(format="proxy", read=recorder.seen, judged=recorder.judged)
     if recorder.seen > recorder.judged:
         stats.skipped["another path than the operation's"] = recorder.seen - recorder.judged
+    if recorder.dropped:
+        stats.skipped["forwarded while the judge was behind (not recorded)"] = recorder.dropped
     report = judge.report(started, stats, args.upstream)
     console.summary(report)
     traffic_summary(report)
