@@ -18,7 +18,7 @@ SANDBOX_DB := var/sandbox.sqlite3
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip==26.3
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[server,postgres,dev]'
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[server,postgres,proxy,dev]'
 	touch $(STAMP)
 
 # --ignore-scripts: none of the pinned tools needs an install script, and one
@@ -38,7 +38,7 @@ constraints:
 	rm -rf build/constraints-venv
 	$(PYTHON) -m venv build/constraints-venv
 	build/constraints-venv/bin/python -m pip install --quiet --upgrade pip==26.3
-	build/constraints-venv/bin/python -m pip install --quiet '.[server,postgres,dev]'
+	build/constraints-venv/bin/python -m pip install --quiet '.[server,postgres,proxy,dev]'
 	{ echo "# Exact versions for CI and the Makefile (make constraints writes this file)."; \
 	  build/constraints-venv/bin/python -m pip freeze --exclude capture-order; } > constraints.txt
 
@@ -100,3 +100,18 @@ bench: $(STAMP)
 .PHONY: mutation
 mutation: $(STAMP)
 	$(BIN)/python -m tests.mutation.run --fail-under 80
+
+# Traffic recorded through the fault matrix's proxy for every one of its faults, judged from the
+# files (make test runs one fault of each family); several minutes.
+.PHONY: traffic-faults
+traffic-faults: $(STAMP)
+	TRAFFIC_FAULTS=all $(BIN)/pytest tests/traffic/test_fault_traffic.py
+
+# Benchmarks print their figures and assert nothing: judging a 200 MB NDJSON file (exchanges/s,
+# peak RSS) and the proxy's p50 overhead on real captures (wrk, 16 connections).
+.PHONY: bench-traffic bench-proxy
+bench-traffic: $(STAMP)
+	$(BIN)/python -m tests.traffic.bench 200
+
+bench-proxy: $(STAMP)
+	BIN=$(BIN) tools/bench-proxy.sh

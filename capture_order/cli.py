@@ -47,6 +47,13 @@ COMMANDS = (
         "review a change of the contract: breaking changes with witnesses",
     ),
     Command("conformance", "conformance.command", "run the conformance suite against a deployment"),
+    Command(
+        "proxy",
+        "conformance.traffic.proxy_command",
+        "a recording, judging reverse proxy in front of a deployment",
+        "proxy",
+        ("uvicorn",),
+    ),
 )
 
 

@@ -1,7 +1,8 @@
 """Run the Capture Order conformance suite against a deployment.
 
 Settings come from the fixtures file, then CAPTURE_ORDER_* environment variables, then these
-flags. Exit status: 0 conformant, 1 not conformant, 2 the run could not be carried out.
+flags. With --traffic FILE (HAR or NDJSON) it sends nothing and judges the recorded exchanges.
+Exit status: 0 conformant, 1 not conformant, 2 the run could not be carried out.
 """
 
 from __future__ import annotations
@@ -28,8 +29,13 @@ def run(args: argparse.Namespace) -> int:
     from conformance.runner import run as run_suite
     from conformance.settings import resolve
 
+    flags = options.from_namespace(args)
+    if flags.get("traffic"):
+        from conformance.traffic.command import run_traffic
+
+        return run_traffic(flags)
     try:
-        settings = resolve(options.from_namespace(args))
+        settings = resolve(flags)
     except FixturesError as exc:
         print(f"capture-order conformance: cannot run: {exc}", file=sys.stderr)
         return 2

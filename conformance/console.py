@@ -66,6 +66,10 @@ def summary(report: RunReport) -> None:
         )
     _print("Score: " + " · ".join(parts))
     checks = len(report.results)
+    if report.traffic is not None:  # a verdict from recorded traffic: no request was sent
+        _print(f"Ran {checks} checks and rules over recorded traffic in {report.duration_s:.1f} s")
+        _print(f"Verdict: {VERDICT_TEXT[report.verdict]}")
+        return
     _print(
         f"Ran {checks} checks: {report.requests} requests by semantic checks, "
         f"{report.fuzz_cases} fuzzed cases, in {report.duration_s:.1f} s "

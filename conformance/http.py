@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import threading
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 import httpx
@@ -36,6 +38,8 @@ class Exchange:
     source: str
     # A shell expression producing the body, for bodies too large or odd to quote in a curl line.
     body_shell: str | None = None
+    # When the request started (Unix time), where known: overlapping requests are told apart.
+    started: float | None = None
 
     def header(self, name: str) -> str | None:
         """The first response header of that name (case-insensitive)."""
@@ -53,10 +57,27 @@ class Exchange:
         return (self.header("content-type") or "").split(";")[0].strip().lower()
 
     def json(self) -> Any:
-        """The response body as JSON, or None when it is not JSON."""
+        """The response body as JSON, or None when it is not JSON (parsed once: do not mutate)."""
+        return self._parsed
+
+    @functools.cached_property
+    def _parsed(self) -> Any:
+        # Every sweep and rule reads the body; judging a stream parses each body once.
         try:
             return json.loads(self.response_body)
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):
+            return None
+
+    def decimal_json(self) -> Any:
+        """The response body as JSON with numbers as Decimal, or None (parsed once)."""
+        return self._decimal
+
+    @functools.cached_property
+    def _decimal(self) -> Any:
+        # Amounts are judged digit by digit; the money rules read it several times.
+        try:
+            return json.loads(self.response_body, parse_float=Decimal)
+        except (ValueError, UnicodeDecodeError, RecursionError):
             return None
 
     @property
@@ -131,7 +152,7 @@ class Client:
         ]
         request = self._http.build_request(method, self.url, content=body, headers=raw_headers)
         # httpx adds no body headers for an empty GET; keep exactly what goes on the wire.
-        started = time.perf_counter()
+        started, wall = time.perf_counter(), time.time()
         try:
             response = self._http.send(request)
         except httpx.TransportError as exc:
@@ -154,6 +175,7 @@ class Client:
             elapsed_ms=elapsed,
             source=source,
             body_shell=body_shell,
+            started=wall,
         )
         with self._lock:
             self.exchanges.append(exchange)

@@ -81,6 +81,13 @@ OPTIONS: tuple[Option, ...] = (
         metavar="ID_OR_CHECK",
         repeatable=True,
     ),
+    Option(
+        "traffic",
+        "judge the exchanges recorded in this file (HAR or NDJSON) instead of sending requests",
+        metavar="FILE",
+        env=False,
+        pytest_flag=None,
+    ),
     # pytest has its own -v; there the failures are printed in full anyway.
     Option("verbose", "print every failure in full", switch=True, env=False, pytest_flag=None),
 )

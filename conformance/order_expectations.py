@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 
 from conformance.context import JSON, CheckContext, describe
 from conformance.fixtures import FixtureOrder
@@ -27,6 +27,22 @@ MONEY_FIELDS = (
 )
 
 
+class Expects(Protocol):
+    """What records failed expectations: a check's context, or a rule over traffic."""
+
+    def expect(
+        self,
+        condition: bool,
+        requirement: str | None,
+        title: str,
+        *,
+        expected: str,
+        received: str,
+        exchanges: Iterable[Exchange] = (),
+    ) -> bool:
+        """Record a finding unless the condition holds; return the condition."""
+
+
 def obj(value: Any) -> dict[str, Any]:
     """The value when it is a JSON object, else an empty one (bodies are untrusted)."""
     return value if isinstance(value, dict) else {}
@@ -34,10 +50,7 @@ def obj(value: Any) -> dict[str, Any]:
 
 def decimal_body(exchange: Exchange) -> dict[str, Any]:
     """The body with numbers as Decimal, so written digits can be counted."""
-    try:
-        body = json.loads(exchange.response_body, parse_float=Decimal)
-    except (ValueError, UnicodeDecodeError):
-        return {}
+    body = exchange.decimal_json()
     return body if isinstance(body, dict) else {}
 
 
@@ -67,9 +80,7 @@ def expect_valid_order(
     return ok
 
 
-def expect_money_rules(
-    ctx: CheckContext, exchange: Exchange, history: Sequence[Exchange] = ()
-) -> None:
+def expect_money_rules(ctx: Expects, exchange: Exchange, history: Sequence[Exchange] = ()) -> None:
     """Amounts: non-negative, currency digits (CO-MON-03), never above `amount` (CO-MON-01)."""
     body = decimal_body(exchange)
     currency = body.get("currency")
@@ -175,7 +186,7 @@ def _number(value: Any) -> Decimal | None:
 
 
 def expect_amounts_add_up(
-    ctx: CheckContext,
+    ctx: Expects,
     exchange: Exchange,
     *,
     full: bool,

@@ -7,6 +7,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 from conformance import checks as _checks  # noqa: F401  (registers the semantic checks)
 from conformance.context import Abort, CheckContext, Skip
@@ -17,6 +18,7 @@ from conformance.http import Client, Exchange, UnreachableError
 from conformance.pool import OrderPool, OrdersExhaustedError
 from conformance.registry import REGISTRY, Check, selected
 from conformance.reproduce import Redactor, curl_command, redactor_for
+from conformance.sequence.engine import second_opinion
 from conformance.settings import Settings
 from conformance.sweep import SWEEPS, run_sweep
 from conformance.verdict import (
@@ -54,6 +56,8 @@ class RunReport:
     fuzz_phases: dict[str, int] = field(default_factory=dict)
     fuzz_duration_s: float = 0.0
     prefix: str = ""
+    # Set by a run over recorded traffic (conformance.traffic.run): what was read and covered.
+    traffic: dict[str, Any] | None = None
 
 
 Progress = Callable[[str], None]
@@ -134,6 +138,11 @@ def _run_checks(
             progress(_line(result))
     if settings.max_response_time_ms:
         results.append(_response_times(exchanges, settings.max_response_time_ms, redactor))
+    # A second opinion: the rules over traffic, run over this run's own exchanges.
+    for result in second_opinion(exchanges, redactor):
+        if selected(result.name, result.requirements, settings.only, settings.skip):
+            results.append(result)
+            progress(_line(result))
     chosen = {r for result in results for r in result.requirements}
     report.requirements = [
         requirement_verdict(

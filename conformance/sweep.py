@@ -7,9 +7,11 @@ contract's one validator (`contract.validation`), whichever part of the suite se
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
+from typing import Any
 
 from conformance.context import JSON, PROBLEM_JSON, describe
 from conformance.http import Exchange
@@ -38,12 +40,44 @@ LEAKS = {
 }
 
 
+# Literals one of which each leak pattern needs (lower case): a text with none of them cannot
+# match, so most bodies skip the regular expressions. Only for ASCII text (IGNORECASE folds
+# some non-ASCII letters onto ASCII ones).
+LEAK_HINTS = {
+    "a stack trace": ("traceback (most recent", 'file "', ".java:"),
+    "SQL or a database error": (
+        "select",
+        "insert",
+        "update",
+        "delete",
+        "sqlite",
+        "psycopg",
+        "sqlalchemy",
+        "integrityerror",
+        "operationalerror",
+        "syntax error at or near",
+    ),
+    "an internal path": (
+        "/usr/",
+        "/opt/",
+        "/home/",
+        "/root/",
+        "/srv/",
+        "/var/",
+        "/work/",
+        "site-packages",
+        ":\\\\",
+    ),
+}
+
 # (requirement or None for all of the sweep's, title, expected, received)
 Draft = tuple[str | None, str, str, str]
+Evidence = tuple[tuple[Exchange, ...], Draft]
 # One exchange at a time (with the run's secrets) ...
 Inspect = Callable[[Exchange, tuple[str, ...]], list[Draft]]
-# ... or all of them at once: each draft with the exchanges that reproduce it.
-Across = Callable[[Sequence[Exchange]], list[tuple[tuple[Exchange, ...], Draft]]]
+# ... or across the exchanges: a factory of a stateful judge fed one exchange at a time, which
+# returns each draft with the exchanges that reproduce it (bounded state: streams are long).
+Across = Callable[[], Callable[[Exchange], list[Evidence]]]
 
 
 @dataclass(frozen=True)
@@ -64,7 +98,7 @@ def _problem(exchange: Exchange, _: tuple[str, ...]) -> list[Draft]:
             (None, f"{exchange.status} is not a problem document", PROBLEM_JSON, describe(exchange))
         ]
     body = exchange.json()
-    schema = response_schema_pointer(exchange.status, PROBLEM_JSON) or PROBLEM_SCHEMA
+    schema = _schema_pointer(exchange.status, PROBLEM_JSON) or PROBLEM_SCHEMA
     problems = contract_judge().errors(schema, body)
     if isinstance(body, dict) and body.get("status") != exchange.status:
         problems.append(
@@ -99,31 +133,34 @@ def _relative_type(exchange: Exchange, _: tuple[str, ...]) -> list[Draft]:
     ]
 
 
-def _type_per_code(exchanges: Sequence[Exchange]) -> list[tuple[tuple[Exchange, ...], Draft]]:
+def _type_per_code() -> Callable[[Exchange], list[Evidence]]:
     first: dict[str, Exchange] = {}
-    found: list[tuple[tuple[Exchange, ...], Draft]] = []
-    for exchange in exchanges:
+
+    def judge(exchange: Exchange) -> list[Evidence]:
         body = exchange.json()
         if exchange.status < 400 or not isinstance(body, dict):
-            continue
+            return []
         code, kind = body.get("code"), body.get("type")
         if not isinstance(code, str) or not isinstance(kind, str):
-            continue
-        seen = first.setdefault(code, exchange)
-        earlier = seen.json()
-        if isinstance(earlier, dict) and earlier.get("type") != kind:
-            found.append(
+            return []
+        # Bounded: a deployment inventing codes must not grow the state without end.
+        seen = first.setdefault(code, exchange) if len(first) < 1000 else first.get(code)
+        earlier = seen.json() if seen is not None else None
+        if seen is None or not isinstance(earlier, dict) or earlier.get("type") == kind:
+            return []
+        return [
+            (
+                (seen, exchange),
                 (
-                    (seen, exchange),
-                    (
-                        None,
-                        f"Problem code {code} comes with more than one type",
-                        f"type {earlier.get('type')!r} for every {code}, as the first time",
-                        f"type {kind!r}",
-                    ),
-                )
+                    None,
+                    f"Problem code {code} comes with more than one type",
+                    f"type {earlier.get('type')!r} for every {code}, as the first time",
+                    f"type {kind!r}",
+                ),
             )
-    return found
+        ]
+
+    return judge
 
 
 def _leaks(exchange: Exchange, secrets: tuple[str, ...]) -> list[Draft]:
@@ -134,7 +171,10 @@ def _leaks(exchange: Exchange, secrets: tuple[str, ...]) -> list[Draft]:
         + "\n".join(f"{k}: {v}" for k, v in exchange.response_headers)
     )
     found: list[Draft] = []
+    lowered = text.lower() if text.isascii() else None
     for what, pattern in LEAKS.items():
+        if lowered is not None and not any(hint in lowered for hint in LEAK_HINTS[what]):
+            continue
         match = pattern.search(text)
         if match and match.group(0) not in sent:
             start = max(0, match.start() - 60)
@@ -166,8 +206,25 @@ def _no_5xx(exchange: Exchange, _: tuple[str, ...]) -> list[Draft]:
     return []
 
 
+@functools.cache
+def _responses() -> dict[int, dict[str, Any]]:
+    # The spec is parsed once; resolving its responses once per exchange would dominate.
+    return documented_responses()
+
+
+@functools.cache
+def _schema_pointer(status: int, media_type: str) -> str | None:
+    return response_schema_pointer(status, media_type)
+
+
+@functools.cache
+def _required_headers(status: int) -> tuple[str, ...]:
+    headers = _responses()[status].get("headers", {})
+    return tuple(name for name, header in headers.items() if header_required(header))
+
+
 def _documented(exchange: Exchange, _: tuple[str, ...]) -> list[Draft]:
-    responses = documented_responses()
+    responses = _responses()
     response = responses.get(exchange.status)
     if response is None:
         return [
@@ -184,19 +241,15 @@ def _documented(exchange: Exchange, _: tuple[str, ...]) -> list[Draft]:
             )
         ]
     headers = response.get("headers", {})
-    missing = [
-        name
-        for name, header in headers.items()
-        if header_required(header) and exchange.header(name) is None
-    ]
+    missing = [name for name in _required_headers(exchange.status) if exchange.header(name) is None]
     if missing:
         return [
             (None, f"{exchange.status} lacks a documented header", ", ".join(missing), "absent")
         ]
     # A documented header, when sent, carries a value its schema allows (an enum is exact).
-    for name, header in headers.items():
+    for name in headers:
         value = exchange.header(name)
-        problems = [] if value is None else contract_judge().header_errors(header, value)
+        problems = [] if value is None else _header_errors(exchange.status, name, value)
         if problems:
             return [
                 (
@@ -209,11 +262,18 @@ def _documented(exchange: Exchange, _: tuple[str, ...]) -> list[Draft]:
     return []
 
 
+@functools.lru_cache(maxsize=4096)
+def _header_errors(status: int, name: str, value: str) -> tuple[str, ...]:
+    # Header values repeat (`true`, `1`, `Token`): judged once each.
+    header = _responses()[status]["headers"][name]
+    return tuple(contract_judge().header_errors(header, value))
+
+
 def _order_body(exchange: Exchange, _: tuple[str, ...]) -> list[Draft]:
     if exchange.status != 200:
         return []
     problems = (
-        contract_judge().errors(response_schema_pointer(200, JSON) or ORDER_SCHEMA, exchange.json())
+        contract_judge().errors(_schema_pointer(200, JSON) or ORDER_SCHEMA, exchange.json())
         if exchange.media_type == JSON
         else ["not application/json"]
     )
@@ -233,49 +293,69 @@ SWEEPS = (
 )
 
 
-def _drafts(
-    sweep: Sweep, pool: Sequence[Exchange], secrets: tuple[str, ...]
-) -> Iterator[tuple[tuple[Exchange, ...], Draft]]:
-    if sweep.across is not None:
-        yield from sweep.across(pool)
-    elif sweep.inspect is not None:
-        for exchange in pool:
-            for draft in sweep.inspect(exchange, secrets):
-                yield (exchange,), draft
+class SweepStream:
+    """One sweep applied to exchanges as they come; memory stays bounded (MAX_FINDINGS)."""
+
+    def __init__(self, sweep: Sweep, secrets: tuple[str, ...], redactor: Redactor) -> None:
+        self.sweep = sweep
+        self.secrets = secrets
+        self.redactor = redactor
+        self.findings: list[Finding] = []
+        self.count = 0
+        self.cases = 0
+        self._seen: set[tuple[str, int]] = set()
+        self._across = sweep.across() if sweep.across is not None else None
+
+    def feed(self, exchange: Exchange) -> list[Finding]:
+        """Judge one more exchange; the findings it added (none once MAX_FINDINGS are kept)."""
+        self.cases += 1
+        if self._across is not None:
+            evidence = self._across(exchange)
+        elif self.sweep.inspect is not None:
+            evidence = [((exchange,), d) for d in self.sweep.inspect(exchange, self.secrets)]
+        else:
+            evidence = []
+        added = []
+        for reproduce, (requirement, title, expected, received) in evidence:
+            self.count += 1
+            shown = reproduce[-1]
+            if len(self.findings) < MAX_FINDINGS and (title, shown.status) not in self._seen:
+                self._seen.add((title, shown.status))
+                finding = Finding(
+                    requirement,
+                    self.redactor.text(f"{title} ({shown.source})"),
+                    expected,
+                    self.redactor.text(received),
+                    tuple(curl_command(e, self.redactor) for e in reproduce),
+                )
+                self.findings.append(finding)
+                added.append(finding)
+        return added
+
+    def result(self) -> CheckResult:
+        """The sweep's outcome over everything fed so far."""
+        sweep = self.sweep
+        if not self.cases:
+            return CheckResult(
+                sweep.name, sweep.requirements, Status.SKIP, reason="no responses to inspect"
+            )
+        findings = list(self.findings)
+        if self.count > len(findings) and findings:
+            last = findings[-1]
+            findings[-1] = replace(
+                last, title=f"{last.title} (and {self.count - len(findings)} more like these)"
+            )
+        status = Status.FAIL if findings else Status.PASS
+        return CheckResult(
+            sweep.name, sweep.requirements, status, tuple(findings), requests=0, cases=self.cases
+        )
 
 
 def run_sweep(
-    sweep: Sweep, exchanges: Sequence[Exchange], secrets: tuple[str, ...], redactor: Redactor
+    sweep: Sweep, exchanges: Iterable[Exchange], secrets: tuple[str, ...], redactor: Redactor
 ) -> CheckResult:
     """Apply one sweep to the exchanges; at most MAX_FINDINGS findings are kept."""
-    pool = list(exchanges)
-    if not pool:
-        return CheckResult(
-            sweep.name, sweep.requirements, Status.SKIP, reason="no responses to inspect"
-        )
-    findings: list[Finding] = []
-    count = 0
-    seen: set[tuple[str, int]] = set()
-    for reproduce, (requirement, title, expected, received) in _drafts(sweep, pool, secrets):
-        count += 1
-        shown = reproduce[-1]
-        if len(findings) < MAX_FINDINGS and (title, shown.status) not in seen:
-            seen.add((title, shown.status))
-            findings.append(
-                Finding(
-                    requirement,
-                    redactor.text(f"{title} ({shown.source})"),
-                    expected,
-                    redactor.text(received),
-                    tuple(curl_command(e, redactor) for e in reproduce),
-                )
-            )
-    if count > len(findings) and findings:
-        last = findings[-1]
-        findings[-1] = replace(
-            last, title=f"{last.title} (and {count - len(findings)} more like these)"
-        )
-    status = Status.FAIL if findings else Status.PASS
-    return CheckResult(
-        sweep.name, sweep.requirements, status, tuple(findings), requests=0, cases=len(pool)
-    )
+    stream = SweepStream(sweep, secrets, redactor)
+    for exchange in exchanges:
+        stream.feed(exchange)
+    return stream.result()

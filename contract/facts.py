@@ -63,3 +63,14 @@ def response_schema_pointer(status: int, media_type: str, spec: Spec | None = No
 def header_required(header: dict[str, Any], spec: Spec | None = None) -> bool:
     """Whether a documented response header (possibly a `$ref`) is required."""
     return bool(resolve(spec or load_spec(), header).get("required"))
+
+
+def problem_statuses(spec: Spec | None = None) -> dict[str, int]:
+    """Problem `code` -> the HTTP status its examples in the spec carry."""
+    examples = (spec or load_spec())["components"].get("examples", {})
+    found: dict[str, int] = {}
+    for example in examples.values():
+        value = example.get("value")
+        if isinstance(value, dict) and isinstance(value.get("code"), str):
+            found.setdefault(value["code"], int(value["status"]))
+    return found

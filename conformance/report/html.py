@@ -136,6 +136,22 @@ def _run_card(data: dict[str, Any]) -> str:
     )
 
 
+def _traffic_card(data: dict[str, Any]) -> str:
+    """For a verdict from recorded traffic: what was read and how much of the catalogue it hit."""
+    traffic = data.get("traffic")
+    if not traffic:
+        return ""
+    skipped = sum(traffic["skipped"].values())
+    return (
+        f'<div class="card"><div class="muted">Traffic ({escape(str(traffic["format"]))})</div>'
+        f'<div class="big">{traffic["covered"]}/{traffic["catalogue"]} '
+        f'<span class="muted">requirements exercised</span></div>'
+        f'<div class="muted">{traffic["judged"]} exchanges judged · {skipped} skipped'
+        + (" · last line cut off" if traffic.get("truncated_last_line") else "")
+        + "</div></div>"
+    )
+
+
 def _check_row(check: dict[str, Any]) -> str:
     amount = check["requests"] or check["cases"] or ""
     return (
@@ -166,7 +182,7 @@ def render(data: dict[str, Any]) -> str:
     verdict = data["verdict"]
     title, explanation = BANNER[verdict]
     explanation = data["error"] or explanation
-    cards = "".join(_score_card(s) for s in data["scores"]) + _run_card(data)
+    cards = "".join(_score_card(s) for s in data["scores"]) + _run_card(data) + _traffic_card(data)
     checks = "".join(_check_row(c) for c in data["checks"])
     config = escape(json.dumps(data["config"], indent=2))
     spec, suite, url = data["spec"], data["suite"], escape(data["config"]["base_url"])

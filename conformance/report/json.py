@@ -85,6 +85,7 @@ def to_dict(report: RunReport) -> dict[str, Any]:
             for r in report.requirements
         ],
         "checks": [_check(r) for r in report.results],
+        "traffic": report.traffic,
     }
 
 

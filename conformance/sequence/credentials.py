@@ -1,0 +1,94 @@
+"""Tokens: 401s name the scheme, a refused token stays refused, a token acts in one channel."""
+
+from __future__ import annotations
+
+import re
+
+from conformance.context import describe
+from conformance.reproduce import Redactor
+from conformance.sequence.rule import Need, Recent, Rule
+from conformance.sequence.seen import Seen
+from conformance.traffic.channels import split_credential
+
+SCHEME = re.compile(r"^\s*Token\b")
+ACCEPTED = {200, 404, 409, 422}  # answers only an authenticated request gets
+
+
+class TokensKeepTheirChannel(Rule):
+    """401 names Token; a refused credential is never accepted; one channel per token."""
+
+    def __init__(self, redactor: Redactor) -> None:
+        super().__init__(
+            "tokens_keep_their_channel",
+            (
+                Need("CO-AUTH-02", "a 401"),
+                Need("CO-AUTH-01", "a credential refused with 401 and sent again"),
+                Need("CO-OLA-01", "a request for an order another channel captured"),
+            ),
+            redactor,
+        )
+        self.refused: Recent[str, Seen] = Recent()
+        self.channel_values: Recent[str, Seen] = (
+            Recent()
+        )  # token channel -> a 200 and its `channel`
+        self.owner: Recent[str, str] = Recent()  # order number -> token channel of its first 200
+        self.asked: Recent[str, set[str]] = Recent()  # order -> token channels that asked for it
+
+    def feed(self, seen: Seen) -> None:
+        exchange = seen.exchange
+        if seen.status == 401:
+            self.observe("CO-AUTH-02")
+            challenge = exchange.header("WWW-Authenticate")
+            self.expect(
+                challenge is not None and bool(SCHEME.match(challenge)),
+                "CO-AUTH-02",
+                "401 does not name the Token scheme",
+                expected="WWW-Authenticate: Token",
+                received=f"WWW-Authenticate: {challenge}"
+                if challenge
+                else "no WWW-Authenticate header",
+                exchanges=[exchange],
+            )
+        if seen.channel is None:
+            return
+        # The same key under another scheme is another credential (and CO-AUTH-01's other rule).
+        scheme, _ = split_credential(exchange.request_header("Authorization") or "")
+        credential = f"{scheme} {seen.channel}"
+        if seen.status == 401 and seen.code == "authentication_failed" and scheme == "Token":
+            self.refused.touch(credential, seen)
+        elif seen.status in ACCEPTED and credential in self.refused:
+            self.observe("CO-AUTH-01")
+            self.expect(
+                False,
+                "CO-AUTH-01",
+                "A credential refused with 401 was later accepted",
+                expected="401 authentication_failed, as before",
+                received=describe(exchange),
+                exchanges=[self.refused[credential].exchange, exchange],
+            )
+        if seen.order is not None:
+            self._isolation(seen)
+
+    def _isolation(self, seen: Seen) -> None:
+        order, channel = seen.order or "", seen.channel or ""
+        owner = self.owner.get(order)
+        if owner is not None and owner != channel:
+            self.observe("CO-OLA-01")
+        asked = self.asked.touch(order, set())
+        asked.add(channel)
+        value = seen.body.get("channel") if seen.status == 200 else None
+        if not isinstance(value, int):
+            return
+        if owner is None:
+            self.owner.touch(order, channel)
+            if asked - {channel}:
+                self.observe("CO-OLA-01")
+        first = self.channel_values.touch(channel, seen)
+        self.expect(
+            first.body.get("channel") == value,
+            "CO-OLA-01",
+            "One token captured orders of two channels",
+            expected=f"channel {first.body.get('channel')} in every 200 for this token",
+            received=f"channel {value} for order {order}",
+            exchanges=[first.exchange, seen.exchange],
+        )

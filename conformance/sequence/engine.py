@@ -1,0 +1,130 @@
+"""One engine for both modes: the sweeps and the sequence rules over a stream of exchanges."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from conformance.http import Exchange
+from conformance.reproduce import Redactor
+from conformance.sequence.credentials import TokensKeepTheirChannel
+from conformance.sequence.idempotency import KeysReplayOrRefuse
+from conformance.sequence.isolation import NotFoundLooksAlike
+from conformance.sequence.money import CapturesReportWhatTheyDid
+from conformance.sequence.orders import OrdersAreCapturedOnce
+from conformance.sequence.requests import AnswersFitTheRequest
+from conformance.sequence.rule import Rule
+from conformance.sequence.seen import Seen
+from conformance.sweep import SWEEPS, SweepStream
+from conformance.verdict import CheckResult, Status
+
+RULES: tuple[Callable[[Redactor], Rule], ...] = (
+    AnswersFitTheRequest,
+    CapturesReportWhatTheyDid,
+    OrdersAreCapturedOnce,
+    KeysReplayOrRefuse,
+    TokensKeepTheirChannel,
+    NotFoundLooksAlike,
+)
+# Which exchanges exercise a sweep: a sweep that saw none of them is SKIP, never PASS.
+SWEEP_SCOPE: dict[str, tuple[str, Callable[[Exchange], bool]]] = {
+    "errors_are_problem_documents": ("a 4xx or 5xx", lambda e: e.status >= 400),
+    "problem_types_are_relative": ("a 4xx or 5xx", lambda e: e.status >= 400),
+    "problem_type_is_fixed_per_code": ("two errors with one code", lambda e: e.status >= 400),
+    "success_bodies_are_orders": ("a 200", lambda e: e.status == 200),
+}
+
+
+class SequenceJudge:
+    """Feeds each exchange to every sequence rule; results per requirement at the end."""
+
+    def __init__(self, redactor: Redactor, selected: Callable[[str, tuple[str, ...]], bool]):
+        rules = [factory(redactor) for factory in RULES]
+        self.rules = [r for r in rules if selected(r.name, tuple(n.requirement for n in r.needs))]
+        self.count = 0
+
+    def feed(self, exchange: Exchange) -> None:
+        """Judge one more exchange."""
+        self.count += 1
+        seen = Seen.of(exchange)
+        for rule in self.rules:
+            rule.feed(seen)
+
+    def results(self) -> list[CheckResult]:
+        """Every rule's verdict per requirement (SKIP: not observed, and what would observe it)."""
+        out = []
+        for rule in self.rules:
+            finish = getattr(rule, "finish", None)
+            if finish is not None:
+                finish()
+            out += rule.results(self.count)
+        return out
+
+
+class StreamJudge:
+    """The sweeps and the sequence rules, over exchanges fed one at a time (traffic mode)."""
+
+    def __init__(
+        self,
+        redactor: Redactor,
+        secrets: Callable[[], tuple[str, ...]],
+        selected: Callable[[str, tuple[str, ...]], bool],
+    ) -> None:
+        self.sweeps = [
+            SweepStream(s, (), redactor) for s in SWEEPS if selected(s.name, s.requirements)
+        ]
+        self.sequence = SequenceJudge(redactor, selected)
+        self.secrets = secrets
+        self.scoped = {name: 0 for name in SWEEP_SCOPE}
+        self.findings = 0
+
+    def feed(self, exchange: Exchange) -> int:
+        """Judge one more exchange; the number of findings so far (for live summaries)."""
+        secrets = self.secrets()
+        for stream in self.sweeps:
+            stream.secrets = secrets
+            self.findings += len(stream.feed(exchange))
+        for name, (_, applies) in SWEEP_SCOPE.items():
+            if applies(exchange):
+                self.scoped[name] += 1
+        self.sequence.feed(exchange)
+        return self.findings + sum(
+            len(f) for rule in self.sequence.rules for f in rule.findings.values()
+        )
+
+    def results(self) -> list[CheckResult]:
+        """Per sweep and rule: FAIL, PASS when exercised, SKIP with what would exercise it."""
+        count = self.sequence.count
+        out = []
+        for stream in self.sweeps:
+            result = stream.result()
+            scope = SWEEP_SCOPE.get(result.name)
+            if result.status == Status.PASS and scope is not None and not self.scoped[result.name]:
+                result = CheckResult(
+                    result.name,
+                    result.requirements,
+                    Status.SKIP,
+                    reason=f"not observed in {count} exchanges: needs {scope[0]}",
+                )
+            elif result.status == Status.SKIP:
+                result = CheckResult(
+                    result.name,
+                    result.requirements,
+                    Status.SKIP,
+                    reason=f"not observed in {count} exchanges: needs any exchange",
+                )
+            out.append(result)
+        return out + self.sequence.results()
+
+
+def second_opinion(exchanges: Iterable[Exchange], redactor: Redactor) -> list[CheckResult]:
+    """The sequence rules over an active run's own exchanges: what they exercised, judged."""
+    judge = SequenceJudge(redactor, lambda name, ids: True)
+    for exchange in exchanges:
+        judge.feed(exchange)
+    return [
+        CheckResult(
+            f"traffic:{r.name}", r.requirements, r.status, r.findings, r.reason, cases=r.cases
+        )
+        for r in judge.results()
+        if r.status != Status.SKIP
+    ]

@@ -1,0 +1,122 @@
+"""One exchange as the sequence rules read it: channel, order, items, key, replay mark."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from conformance.http import Exchange
+from conformance.order_expectations import decimal_body
+from conformance.traffic.channels import channel_of
+
+NOT_JSON: Any = object()
+
+
+def request_json(body: bytes) -> Any:
+    """The request body as JSON (NOT_JSON when it is not UTF-8 JSON)."""
+    try:
+        return json.loads(body.decode("utf-8"))
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        return NOT_JSON
+
+
+def same_json(a: bytes, b: bytes) -> bool:
+    """Whether two bodies are the same JSON value (else the same bytes)."""
+    left, right = request_json(a), request_json(b)
+    if left is NOT_JSON or right is NOT_JSON:
+        return a == b
+    return bool(left == right)
+
+
+@dataclass
+class Seen:
+    """An exchange with what the rules ask of it, each worked out once."""
+
+    exchange: Exchange
+    channel: str | None = None
+    request: Any = NOT_JSON
+    order: str | None = None
+    items: list[Any] | None = None  # order_items as sent (None: a full capture)
+    key: str | None = None
+    replayed: bool = False  # `Idempotent-Replayed: true`, exactly as the spec writes it
+    marked: bool = False  # anything that reads as a replay mark
+    _body: dict[str, Any] | None = field(default=None, repr=False)
+
+    @classmethod
+    def of(cls, exchange: Exchange) -> Seen:
+        """Read an exchange."""
+        request = request_json(exchange.request_body) if exchange.request_body else NOT_JSON
+        order = request.get("order") if isinstance(request, dict) else None
+        items = request.get("order_items") if isinstance(request, dict) else None
+        mark = (exchange.header("Idempotent-Replayed") or "").strip()
+        return cls(
+            exchange,
+            channel_of(exchange.request_header("Authorization")),
+            request,
+            order if isinstance(order, str) else None,
+            items if isinstance(items, list) else None,
+            exchange.request_header("Idempotency-Key"),
+            mark == "true",
+            mark.lower() in ("true", "1"),
+        )
+
+    @property
+    def body(self) -> dict[str, Any]:
+        """The response body with numbers as Decimal ({} when not a JSON object)."""
+        if self._body is None:
+            self._body = decimal_body(self.exchange) if self.exchange.response_body else {}
+        return self._body
+
+    @property
+    def status(self) -> int:
+        """The response status."""
+        return self.exchange.status
+
+    @property
+    def code(self) -> str | None:
+        """The problem code of the response."""
+        return self.exchange.code
+
+    def listed_pks(self) -> list[int]:
+        """The pks the request lists (integers only)."""
+        return [
+            i["pk"]
+            for i in self.items or []
+            if isinstance(i, dict)
+            and isinstance(i.get("pk"), int)
+            and not isinstance(i["pk"], bool)
+        ]
+
+    def captured_now(self) -> list[Any]:
+        """The pks the 200 says this request captured."""
+        capture = self.body.get("capture")
+        items = capture.get("items") if isinstance(capture, dict) else None
+        return [i.get("pk") for i in items or [] if isinstance(i, dict)]
+
+    def captured_total(self) -> frozenset[Any]:
+        """The order's captured pks after this 200."""
+        total = self.body.get("captured_items")
+        return (
+            frozenset(p for p in total if isinstance(p, int))
+            if isinstance(total, list)
+            else frozenset()
+        )
+
+    def amount(self, name: str) -> Decimal | None:
+        """A top-level amount of the 200 body as an exact Decimal."""
+        value = self.body.get(name)
+        if isinstance(value, bool) or not isinstance(value, Decimal | int):
+            return None
+        return Decimal(value)
+
+    def overlaps(self, other: Seen) -> bool:
+        """Whether the two requests were in flight at the same time (when times are known)."""
+        a, b = self.exchange, other.exchange
+        if a.started is None or b.started is None:
+            return False
+        return (
+            a.started < b.started + b.elapsed_ms / 1000
+            and b.started < a.started + a.elapsed_ms / 1000
+        )

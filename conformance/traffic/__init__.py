@@ -1,0 +1,1 @@
+"""Recorded traffic: the NDJSON and HAR formats, channels derived from tokens, the proxy."""

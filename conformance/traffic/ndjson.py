@@ -1,0 +1,140 @@
+"""The NDJSON traffic format: one exchange a line (exchange.schema.json describes a line)."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import IO, Any
+
+from conformance.http import Exchange
+from conformance.traffic.channels import TokenBook
+from conformance.traffic.errors import ReadStats, TrafficError
+
+Headers = tuple[tuple[str, str], ...]
+
+
+def _body(data: bytes) -> tuple[str, str]:
+    """A body as JSON text: UTF-8 as it is, anything else base64."""
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        return base64.b64encode(data).decode("ascii"), "base64"
+
+
+def to_line(exchange: Exchange, book: TokenBook) -> str:
+    """One exchange as a line of NDJSON, credentials replaced by their channel's marker."""
+    started = exchange.started
+    when = datetime.fromtimestamp(started, UTC) if started is not None else datetime.now(UTC)
+    request_body, request_encoding = _body(book.redact_bytes(exchange.request_body))
+    response_body, response_encoding = _body(book.redact_bytes(exchange.response_body))
+    record: dict[str, Any] = {
+        "time": when.isoformat(timespec="microseconds").replace("+00:00", "Z"),
+        "elapsed_ms": round(exchange.elapsed_ms, 3),
+        "method": exchange.method,
+        "url": book.redact_text(exchange.url),
+        "request_headers": [[k, book.redact_header(k, v)] for k, v in exchange.request_headers],
+        "request_body": request_body,
+        "status": exchange.status,
+        "response_headers": [[k, book.redact_header(k, v)] for k, v in exchange.response_headers],
+        "response_body": response_body,
+    }
+    if request_encoding != "utf-8":
+        record["request_body_encoding"] = request_encoding
+    if response_encoding != "utf-8":
+        record["response_body_encoding"] = response_encoding
+    # ASCII only: a raw U+2028 or U+0085 would split the line for readers that split on them.
+    return json.dumps(record, separators=(",", ":")) + "\n"
+
+
+def _headers(value: Any, where: str) -> Headers:
+    if not isinstance(value, list):
+        raise TrafficError(f"{where}: not a list of [name, value] pairs")
+    pairs = []
+    for pair in value:
+        if not (
+            isinstance(pair, list)
+            and len(pair) == 2
+            and isinstance(pair[0], str)
+            and isinstance(pair[1], str)
+        ):
+            raise TrafficError(f"{where}: {json.dumps(pair)[:60]} is not a [name, value] pair")
+        pairs.append((pair[0], pair[1]))
+    return tuple(pairs)
+
+
+def _decoded(record: dict[str, Any], name: str, where: str) -> bytes:
+    text = record.get(name, "")
+    if not isinstance(text, str):
+        raise TrafficError(f"{where}: {name} is not a string")
+    encoding = record.get(f"{name}_encoding", "utf-8")
+    if encoding == "base64":
+        try:
+            return base64.b64decode(text, validate=True)
+        except (binascii.Error, ValueError):
+            raise TrafficError(f"{where}: {name} is not valid base64") from None
+    if encoding != "utf-8":
+        raise TrafficError(f"{where}: {name}_encoding {encoding!r} is not utf-8 or base64")
+    return text.encode("utf-8", "surrogatepass")
+
+
+def from_record(record: Any, where: str) -> Exchange:
+    """An exchange from one parsed line; TrafficError says what is wrong with it."""
+    if not isinstance(record, dict):
+        raise TrafficError(f"{where}: not a JSON object")
+    method, url, status = record.get("method"), record.get("url"), record.get("status")
+    if not isinstance(method, str) or not method:
+        raise TrafficError(f"{where}: method missing or not a string")
+    if not isinstance(url, str) or not url:
+        raise TrafficError(f"{where}: url missing or not a string")
+    if not isinstance(status, int) or isinstance(status, bool) or not 100 <= status <= 599:
+        raise TrafficError(f"{where}: status missing or not an HTTP status")
+    elapsed = record.get("elapsed_ms", 0.0)
+    return Exchange(
+        started=_timestamp(record.get("time")),
+        method=method,
+        url=url,
+        request_headers=_headers(record.get("request_headers", []), f"{where}: request_headers"),
+        request_body=_decoded(record, "request_body", where),
+        status=status,
+        response_headers=_headers(record.get("response_headers", []), f"{where}: response_headers"),
+        response_body=_decoded(record, "response_body", where),
+        elapsed_ms=float(elapsed) if isinstance(elapsed, int | float) else 0.0,
+        source=where,
+    )
+
+
+def read_ndjson(stream: IO[bytes], name: str, stats: ReadStats) -> Iterator[Exchange]:
+    """The exchanges of an NDJSON file, line by line; a cut-off last line is skipped.
+
+    A line that is not JSON is an error naming it, except the last one when it has no
+    newline: a recorder stopped mid-write leaves exactly that, and the rest is still good.
+    """
+    number = 0
+    for raw in stream:
+        number += 1
+        if not raw.strip():
+            continue
+        try:
+            record = json.loads(raw)
+        except (ValueError, UnicodeDecodeError, RecursionError) as exc:
+            if not raw.endswith(b"\n") and not stream.read(1):
+                stats.truncated = f"line {number}"
+                return
+            raise TrafficError(f"{name}: line {number}: not valid JSON ({_first(exc)})") from None
+        yield from_record(record, f"line {number}")
+
+
+def _timestamp(value: Any) -> float | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
+    except ValueError:
+        return None
+
+
+def _first(exc: Exception) -> str:
+    return str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__

@@ -1,0 +1,119 @@
+"""A verdict from recorded traffic: read the file, judge every exchange, verdict per requirement."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from conformance.http import Exchange
+from conformance.registry import selected
+from conformance.runner import RunReport, catalogue
+from conformance.sequence.engine import StreamJudge
+from conformance.settings import Settings
+from conformance.traffic.channels import TokenBook
+from conformance.traffic.errors import ReadStats, TrafficError
+from conformance.traffic.source import read_traffic
+from conformance.verdict import CheckResult, Status, overall, requirement_verdict
+
+# Requirements no rule over traffic judges, and why.
+NOT_FROM_TRAFFIC = {
+    "CO-CAP-06": "not judged from traffic: whether an order is cancelled or refunded is not in "
+    "the exchanges (the active suite checks it with uncapturable_orders)",
+    "CO-IDEM-04": "not judged from traffic: it needs a replay 7 days after the first request",
+    "CO-CONC-02": "not judged from traffic: durability shows only across a crash of the server",
+}
+NO_RULE = "not judged from traffic: no rule over traffic covers it yet"
+
+
+class TrafficJudge:
+    """The stream judge with the token book that names channels and redacts credentials."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.book = TokenBook()
+        self.settings = settings
+        self.judge = StreamJudge(
+            self.book.redactor,
+            self.book.secrets,
+            lambda name, ids: selected(name, ids, settings.only, settings.skip),
+        )
+
+    def feed(self, exchange: Exchange) -> int:
+        """Judge one exchange (its token learnt first); the findings so far."""
+        self.book.learn(exchange.request_header("Authorization"))
+        return self.judge.feed(exchange)
+
+    def report(self, started: float, stats: ReadStats, source: str) -> RunReport:
+        """The run report: verdicts per requirement and what the traffic covered."""
+        settings = self.settings
+        report = RunReport(settings, datetime.now(UTC).isoformat(timespec="seconds"))
+        results = self.judge.results()
+        named = {r for result in results for r in result.requirements}
+        results += [
+            CheckResult("traffic", (r.id,), Status.SKIP, reason=NOT_FROM_TRAFFIC.get(r.id, NO_RULE))
+            for r in catalogue(settings)
+            if r.id not in named
+        ]
+        report.results = results
+        report.requirements = [
+            requirement_verdict(
+                r, results, selected=selected(r.id, (r.id,), settings.only, settings.skip)
+            )
+            for r in catalogue(settings)
+        ]
+        report.verdict = overall(report.requirements)
+        report.duration_s = time.perf_counter() - started
+        report.traffic = summary(stats, report, source)
+        return report
+
+
+def summary(stats: ReadStats, report: RunReport, source: str) -> dict[str, Any]:
+    """What was read and how much of the catalogue it exercised (report.json `traffic`)."""
+    judged = [r for r in report.requirements if r.status != Status.SKIP]
+    return {
+        "source": source,
+        "format": stats.format,
+        "exchanges": stats.read,
+        "judged": stats.judged,
+        "skipped": dict(stats.skipped),
+        "truncated_last_line": stats.truncated,
+        "masked_headers": stats.masked,
+        "covered": len(judged),
+        "catalogue": len(report.requirements),
+        # A proxy runs as long as it is left running: its rate says nothing about judging.
+        "per_second": round(stats.judged / report.duration_s)
+        if report.duration_s and stats.format != "proxy"
+        else None,
+    }
+
+
+def judge_file(
+    path: Path, settings: Settings, progress: Callable[[int, int], None] | None = None
+) -> RunReport:
+    """Judge a traffic file; TrafficError when it cannot be read or holds no exchange."""
+    started = time.perf_counter()
+    stats = ReadStats()
+    judge = TrafficJudge(settings)
+    findings = 0
+    for exchange in read_traffic(path, stats):
+        findings = judge.feed(exchange)
+        if progress is not None and stats.judged % 10_000 == 0:
+            progress(stats.judged, findings)
+    if not stats.judged:
+        skipped = ", ".join(f"{n} {why}" for why, n in stats.skipped.items()) or "none at all"
+        raise TrafficError(f"{path}: no exchange of the capture-order operation ({skipped})")
+    return judge.report(started, stats, str(path))
+
+
+def judge_exchanges(exchanges: Iterable[Exchange], settings: Settings) -> RunReport:
+    """Judge exchanges already in memory (tests, the proxy's in-process use)."""
+    started = time.perf_counter()
+    stats = ReadStats(format="memory")
+    judge = TrafficJudge(settings)
+    for exchange in exchanges:
+        stats.read += 1
+        stats.judged += 1
+        judge.feed(exchange)
+    return judge.report(started, stats, "memory")

@@ -1,0 +1,90 @@
+"""Traffic recorded through the fault matrix's proxy, one fault at a time, judged from the file.
+
+Every one of the matrix's 48 faults shows in the traffic the active suite sends (measured with
+`make traffic-faults`, which runs them all); `make test` runs the sample below, one fault of
+each family of rules, to stay within its time. The rule: each requirement the fault names is
+FAIL (WARN for a SHOULD) with reproductions, and a fault seen only across exchanges is shown
+with the pair of exchanges that proves it.
+"""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from tests.faults.matrix import expected_verdict
+from tests.faults.registry import FAULTS
+from tests.harness import Reference
+from tests.traffic.recording import Recorded, record_run
+
+pytestmark = pytest.mark.slow
+SAMPLE = (
+    "double_capture",
+    "unknown_item_partially_applied",
+    "captured_item_partially_applied",
+    "no_replay_header",
+    "key_reuse_executed",
+    "keys_shared_across_channels",
+    "foreign_order_distinguishable",
+    "not_found_as_bad_request",
+    "token_ignored",
+    "amount_with_three_fraction_digits",
+)
+# Faults only a sequence of exchanges shows: their findings carry the pair that proves them.
+ACROSS = {
+    "double_capture": "CO-CAP-05",
+    "race_double_capture": "CO-CONC-01",
+    "captured_item_partially_applied": "CO-CAP-04",
+    "no_replay_header": "CO-IDEM-01",
+    "key_reuse_executed": "CO-IDEM-02",
+    "keys_shared_across_channels": "CO-IDEM-05",
+    "foreign_order_distinguishable": "CO-OLA-02",
+    "unknown_item_partially_applied": "CO-CAP-03",
+    "rejected_requests_stored": "CO-IDEM-06",
+    "replay_reexecutes": "CO-IDEM-01",
+}
+# Faults that act only when requests overlap: some runs never meet them.
+TIMED = ("race_double_capture",)
+CHOSEN = sorted(FAULTS) if os.environ.get("TRAFFIC_FAULTS") == "all" else list(SAMPLE)
+
+
+@pytest.fixture(scope="module")
+def recorded(
+    reference: Reference, request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, Recorded]:
+    """Each selected fault's traffic (the suite without fuzzing: its semantic checks), judged."""
+    tmp = tmp_path_factory.mktemp("fault-traffic")
+    wanted = [
+        item.callspec.params["fault_name"]
+        for item in request.session.items
+        if item.path == request.path and hasattr(item, "callspec")
+    ]
+
+    def one(name: str) -> Recorded:
+        return record_run(reference, Path(tmp), name, "--skip", "schema_fuzzing")
+
+    with ThreadPoolExecutor(2) as pool:
+        return {run.fault or "": run for run in pool.map(one, wanted)}
+
+
+@pytest.mark.parametrize("fault_name", CHOSEN)
+def test_traffic_shows_the_fault_naming_its_requirement(
+    recorded: dict[str, Recorded], fault_name: str
+) -> None:
+    run, fault = recorded[fault_name], FAULTS[fault_name]
+    if fault_name in TIMED and run.suite.returncode == 0:
+        pytest.skip("the race the fault needs did not happen in this run (the suite saw none)")
+    verdicts = run.verdicts()
+    for requirement in fault.requirements:
+        assert verdicts[requirement] == expected_verdict(requirement), (requirement, verdicts)
+        findings = run.failures(requirement)
+        assert findings and all(f.curl and f.curl[0].startswith("curl ") for f in findings)
+    assert run.report.verdict.value == ("FAIL" if fault.must else "PASS")
+    if fault_name in ACROSS:
+        pairs = [f for f in run.failures(ACROSS[fault_name]) if len(f.curl) >= 2]
+        assert pairs, "a fault seen across exchanges is shown with the pair"
+    text = run.record.read_text(encoding="utf-8")
+    assert str(run.fixtures["token"]).split(" ", 1)[-1] not in text

@@ -1,0 +1,77 @@
+"""The active suite's run, recorded through the proxy in front of the reference server, judged."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from conformance.traffic.run import NOT_FROM_TRAFFIC
+from tests.harness import PYTHON, ROOT, Reference
+from tests.traffic.recording import Recorded, record_run
+
+pytestmark = pytest.mark.slow
+TIMING = ("CO-IDEM-03", "CO-CONC-01")
+SCHEMA = ROOT / "conformance" / "traffic" / "exchange.schema.json"
+
+
+@pytest.fixture(scope="module")
+def clean(reference: Reference, tmp_path_factory: pytest.TempPathFactory) -> Recorded:
+    """One run of the suite (fuzzing included) through the recording proxy."""
+    return record_run(reference, tmp_path_factory.mktemp("clean"), None, "--max-examples", "10")
+
+
+def test_reference_traffic_is_conformant_with_no_fail_and_no_warn(clean: Recorded) -> None:
+    assert clean.suite.returncode == 0, clean.suite.stdout[-3000:]
+    verdicts = clean.verdicts()
+    assert {i: s for i, s in verdicts.items() if s in ("FAIL", "WARN", "ERROR")} == {}
+    skipped = {i for i, s in verdicts.items() if s == "SKIP"}
+    # Whether a race meets a request in flight, or two captures overlap, is a matter of timing.
+    assert set(NOT_FROM_TRAFFIC) <= skipped <= {*NOT_FROM_TRAFFIC, *TIMING}
+
+
+def test_recording_redacts_tokens_and_follows_the_schema(clean: Recorded) -> None:
+    text = clean.record.read_text(encoding="utf-8")
+    keys = [str(clean.fixtures[t]).split(" ", 1)[-1] for t in ("token", "foreign_token")]
+    assert not any(key in text for key in keys)
+    validator = jsonschema.Draft202012Validator(json.loads(SCHEMA.read_text(encoding="utf-8")))
+    lines = text.splitlines()
+    assert len(lines) > 250
+    for line in lines:
+        validator.validate(json.loads(line))
+    assert "<redacted:ch-" in lines[0]
+
+
+def test_command_line_judges_the_recording_with_reports(clean: Recorded, tmp_path: Path) -> None:
+    done = subprocess.run(
+        [
+            PYTHON,
+            "-m",
+            "capture_order",
+            "conformance",
+            "--traffic",
+            str(clean.record),
+            "--report-dir",
+            str(tmp_path),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    report = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
+    covered = report["traffic"]["covered"]
+    assert "Verdict: CONFORMANT" in done.stdout and f"Covered: {covered} of 40" in done.stdout
+    assert covered >= 40 - len(NOT_FROM_TRAFFIC) - len(TIMING)
+    assert report["traffic"]["format"] == "ndjson"
+    assert (tmp_path / "junit.xml").exists()
+    assert f"{covered}/40 " in (tmp_path / "report.html").read_text(encoding="utf-8")
+
+
+def test_active_run_has_the_rules_as_a_second_opinion(clean: Recorded) -> None:
+    assert "PASS  traffic:orders_are_captured_once [CO-MON-02]" in clean.suite.stdout
+    assert "FAIL  traffic:" not in clean.suite.stdout

@@ -1,0 +1,45 @@
+-- wrk script: every request captures a fresh order, taken from a file of order numbers.
+-- wrk -s tools/bench-proxy.lua URL -- ORDERS_FILE TOKEN ; threads take disjoint slices.
+local threads = {}
+local counter = 0
+
+function setup(thread)
+  thread:set("id", counter)
+  counter = counter + 1
+  table.insert(threads, thread)
+end
+
+function init(args)
+  orders = {}
+  for line in io.lines(args[1]) do orders[#orders + 1] = line end
+  token = args[2]
+  index = id + 1
+  statuses = {}
+end
+
+function request()
+  local number = orders[index]
+  index = index + 2  -- two threads: odd and even lines
+  if number == nil then number = "exhausted-" .. index end
+  return wrk.format("POST", nil, {
+    ["Content-Type"] = "application/json",
+    ["Authorization"] = token,
+  }, '{"order": "' .. number .. '"}')
+end
+
+function response(status, headers, body)
+  statuses[status] = (statuses[status] or 0) + 1
+end
+
+function done(summary, latency, requests)
+  local counts = {}
+  for _, thread in ipairs(threads) do
+    local s = thread:get("statuses")
+    for code, n in pairs(s) do counts[code] = (counts[code] or 0) + n end
+  end
+  local parts = {}
+  for code, n in pairs(counts) do parts[#parts + 1] = code .. ":" .. n end
+  io.write(string.format("RESULT p50_ms=%.2f p99_ms=%.2f requests=%d statuses=%s\n",
+    latency:percentile(50) / 1000, latency:percentile(99) / 1000, summary.requests,
+    table.concat(parts, ",")))
+end
