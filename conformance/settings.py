@@ -61,13 +61,9 @@ class Settings:
             "base_url": self.base_url,
             "token": "<redacted>" if self.token else None,
             "foreign_token": "<redacted>" if self.foreign_token else None,
-            "orders": [{"number": o.number, "items": list(o.items)} for o in self.orders],
-            "foreign_orders": [
-                {"number": o.number, "items": list(o.items)} for o in self.foreign_orders
-            ],
-            "uncapturable_orders": [
-                {"number": o.number, "code": o.code} for o in self.uncapturable_orders
-            ],
+            "orders": [o.as_fixture() for o in self.orders],
+            "foreign_orders": [o.as_fixture() for o in self.foreign_orders],
+            "uncapturable_orders": [o.as_fixture() for o in self.uncapturable_orders],
             "fixtures": str(self.fixtures_path) if self.fixtures_path else None,
             "report_dir": str(self.report_dir) if self.report_dir else None,
             "rate_limit": self.rate_limit,

@@ -18,6 +18,7 @@ from connexion.resolver import Resolver
 from contract.spec import load_spec
 from server import api, wire
 from server.middleware import BodyLimitMiddleware, RequestContextMiddleware
+from server.paths import ExactPathMiddleware
 from server.problems import ERROR_HANDLERS, handle_unexpected
 from server.security import TokenSecurityHandler
 from server.services import Services, utc_now
@@ -60,6 +61,7 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] = utc_now) -
     app.add_middleware(
         RequestContextMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION, services=services
     )
+    app.add_middleware(ExactPathMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION)
     app.add_middleware(
         BodyLimitMiddleware,
         position=MiddlewarePosition.BEFORE_EXCEPTION,

@@ -36,7 +36,7 @@ def demo_text(fixtures: dict[str, Any], base_url: str) -> str:
         f"  Authorization:  {fixtures['token']}   (demo token of channel A)",
         "  Capturable orders (channel A), with their item pks:",
         *(
-            f"    {o['number']}  items {', '.join(map(str, o['items']))}"
+            f"    {o['number']}  items {', '.join(str(i['pk']) for i in o['items'])}"
             for o in fixtures["orders"]
         ),
         "  Not capturable (channel A):",
