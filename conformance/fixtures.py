@@ -43,10 +43,19 @@ class FixtureOrder:
 
     @property
     def has_free_item(self) -> bool:
-        """Whether the facts show an item of amount 0 next to one that costs something."""
+        """Whether the facts show an item of amount 0, items that cost, and no other rest.
+
+        Then capturing the costly items captures the whole `amount` while the free item is
+        left (CO-MON-01/zero-amount-item).
+        """
         amounts = [self.item_amounts.get(pk) for pk in self.items]
         known = [a for a in amounts if a is not None]
-        return len(known) == len(amounts) > 1 and 0 in known and any(a > 0 for a in known)
+        return (
+            len(known) == len(amounts) > 1
+            and 0 in known
+            and any(a > 0 for a in known)
+            and self.amount == sum(known, Decimal(0))
+        )
 
     def as_fixture(self) -> dict[str, Any]:
         """The order as the fixtures file writes it, facts included (amounts as text)."""

@@ -26,6 +26,7 @@ class Option:
     switch: bool = False  # a flag without a value
     env: bool = True  # read from CAPTURE_ORDER_<NAME>
     pytest_flag: str | None = ""  # "" = the CLI flag; None = not offered under pytest
+    choices: tuple[str, ...] = ()
 
     @property
     def flag(self) -> str:
@@ -43,6 +44,8 @@ class Option:
             return split(text)
         if self.switch:
             return text.strip().lower() in ("1", "true", "yes", "on")
+        if self.choices and text not in self.choices:
+            raise OptionError(f"{where} must be one of {', '.join(self.choices)}, got {text!r}")
         try:
             return self.convert(text)
         except ValueError:
@@ -81,6 +84,12 @@ OPTIONS: tuple[Option, ...] = (
         metavar="ID_OR_CHECK",
         repeatable=True,
     ),
+    Option(
+        "profile",
+        "default: exit 0 when nothing failed, even if cases were not checked; certify: exit 1 "
+        "unless every MUST case was checked and passed",
+        choices=("default", "certify"),
+    ),
     # pytest has its own -v; there the failures are printed in full anyway.
     Option("verbose", "print every failure in full", switch=True, env=False, pytest_flag=None),
 )
@@ -113,6 +122,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                 dest=option.name,
                 type=option.convert,
                 metavar=option.metavar,
+                choices=option.choices or None,
                 help=help_text,
             )
 

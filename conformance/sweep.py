@@ -22,6 +22,7 @@ MAX_FINDINGS = 5
 PROBLEM_SCHEMA = "/components/schemas/Problem"
 ORDER_SCHEMA = "/components/schemas/Order"
 PROBLEM_TYPE = re.compile(r"^/problems/[a-z0-9]+(-[a-z0-9]+)*$")
+CHALLENGE = re.compile(r"^\s*Token\b")
 LEAKS = {
     "a stack trace": re.compile(
         r"Traceback \(most recent call last\)|File \"[^\"]+\", line \d+"
@@ -51,7 +52,7 @@ class Sweep:
     """A run-wide check: a property every exchange must have, or all of them together."""
 
     name: str
-    requirements: tuple[str, ...]
+    cases: tuple[str, ...]
     inspect: Inspect | None
     across: Across | None = None
 
@@ -209,6 +210,14 @@ def _documented(exchange: Exchange, _: tuple[str, ...]) -> list[Draft]:
     return []
 
 
+def _challenge(exchange: Exchange, _: tuple[str, ...]) -> list[Draft]:
+    challenge = exchange.header("WWW-Authenticate")
+    if exchange.status != 401 or (challenge is not None and CHALLENGE.match(challenge)):
+        return []
+    received = f"WWW-Authenticate: {challenge}" if challenge else "no WWW-Authenticate header"
+    return [(None, "401 does not name the Token scheme", "WWW-Authenticate: Token", received)]
+
+
 def _order_body(exchange: Exchange, _: tuple[str, ...]) -> list[Draft]:
     if exchange.status != 200:
         return []
@@ -223,13 +232,14 @@ def _order_body(exchange: Exchange, _: tuple[str, ...]) -> list[Draft]:
 
 
 SWEEPS = (
-    Sweep("errors_are_problem_documents", ("CO-ERR-01",), _problem),
-    Sweep("responses_leak_nothing", ("CO-ERR-02",), _leaks),
-    Sweep("client_input_never_causes_5xx", ("CO-ERR-03",), _no_5xx),
-    Sweep("problem_types_are_relative", ("CO-ERR-04",), _relative_type),
-    Sweep("problem_type_is_fixed_per_code", ("CO-ERR-04",), None, _type_per_code),
-    Sweep("responses_are_documented", ("CO-RSP-01",), _documented),
-    Sweep("success_bodies_are_orders", ("CO-RSP-02",), _order_body),
+    Sweep("errors_are_problem_documents", ("CO-ERR-01/problem-documents",), _problem),
+    Sweep("responses_leak_nothing", ("CO-ERR-02/no-leaks",), _leaks),
+    Sweep("client_input_never_causes_5xx", ("CO-ERR-03/no-5xx",), _no_5xx),
+    Sweep("problem_types_are_relative", ("CO-ERR-04/relative-type",), _relative_type),
+    Sweep("problem_type_is_fixed_per_code", ("CO-ERR-04/one-type-per-code",), None, _type_per_code),
+    Sweep("responses_are_documented", ("CO-RSP-01/documented-responses",), _documented),
+    Sweep("success_bodies_are_orders", ("CO-RSP-02/order-body",), _order_body),
+    Sweep("every_401_names_the_scheme", ("CO-AUTH-02/challenge",), _challenge),
 )
 
 
@@ -250,9 +260,7 @@ def run_sweep(
     """Apply one sweep to the exchanges; at most MAX_FINDINGS findings are kept."""
     pool = list(exchanges)
     if not pool:
-        return CheckResult(
-            sweep.name, sweep.requirements, Status.SKIP, reason="no responses to inspect"
-        )
+        return CheckResult(sweep.name, sweep.cases, Status.SKIP, reason="no responses to inspect")
     findings: list[Finding] = []
     count = 0
     seen: set[tuple[str, int]] = set()
@@ -277,5 +285,5 @@ def run_sweep(
         )
     status = Status.FAIL if findings else Status.PASS
     return CheckResult(
-        sweep.name, sweep.requirements, status, tuple(findings), requests=0, cases=len(pool)
+        sweep.name, sweep.cases, status, tuple(findings), requests=0, examined=len(pool)
     )

@@ -49,6 +49,11 @@ def requirement_of(ref: str) -> str:
     return ref.split(CASE_SEPARATOR, 1)[0]
 
 
+def requirement_ids(refs: tuple[str, ...]) -> tuple[str, ...]:
+    """The distinct requirement IDs of case references, in order."""
+    return tuple(dict.fromkeys(requirement_of(ref) for ref in refs))
+
+
 def _cases(rid: str, entries: Any) -> tuple[Case, ...]:
     return tuple(
         Case(
