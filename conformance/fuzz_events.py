@@ -15,12 +15,12 @@ from schemathesis.engine.events import ScenarioFinished
 from schemathesis.engine.recorder import Interaction, ScenarioRecorder
 
 from conformance.context import describe
+from conformance.fuzz_cases import FUZZ
 from conformance.http import Exchange
 from conformance.reproduce import Redactor, curl_command
 from conformance.verdict import CheckResult, Finding, Status
 
 MAX_FINDINGS_PER_CHECK = 5
-FUZZ = "schema_fuzzing"
 # Schemathesis' own threshold: the token "does not work" when this share of answers is 401/403.
 AUTH_FAILURE_SHARE = 0.9
 

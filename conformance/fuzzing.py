@@ -19,6 +19,7 @@ from schemathesis.engine import events, from_schema
 from schemathesis.engine.run import UNIT_PHASES
 
 from conformance.fixtures import FixtureOrder
+from conformance.fuzz_cases import CHECKS, WARNINGS
 from conformance.fuzz_events import Collector
 from conformance.fuzz_safety import CaseRewriter
 from conformance.guard import CaptureGuard, Judgement, RefusedCaptureError
@@ -28,17 +29,6 @@ from conformance.settings import Settings
 from conformance.verdict import CheckResult
 from contract.spec import base_path, load_spec
 
-# Schemathesis check -> the cases its failures violate. Responses themselves are judged by the
-# sweeps (one validator for every exchange of the run), so its response checks are off.
-CHECKS: dict[str, tuple[str, ...]] = {
-    "negative_data_rejection": ("CO-REQ-04/generated-invalid",),
-    "positive_data_acceptance": ("CO-REQ-04/generated-invalid",),
-    "missing_required_header": ("CO-AUTH-01/generated-without-token",),
-    "ignored_auth": ("CO-AUTH-01/generated-without-token",),
-    "unsupported_method": ("CO-REQ-08/generated-methods",),
-    "allow_header_conformance": ("CO-REQ-08/generated-methods",),
-    "max_response_time": ("RUN-RT-01/within-limit",),
-}
 RESPONSE_CHECKS = (
     "not_a_server_error",
     "status_code_conformance",
@@ -46,13 +36,6 @@ RESPONSE_CHECKS = (
     "response_headers_conformance",
     "response_schema_conformance",
 )
-# Run warnings, counted over the recorded exchanges: a run that never got past
-# authentication, or never saw a 200 for a fixture order.
-FIXTURE_CASE = "CO-RSP-02/generated-fixture-order"
-WARNINGS: dict[str, tuple[str, ...]] = {
-    "missing_auth": ("CO-AUTH-01/generated-without-token",),
-    "missing_test_data": (FIXTURE_CASE,),
-}
 # Statuses a schema-violating request may get; 413 for oversized ones (TOOLCHAIN.md).
 NEGATIVE_STATUSES = [400, 401, 404, 405, 413, 415, 422]
 # Business rules reject schema-valid requests with these (unknown order, state, duplicates).

@@ -10,10 +10,9 @@ from datetime import UTC, datetime
 
 from conformance import checks as _checks  # noqa: F401  (registers the semantic checks)
 from conformance.context import Abort, CheckContext, Skip, SuiteBugError
-from conformance.fuzz_events import FUZZ
-from conformance.fuzzing import CHECKS as FUZZ_CHECKS
-from conformance.fuzzing import FIXTURE_CASE, run_fuzzing
-from conformance.fuzzing import WARNINGS as FUZZ_WARNINGS
+from conformance.fuzz_cases import CHECKS as FUZZ_CHECKS
+from conformance.fuzz_cases import FIXTURE_CASE, FUZZ
+from conformance.fuzz_cases import WARNINGS as FUZZ_WARNINGS
 from conformance.guard import CaptureGuard, Ledger, RefusedCaptureError
 from conformance.http import Client, Exchange, UnreachableError
 from conformance.needs import OrderPool, grant
@@ -267,6 +266,8 @@ def _fuzz(
     report: RunReport,
     progress: Progress,
 ) -> list[CheckResult]:
+    from conformance.fuzzing import run_fuzzing  # Schemathesis loads only when it runs
+
     orders = take_fuzz_orders(pool, FUZZ)
     outcome = run_fuzzing(settings, orders, report.prefix, redactor, progress, client.guard)
     report.fuzz_cases = outcome.cases

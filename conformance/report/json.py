@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
@@ -134,15 +135,13 @@ def _plan(report: RunReport) -> dict[str, Any] | None:
 
 def to_dict(report: RunReport) -> dict[str, Any]:
     """The report as JSON-able data."""
-    import schemathesis
-
     info = load_spec()["info"]
     allowed = report.plan.allowed if report.plan else None
     return {
         "suite": {"name": "capture-order conformance", "version": __version__},
         "spec": {"title": info["title"], "version": info["version"], "path": spec_path().name},
         **contract_digests(),
-        "schemathesis": schemathesis.__version__,
+        "schemathesis": version("schemathesis"),
         "config": report.settings.redacted(),
         "seed": report.settings.seed,
         "order_prefix": report.prefix,
