@@ -5,12 +5,13 @@ flags. Before the run it prints what the full run needs from the fixtures and wh
 gives. Every case of every rule gets PASS, FAIL, SKIP (with the reason) or ERROR, and the run
 one of these verdicts:
 
-  CONFORMANT                   every MUST case was checked and passed          exit 0
-  NO FAILURES, BUT INCOMPLETE  nothing failed, some MUST cases were not
-                               checked (listed, with the fixtures they need)  exit 0; 1 with
-                                                                               --profile certify
-  NOT CONFORMANT               a MUST failed                                    exit 1
-  COULD NOT RUN COMPLETELY     the run itself broke (unreachable, a crash)      exit 2
+  CONFORMANT                   every MUST case checked and passed      exit 0
+  NO FAILURES, BUT INCOMPLETE  nothing failed, but MUST cases were not exit 0 (default profile)
+                               checked (listed, with the fixtures     exit 1 (--profile certify)
+                               that would cover them)
+  NOT CONFORMANT               a MUST failed                           exit 1
+  COULD NOT RUN COMPLETELY     the run itself broke (a crash, the      exit 2
+                               server unreachable, a refused capture)
 
 Exit 0 in the default profile means "no failure found", not "conformant": use
 --profile certify when 0 must mean conformant. A SHOULD that fails is a WARN and fails nothing.

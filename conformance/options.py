@@ -66,7 +66,11 @@ OPTIONS: tuple[Option, ...] = (
     ),
     Option("token", "Authorization value of channel A (`Token <key>`)"),
     Option("foreign_token", "Authorization value of channel B"),
-    Option("report_dir", "write junit.xml, report.json and report.html here", metavar="DIR"),
+    Option(
+        "report_dir",
+        "write report.json, junit.xml, report.html, fixtures.json and manifest.json here",
+        metavar="DIR",
+    ),
     Option("rate_limit", "at most this many requests per second", float, "R"),
     Option("max_response_time", "fail responses slower than this", float, "MS"),
     Option("seed", "seed for generated data (same seed, same cases)", int, "S"),
@@ -74,7 +78,8 @@ OPTIONS: tuple[Option, ...] = (
     Option("workers", "fuzzing workers (default 1)", int, "N"),
     Option(
         "only",
-        "run only these requirement IDs or checks (repeatable, or comma-separated)",
+        "run only the checks of these requirement IDs, case refs (CO-AUTH-01/no-header) or "
+        "check names (repeatable, or comma-separated)",
         metavar="ID_OR_CHECK",
         repeatable=True,
     ),
