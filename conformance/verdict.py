@@ -215,18 +215,6 @@ def requirement_verdict(
     mine = [r for r in results if requirement.id in r.requirements]
     names = tuple(r.name for r in mine)
     cases = tuple(_aggregate(c, mine, results, selected, covered) for c in requirement.cases)
-    if not selected:
-        return RequirementResult(
-            requirement, Status.SKIP, names, reason="not selected (--only/--skip)", cases=cases
-        )
-    if not mine and not any(c.status == Status.FAIL for c in cases):
-        hidden = not_checkable(requirement)
-        if hidden is not None:
-            return RequirementResult(requirement, Status.SKIP, (), reason=hidden, cases=cases)
-        status = Status.ERROR if requirement.level == "MUST" else Status.SKIP
-        return RequirementResult(
-            requirement, status, (), reason="no check covers this requirement", cases=cases
-        )
     # A finding counts for its requirement whichever check made it: none is ever hidden.
     findings = tuple(
         (r.name, f)
@@ -236,6 +224,18 @@ def requirement_verdict(
         if (f.requirement is None and r in mine)
         or (f.requirement is not None and requirement_of(f.requirement) == requirement.id)
     )
+    if not selected and not findings:
+        return RequirementResult(
+            requirement, Status.SKIP, names, reason="not selected (--only/--skip)", cases=cases
+        )
+    if not mine and not findings:
+        hidden = not_checkable(requirement)
+        if hidden is not None:
+            return RequirementResult(requirement, Status.SKIP, (), reason=hidden, cases=cases)
+        status = Status.ERROR if requirement.level == "MUST" else Status.SKIP
+        return RequirementResult(
+            requirement, status, (), reason="no check covers this requirement", cases=cases
+        )
     errors = [r for r in mine if r.status == Status.ERROR]
     if findings:
         status = Status.FAIL if requirement.level == "MUST" else Status.WARN

@@ -37,6 +37,7 @@ FACTS = {
     "CO-MON-01/grows-by-capture",
     "CO-MON-01/never-exceeds",
     "CO-MON-03/digits",
+    "CO-RSP-02/order-body",
     *FACTS,
     needs=ONE,
     case_needs=FACTS,

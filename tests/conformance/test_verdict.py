@@ -136,3 +136,10 @@ def test_scores_count_cases_beside_the_index() -> None:
     )
     (must,) = scores([half], frozenset({"CO-X-01/a"}))
     assert (must.cases, must.passed_cases, must.allowed_cases) == (2, 1, 1)
+
+
+def test_a_failure_found_on_the_way_fails_even_an_unselected_requirement() -> None:
+    noticed = Finding("CO-X-01/b", "seen on the way", "this", "that")
+    seen = _result(Status.FAIL, "CO-X-02/c", findings=(noticed,))
+    assert requirement_verdict(MUST, [seen], selected=False).status == Status.FAIL
+    assert requirement_verdict(MUST, [], selected=False).status == Status.SKIP
