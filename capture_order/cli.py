@@ -39,7 +39,7 @@ COMMANDS = (
     Command(
         "seed", "server.commands.seed", "create test channels and orders", "server", SERVER_EXTRA
     ),
-    Command("lint", "contract.lint.command", "lint the contract"),
+    Command("lint", "capture_order.lint", "lint the contract and the suite's coverage of it"),
     Command("docs", "contract.docs", "render the contract as one offline HTML page"),
     Command(
         "diff",

@@ -1,19 +1,21 @@
-"""What a check works with: the client, its fixtures, and a way to record failed expectations."""
+"""What a check works with: the client, its granted fixtures, and a way to record expectations."""
 
 from __future__ import annotations
 
+import functools
 import json
 import random
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from conformance.fixtures import FixtureOrder
 from conformance.http import Client, Exchange
-from conformance.pool import OrderPool, OrdersExhaustedError
+from conformance.needs import FOREIGN_TOKEN_HINT, TOKEN_HINT, Grant, OrderNeed
 from conformance.reproduce import Redactor, curl_command
 from conformance.settings import Settings
 from conformance.verdict import Finding
+from contract.catalogue import by_id, cases_by_ref
 
 JSON = "application/json"
 PROBLEM_JSON = "application/problem+json"
@@ -29,50 +31,69 @@ class Abort(Exception):  # noqa: N818  (a control-flow signal)
     """A failed expectation makes the rest of the check meaningless."""
 
 
+class SuiteBugError(RuntimeError):
+    """A check did what its declaration does not allow (an undeclared order or case)."""
+
+
 Item = int | dict[str, Any]
+
+
+@functools.cache
+def _known_refs() -> frozenset[str]:
+    return frozenset(cases_by_ref()) | frozenset(by_id())
+
+
+HeaderLines = Sequence[tuple[str, str | bytes]]
 
 
 @dataclass
 class CheckContext:
-    """Per-check state: shared client and pool, a seeded RNG, findings so far."""
+    """Per-check state: shared client, the check's grant, a seeded RNG, findings so far."""
 
     name: str
     settings: Settings
     client: Client
-    pool: OrderPool
-    foreign_pool: OrderPool
+    grant: Grant
     redactor: Redactor
     prefix: str
     rng: random.Random
+    cases: tuple[str, ...] = ()
+    needs: tuple[OrderNeed, ...] = ()
     findings: list[Finding] = field(default_factory=list)
     exchanges: list[Exchange] = field(default_factory=list)
+    touched: set[str | None] = field(default_factory=set)
+    skipped: dict[str, str] = field(default_factory=dict)
+    _orders_given: int = 0
+    _foreign_given: int = 0
 
     # Fixtures ---------------------------------------------------------------
     def order(self, min_items: int = 1) -> FixtureOrder:
-        """A capturable fixture order of channel A for this check alone (SKIP when none is left)."""
-        self.token()
-        try:
-            return self.pool.take(self.name, min_items=min_items)
-        except OrdersExhaustedError as exc:
-            raise Skip(f"{exc} (orders in the fixtures file)") from None
+        """The next fixture order granted to this check (as its `Needs` declare)."""
+        if self._orders_given >= len(self.grant.orders):
+            raise SuiteBugError(f"{self.name} asked for an order its needs do not declare")
+        order = self.grant.orders[self._orders_given]
+        if len(order.items) < min_items:
+            raise SuiteBugError(f"{self.name} declared fewer items than it asks for")
+        self._orders_given += 1
+        return order
 
     def foreign_order(self) -> FixtureOrder:
-        """An order of channel B for this check alone (SKIP when none is left)."""
-        try:
-            return self.foreign_pool.take(self.name)
-        except OrdersExhaustedError as exc:
-            raise Skip(f"{exc} (foreign_orders in the fixtures file)") from None
+        """The next order of channel B granted to this check."""
+        if self._foreign_given >= len(self.grant.foreign_orders):
+            raise SuiteBugError(f"{self.name} asked for a foreign order it does not declare")
+        self._foreign_given += 1
+        return self.grant.foreign_orders[self._foreign_given - 1]
 
     def token(self) -> str:
         """The configured token (SKIP without one)."""
         if not self.settings.token:
-            raise Skip("needs a token (--token, CAPTURE_ORDER_TOKEN or token in the fixtures)")
+            raise Skip(f"needs {TOKEN_HINT}")
         return self.settings.token
 
     def foreign_token(self) -> str:
         """The token of channel B (SKIP without one)."""
         if not self.settings.foreign_token:
-            raise Skip("needs foreign_token (--foreign-token or CAPTURE_ORDER_FOREIGN_TOKEN)")
+            raise Skip(f"needs {FOREIGN_TOKEN_HINT}")
         return self.settings.foreign_token
 
     def unknown_order(self) -> str:
@@ -82,6 +103,26 @@ class CheckContext:
     def new_key(self) -> str:
         """A fresh Idempotency-Key."""
         return f"{self.prefix}{self.name}-{self.rng.getrandbits(64):016x}"
+
+    # Cases ------------------------------------------------------------------
+    def allowed(self, ref: str) -> bool:
+        """Whether a declared case can be checked (its own fixtures need is met)."""
+        if ref not in self.cases:
+            raise SuiteBugError(f"{self.name} asks about {ref}, which it does not declare")
+        return ref not in self.skipped
+
+    def skip_case(self, ref: str, reason: str) -> None:
+        """Report one case SKIP with its reason; the check goes on with the others."""
+        if ref not in self.cases:
+            raise SuiteBugError(f"{self.name} skips {ref}, which it does not declare")
+        self.skipped.setdefault(ref, reason)
+
+    def _declared(self, ref: str | None) -> None:
+        """A check may name any case of the catalogue (an undeclared one only fails it)."""
+        if ref is None or ref in self.cases or ref.startswith("RUN-"):
+            return
+        if ref not in _known_refs():
+            raise SuiteBugError(f"{self.name} names {ref}, which is not in the catalogue")
 
     # Requests ---------------------------------------------------------------
     def capture(
@@ -95,27 +136,37 @@ class CheckContext:
         raw: bytes | None = None,
         content_type: str | None = JSON,
         method: str = "POST",
-        extra_headers: dict[str, str | bytes] | None = None,
+        extra_headers: Mapping[str, str | bytes] | None = None,
+        header_lines: HeaderLines = (),
         body_shell: str | None = None,
+        path: str | None = None,
     ) -> Exchange:
-        """POST a capture (or send `raw`/`body` as given) and keep the exchange."""
+        """POST a capture (or send `raw`/`body` as given) and keep the exchange.
+
+        `header_lines` are sent after the others, so a header can be sent twice.
+        """
         if raw is None:
             if body is None:
                 body = {"order": order}
                 if items is not None:
                     body["order_items"] = [i if isinstance(i, dict) else {"pk": i} for i in items]
             raw = json.dumps(body).encode()
-        headers: dict[str, str | bytes] = {}
+        headers: list[tuple[str, str | bytes]] = []
         if content_type is not None and raw:
-            headers["Content-Type"] = content_type
+            headers.append(("Content-Type", content_type))
         authorization = self.token() if token is CONFIGURED else token
         if authorization is not None:
-            headers["Authorization"] = authorization
+            headers.append(("Authorization", authorization))
         if key is not None:
-            headers["Idempotency-Key"] = key
-        headers.update(extra_headers or {})
+            headers.append(("Idempotency-Key", key))
+        headers += list((extra_headers or {}).items()) + list(header_lines)
         exchange = self.client.send(
-            method, body=raw or None, headers=headers, source=self.name, body_shell=body_shell
+            method,
+            body=raw or None,
+            headers=headers,
+            source=self.name,
+            body_shell=body_shell,
+            path=path,
         )
         self.exchanges.append(exchange)
         return exchange
@@ -131,7 +182,9 @@ class CheckContext:
         received: str,
         exchanges: Iterable[Exchange] = (),
     ) -> bool:
-        """Record a finding unless the condition holds; return the condition."""
+        """Record a finding (for a case, a requirement or None: all) unless the condition holds."""
+        self._declared(requirement)
+        self.touched.add(requirement)
         if not condition:
             curls = tuple(curl_command(e, self.redactor) for e in exchanges)
             self.findings.append(

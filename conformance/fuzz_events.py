@@ -15,12 +15,12 @@ from schemathesis.engine.events import ScenarioFinished
 from schemathesis.engine.recorder import Interaction, ScenarioRecorder
 
 from conformance.context import describe
+from conformance.fuzz_cases import FUZZ
 from conformance.http import Exchange
 from conformance.reproduce import Redactor, curl_command
 from conformance.verdict import CheckResult, Finding, Status
 
 MAX_FINDINGS_PER_CHECK = 5
-FUZZ = "schema_fuzzing"
 # Schemathesis' own threshold: the token "does not work" when this share of answers is 401/403.
 AUTH_FAILURE_SHARE = 0.9
 
@@ -103,7 +103,9 @@ class Collector:
     ) -> list[CheckResult]:
         """One CheckResult per Schemathesis check and per run warning."""
         if self.errors:
-            requirements = tuple(sorted({r for ids in checks.values() for r in ids}))
+            requirements = tuple(
+                dict.fromkeys(r for ids in (*checks.values(), *warnings.values()) for r in ids)
+            )
             reason = self.redactor.text("; ".join(self.errors))[:1000]
             return [
                 CheckResult(FUZZ, requirements, Status.ERROR, reason=reason, duration_s=duration_s)
@@ -130,7 +132,7 @@ class Collector:
                     status,
                     tuple(findings),
                     reason,
-                    cases=self.ran.get(name, 0),
+                    examined=self.ran.get(name, 0),
                 )
             )
         return [*results, self._missing_auth(warnings), self._missing_test_data(warnings)]
@@ -158,18 +160,21 @@ class Collector:
             status,
             (finding,) if failed else (),
             reason,
-            cases=len(sent),
+            examined=len(sent),
         )
 
     def _missing_test_data(self, warnings: dict[str, tuple[str, ...]]) -> CheckResult:
         """Whether a generated request for a fixture order was accepted (a 200 body was seen)."""
         name, requirements = "fuzz:missing_test_data", warnings["missing_test_data"]
         if not self.fixture_numbers:
-            reason = "no fixture order left for fuzzing: no generated request could succeed"
+            reason = (
+                "needs an order left for fuzzing (orders in the fixtures file): "
+                "no generated request could succeed"
+            )
             return CheckResult(name, requirements, Status.SKIP, reason=reason)
         mapped = [e for e in self.exchanges if _order_of(e) in self.fixture_numbers]
         if any(e.status == 200 for e in mapped):
-            return CheckResult(name, requirements, Status.PASS, cases=len(mapped))
+            return CheckResult(name, requirements, Status.PASS, examined=len(mapped))
         finding = Finding(
             None,
             "No generated request with a fixture order was accepted",
@@ -178,7 +183,7 @@ class Collector:
             "no 200 body was validated",
             (curl_command(mapped[0], self.redactor),) if mapped else (),
         )
-        return CheckResult(name, requirements, Status.FAIL, (finding,), cases=len(mapped))
+        return CheckResult(name, requirements, Status.FAIL, (finding,), examined=len(mapped))
 
 
 def _order_of(exchange: Exchange) -> str | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -18,25 +19,16 @@ from schemathesis.engine import events, from_schema
 from schemathesis.engine.run import UNIT_PHASES
 
 from conformance.fixtures import FixtureOrder
+from conformance.fuzz_cases import CHECKS, WARNINGS
 from conformance.fuzz_events import Collector
 from conformance.fuzz_safety import CaseRewriter
+from conformance.guard import CaptureGuard, Judgement, RefusedCaptureError
 from conformance.http import Exchange
 from conformance.reproduce import Redactor
 from conformance.settings import Settings
 from conformance.verdict import CheckResult
 from contract.spec import base_path, load_spec
 
-# Schemathesis check -> the requirements its failures violate. Responses themselves are judged by
-# the sweeps (one validator for every exchange of the run), so its response checks are off.
-CHECKS: dict[str, tuple[str, ...]] = {
-    "negative_data_rejection": ("CO-REQ-04",),
-    "positive_data_acceptance": ("CO-REQ-04",),
-    "missing_required_header": ("CO-AUTH-01",),
-    "ignored_auth": ("CO-AUTH-01",),
-    "unsupported_method": ("CO-REQ-08",),
-    "allow_header_conformance": ("CO-REQ-08",),
-    "max_response_time": ("RUN-RT-01",),
-}
 RESPONSE_CHECKS = (
     "not_a_server_error",
     "status_code_conformance",
@@ -44,12 +36,6 @@ RESPONSE_CHECKS = (
     "response_headers_conformance",
     "response_schema_conformance",
 )
-# Run warnings, counted over the recorded exchanges: a run that never got past
-# authentication, or never saw a 200 for a fixture order.
-WARNINGS: dict[str, tuple[str, ...]] = {
-    "missing_auth": ("CO-AUTH-01",),
-    "missing_test_data": ("CO-RSP-02",),
-}
 # Statuses a schema-violating request may get; 413 for oversized ones (TOOLCHAIN.md).
 NEGATIVE_STATUSES = [400, 401, 404, 405, 413, 415, 422]
 # Business rules reject schema-valid requests with these (unknown order, state, duplicates).
@@ -107,12 +93,28 @@ class FuzzOutcome:
     phases: dict[str, int] = field(default_factory=dict)
     duration_s: float = 0.0
     error: str | None = None
+    refused: list[Judgement] = field(default_factory=list)
+
+
+def _body_bytes(body: Any) -> bytes | None:
+    """A generated body as the bytes the guard judges (JSON, as Schemathesis sends it)."""
+    if body is None or isinstance(body, bytes):
+        return body
+    try:
+        return json.dumps(body, default=str).encode()
+    except (TypeError, ValueError):
+        return str(body).encode()
 
 
 @contextmanager
-def _hook(rewriter: CaseRewriter) -> Iterator[None]:
+def _hook(rewriter: CaseRewriter, guard: CaptureGuard, refused: list[Judgement]) -> Iterator[None]:
     def before_call(context: HookContext, case: Case[Any], kwargs: dict[str, Any]) -> None:
         rewriter.rewrite(case)
+        # The last moment before a generated case goes out: the same guard as the client's.
+        judgement = guard.judge(_body_bytes(case.body))
+        if judgement.refusal is not None:
+            refused.append(judgement)
+            raise RefusedCaptureError(f"refused to send a generated case: {judgement.refusal}")
 
     schemathesis.hook(before_call)
     try:
@@ -127,6 +129,7 @@ def run_fuzzing(
     prefix: str,
     redactor: Redactor,
     progress: Callable[[str], None],
+    guard: CaptureGuard,
 ) -> FuzzOutcome:
     """Run the examples, coverage and fuzzing phases and turn their results into CheckResults."""
     started = time.perf_counter()
@@ -134,7 +137,10 @@ def run_fuzzing(
     config = build_config(settings)
     rewriter = CaseRewriter(prefix=prefix, orders=orders)
     collector = Collector(redactor, settings.token, frozenset(o.number for o in orders))
-    with tempfile.TemporaryDirectory(prefix="capture-order-hypothesis-") as home, _hook(rewriter):
+    with (
+        tempfile.TemporaryDirectory(prefix="capture-order-hypothesis-") as home,
+        _hook(rewriter, guard, outcome.refused),
+    ):
         # Hypothesis keeps caches in ./.hypothesis unless told otherwise: not in the caller's cwd.
         hypothesis.configuration.set_hypothesis_home_dir(home)
         schema = schemathesis.openapi.from_dict(copy.deepcopy(load_spec()), config=config)

@@ -1,4 +1,8 @@
-"""The suite's only way to the server: HTTP requests, rate limited, each exchange kept."""
+"""The suite's only way to the server: HTTP requests, rate limited, guarded, each exchange kept.
+
+No request leaves without `CaptureGuard.judge`: a body naming an order that is not a fixture
+order (nor a generated, prefixed one) is refused, and the ledger says so.
+"""
 
 from __future__ import annotations
 
@@ -6,13 +10,14 @@ import functools
 import json
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 import httpx
 
+from conformance.guard import CaptureGuard, Judgement, Ledger, RefusedCaptureError
 from contract.spec import OPERATION_PATH, base_path
 
 # A deployment that hangs must not hang the suite.
@@ -115,14 +120,17 @@ class RateLimiter:
 
 @dataclass
 class Client:
-    """Sends requests to the operation and records every exchange."""
+    """Sends requests to the operation, guarded, and records every exchange."""
 
     base_url: str
+    guard: CaptureGuard
     rate_limit: float | None = None
     exchanges: list[Exchange] = field(default_factory=list)
+    ledger: Ledger = field(default_factory=Ledger)
 
     def __post_init__(self) -> None:
-        self.url = self.base_url.rstrip("/") + base_path() + OPERATION_PATH
+        self.root = self.base_url.rstrip("/")
+        self.url = self.root + base_path() + OPERATION_PATH
         self._limiter = RateLimiter(self.rate_limit)
         self._lock = threading.Lock()
         self._http = httpx.Client(
@@ -140,29 +148,38 @@ class Client:
         method: str,
         *,
         body: bytes | None = None,
-        headers: Mapping[str, str | bytes] | None = None,
+        headers: Mapping[str, str | bytes] | Sequence[tuple[str, str | bytes]] | None = None,
         source: str,
         body_shell: str | None = None,
+        path: str | None = None,
     ) -> Exchange:
-        """Send one request to the operation's URL and record it."""
+        """Send one request to the operation's URL (or `path` under the API) and record it.
+
+        Raises RefusedCaptureError, sending nothing, when the body names an order that is
+        not in the fixtures.
+        """
+        judgement = self.guard.judge(body)
+        if judgement.refusal is not None:
+            self.ledger.refused(judgement, source, method)
+            raise RefusedCaptureError(f"refused to send {method} for {judgement.refusal}")
         self._limiter.wait()
+        pairs = list(headers.items()) if isinstance(headers, Mapping) else list(headers or ())
         raw_headers = [
             (k.encode("latin-1"), v if isinstance(v, bytes) else v.encode("latin-1"))
-            for k, v in (headers or {}).items()
+            for k, v in pairs
         ]
-        request = self._http.build_request(method, self.url, content=body, headers=raw_headers)
+        url = self.url if path is None else self.root + base_path() + path
+        request = self._http.build_request(method, url, content=body, headers=raw_headers)
         # httpx adds no body headers for an empty GET; keep exactly what goes on the wire.
         started, wall = time.perf_counter(), time.time()
         try:
             response = self._http.send(request)
         except httpx.TransportError as exc:
-            raise UnreachableError(
-                f"{method} {self.url}: {type(exc).__name__}: {exc}".strip()
-            ) from exc
+            raise UnreachableError(f"{method} {url}: {type(exc).__name__}: {exc}".strip()) from exc
         elapsed = (time.perf_counter() - started) * 1000
         exchange = Exchange(
             method=method,
-            url=self.url,
+            url=url,
             request_headers=tuple(
                 (k.decode("latin-1"), v.decode("latin-1")) for k, v in request.headers.raw
             ),
@@ -179,9 +196,16 @@ class Client:
         )
         with self._lock:
             self.exchanges.append(exchange)
+        self._note(judgement, exchange)
         return exchange
 
     def record(self, exchange: Exchange) -> None:
-        """Keep an exchange made elsewhere (by the fuzzer) for the run-wide sweeps."""
+        """Keep an exchange made elsewhere (by the fuzzer, guarded there) for sweeps and ledger."""
         with self._lock:
             self.exchanges.append(exchange)
+        self._note(self.guard.judge(exchange.request_body), exchange)
+
+    def _note(self, judgement: Judgement, exchange: Exchange) -> None:
+        self.ledger.sent(
+            judgement, exchange.source, exchange.method, exchange.status, exchange.code
+        )

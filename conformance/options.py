@@ -26,6 +26,7 @@ class Option:
     switch: bool = False  # a flag without a value
     env: bool = True  # read from CAPTURE_ORDER_<NAME>
     pytest_flag: str | None = ""  # "" = the CLI flag; None = not offered under pytest
+    choices: tuple[str, ...] = ()
 
     @property
     def flag(self) -> str:
@@ -43,6 +44,8 @@ class Option:
             return split(text)
         if self.switch:
             return text.strip().lower() in ("1", "true", "yes", "on")
+        if self.choices and text not in self.choices:
+            raise OptionError(f"{where} must be one of {', '.join(self.choices)}, got {text!r}")
         try:
             return self.convert(text)
         except ValueError:
@@ -63,7 +66,11 @@ OPTIONS: tuple[Option, ...] = (
     ),
     Option("token", "Authorization value of channel A (`Token <key>`)"),
     Option("foreign_token", "Authorization value of channel B"),
-    Option("report_dir", "write junit.xml, report.json and report.html here", metavar="DIR"),
+    Option(
+        "report_dir",
+        "write report.json, junit.xml, report.html, fixtures.json and manifest.json here",
+        metavar="DIR",
+    ),
     Option("rate_limit", "at most this many requests per second", float, "R"),
     Option("max_response_time", "fail responses slower than this", float, "MS"),
     Option("seed", "seed for generated data (same seed, same cases)", int, "S"),
@@ -71,7 +78,8 @@ OPTIONS: tuple[Option, ...] = (
     Option("workers", "fuzzing workers (default 1)", int, "N"),
     Option(
         "only",
-        "run only these requirement IDs or checks (repeatable, or comma-separated)",
+        "run only the checks of these requirement IDs, case refs (CO-AUTH-01/no-header) or "
+        "check names (repeatable, or comma-separated)",
         metavar="ID_OR_CHECK",
         repeatable=True,
     ),
@@ -87,6 +95,12 @@ OPTIONS: tuple[Option, ...] = (
         metavar="FILE",
         env=False,
         pytest_flag=None,
+    ),
+    Option(
+        "profile",
+        "default: exit 0 when nothing failed, even if cases were not checked; certify: exit 1 "
+        "unless every MUST case was checked and passed",
+        choices=("default", "certify"),
     ),
     # pytest has its own -v; there the failures are printed in full anyway.
     Option("verbose", "print every failure in full", switch=True, env=False, pytest_flag=None),
@@ -120,6 +134,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                 dest=option.name,
                 type=option.convert,
                 metavar=option.metavar,
+                choices=option.choices or None,
                 help=help_text,
             )
 

@@ -71,7 +71,7 @@ def expect_valid_order(
     problems = judge.schema_errors("Order", body) if body is not None else ["body is not JSON"]
     ok = ctx.expect(
         exchange.media_type == JSON and not problems,
-        "CO-RSP-02",
+        "CO-RSP-02/order-body",
         "200 body is not a valid Order",
         expected="application/json conforming to the Order schema",
         received=f"{exchange.media_type or 'no content type'}; " + "; ".join(problems or ["valid"]),
@@ -80,10 +80,28 @@ def expect_valid_order(
     return ok
 
 
-def expect_money_rules(ctx: Expects, exchange: Exchange, history: Sequence[Exchange] = ()) -> None:
-    """Amounts: non-negative, currency digits (CO-MON-03), never above `amount` (CO-MON-01)."""
+def expect_money_rules(
+    ctx: Expects,
+    exchange: Exchange,
+    history: Sequence[Exchange] = (),
+    order: FixtureOrder | None = None,
+) -> None:
+    """Amounts: non-negative, currency digits (CO-MON-03), never above `amount` (CO-MON-01).
+
+    With the order's facts, the digits are judged by the currency the fixtures give.
+    """
     body = decimal_body(exchange)
     currency = body.get("currency")
+    if order is not None and order.currency is not None:
+        ctx.expect(
+            currency == order.currency,
+            "CO-MON-03/currency-as-given",
+            "The order's currency is not the one the fixtures give",
+            expected=f"currency {order.currency!r}",
+            received=f"currency {currency!r}",
+            exchanges=[*history, exchange],
+        )
+        currency = order.currency
     digits = minor_digits(currency if isinstance(currency, str) else None)
     amounts: list[tuple[str, Any]] = [
         (name, body.get(name)) for name in MONEY_FIELDS if name in body
@@ -102,7 +120,7 @@ def expect_money_rules(ctx: Expects, exchange: Exchange, history: Sequence[Excha
     ]
     ctx.expect(
         not bad,
-        "CO-MON-03",
+        "CO-MON-03/digits",
         "Amount is negative or has too many fractional digits",
         expected=f"non-negative amounts with at most {digits} fractional digits ({currency})",
         received=", ".join(bad),
@@ -112,7 +130,7 @@ def expect_money_rules(ctx: Expects, exchange: Exchange, history: Sequence[Excha
     if isinstance(amount, Decimal | int) and isinstance(captured, Decimal | int):
         ctx.expect(
             captured <= amount,
-            "CO-MON-01",
+            "CO-MON-01/never-exceeds",
             "Captured more than authorized",
             expected=f"captured_amount <= amount ({amount})",
             received=f"captured_amount {captured}",
@@ -148,34 +166,110 @@ def expect_capture(
         "amount": str(body.get("amount")),
     }
     wanted_state = "fully_captured" if full else "partially_captured"
-    ctx.expect(
-        body.get("number") == order.number
-        and now == sorted(captured_now)
-        and body.get("captured_items") == sorted(captured_total)
-        and body.get("capture_state") == wanted_state,
-        "CO-CAP-08",
-        "The 200 does not tell what was captured",
-        expected=(
-            f"number {order.number}, capture.items {sorted(captured_now)}, "
-            f"captured_items {sorted(captured_total)}, capture_state {wanted_state}"
+    shown = [*history, exchange]
+    for case, ok, wanted in (
+        (
+            "capture-items",
+            body.get("number") == order.number and now == sorted(captured_now),
+            f"number {order.number}, capture.items {sorted(captured_now)}",
         ),
-        received=json.dumps(received),
-        exchanges=[*history, exchange],
-    )
+        (
+            "cumulative-items",
+            body.get("captured_items") == sorted(captured_total),
+            f"captured_items {sorted(captured_total)}",
+        ),
+        (
+            "capture-state",
+            body.get("capture_state") == wanted_state,
+            f"capture_state {wanted_state}",
+        ),
+    ):
+        ctx.expect(
+            ok,
+            f"CO-CAP-08/{case}",
+            "The 200 does not tell what was captured",
+            expected=wanted,
+            received=json.dumps(received),
+            exchanges=shown,
+        )
     amount, captured = body.get("amount"), body.get("captured_amount")
     if isinstance(amount, Decimal | int) and isinstance(captured, Decimal | int):
+        # At most, not less: with only free items left a partial capture has taken it all.
         ctx.expect(
-            captured == amount if full else captured < amount,
-            "CO-MON-01",
+            captured == amount if full else captured <= amount,
+            "CO-MON-01/full-equals-amount" if full else "CO-MON-01/never-exceeds",
             "captured_amount does not match the capture state",
-            expected=f"captured_amount {'==' if full else '<'} amount ({amount})",
+            expected=f"captured_amount {'==' if full else '<='} amount ({amount})",
             received=f"captured_amount {captured} with {len(set(captured_total))} "
             f"of {len(order.items)} items captured",
-            exchanges=[*history, exchange],
+            exchanges=shown,
         )
     expect_amounts_add_up(ctx, exchange, full=full, previous=previous, history=history)
-    expect_money_rules(ctx, exchange, history)
+    expect_money_rules(ctx, exchange, history, order)
+    expect_facts(ctx, exchange, order, history)
     return body
+
+
+def expect_facts(
+    ctx: CheckContext, exchange: Exchange, order: FixtureOrder, history: Sequence[Exchange] = ()
+) -> None:
+    """What the fixtures say of the order holds in a 200: status, amount, items' amounts."""
+    body = decimal_body(exchange)
+    shown = [*history, exchange]
+    if order.status is not None:
+        ctx.expect(
+            body.get("status") == order.status,
+            "CO-CAP-09/status-as-before",
+            "Capture changed the order status the fixtures give",
+            expected=f"status {order.status!r}, as before the capture",
+            received=f"status {body.get('status')!r}",
+            exchanges=shown,
+        )
+    if order.amount is not None:
+        ctx.expect(
+            _number(body.get("amount")) == order.amount,
+            "CO-MON-01/amount-as-authorized",
+            "The order's amount is not the authorized amount the fixtures give",
+            expected=f"amount {order.amount}",
+            received=f"amount {body.get('amount')}",
+            exchanges=shown,
+        )
+    items = [obj(i) for i in obj(body.get("capture")).get("items") or []]
+    wrong = [
+        f"pk {i.get('pk')}: {i.get('amount')} (fixtures: {order.item_amounts[i['pk']]})"
+        for i in items
+        if i.get("pk") in order.item_amounts
+        and _number(i.get("amount")) != order.item_amounts[i["pk"]]
+    ]
+    ctx.expect(
+        not wrong,
+        "CO-CAP-08/item-amounts-known",
+        "A captured item's amount is not the one the fixtures give",
+        expected="capture.items[].amount as in the fixtures",
+        received="; ".join(wrong),
+        exchanges=shown,
+    )
+
+
+def expect_attributes_kept(
+    ctx: CheckContext, exchange: Exchange, order: FixtureOrder, history: Sequence[Exchange] = ()
+) -> None:
+    """Items captured without `attributes` keep the ones the fixtures give (CO-CAP-07)."""
+    items = [obj(i) for i in obj(decimal_body(exchange).get("capture")).get("items") or []]
+    wrong = [
+        f"pk {i.get('pk')}: {i.get('attributes')} (fixtures: {order.item_attributes[i['pk']]})"
+        for i in items
+        if i.get("pk") in order.item_attributes
+        and i.get("attributes") != order.item_attributes[i["pk"]]
+    ]
+    ctx.expect(
+        not wrong,
+        "CO-CAP-07/absent-kept",
+        "An item captured without attributes did not keep its attributes",
+        expected="capture.items[].attributes as the fixtures give them",
+        received="; ".join(wrong),
+        exchanges=[*history, exchange],
+    )
 
 
 def _number(value: Any) -> Decimal | None:
@@ -213,7 +307,7 @@ def expect_amounts_add_up(
         item_sum = sum(item_amounts, Decimal(0))
         ctx.expect(
             this >= item_sum if full else this == item_sum,
-            "CO-CAP-08",
+            "CO-CAP-08/capture-amount",
             "capture.amount is less than the captured items' amounts"
             if full
             else "capture.amount is not the sum of the captured items' amounts",
@@ -228,7 +322,7 @@ def expect_amounts_add_up(
         )
     ctx.expect(
         captured == before + this,
-        "CO-MON-01",
+        "CO-MON-01/grows-by-capture",
         "captured_amount did not grow by exactly capture.amount",
         expected=f"captured_amount == {before} (before) + {this} (capture.amount)",
         received=f"captured_amount {captured}",
@@ -237,7 +331,7 @@ def expect_amounts_add_up(
     if full:
         ctx.expect(
             this == amount - before,
-            "CO-CAP-08",
+            "CO-CAP-08/capture-amount",
             "The final capture did not take the rest of the order amount",
             expected=f"capture.amount == amount - captured before == {amount} - {before}",
             received=f"capture.amount {this}",
@@ -248,7 +342,7 @@ def expect_amounts_add_up(
 def expect_ok(
     ctx: CheckContext,
     exchange: Exchange,
-    requirement: str,
+    requirement: str | None,
     title: str,
     history: Sequence[Exchange] = (),
 ) -> bool:
@@ -264,3 +358,24 @@ def expect_ok(
     ctx.abort_unless(ok)
     expect_valid_order(ctx, exchange, history)
     return ok
+
+
+def expect_untouched(
+    ctx: CheckContext,
+    exchange: Exchange,
+    order: FixtureOrder,
+    requirement: str,
+    title: str,
+    history: Sequence[Exchange] = (),
+) -> bool:
+    """A full capture after refused requests is a 200 that captures every item: none was taken."""
+    ok = expect_ok(ctx, exchange, requirement, title, history)
+    now = [obj(i).get("pk") for i in obj(decimal_body(exchange).get("capture")).get("items") or []]
+    return ok and ctx.expect(
+        now == sorted(order.items),
+        requirement,
+        title,
+        expected=f"capture.items {sorted(order.items)} (nothing was captured before)",
+        received=f"capture.items {now}",
+        exchanges=[*history, exchange],
+    )

@@ -36,6 +36,17 @@ class Redactor:
         """The shell variable standing for a header value that is exactly a secret."""
         return self.variables.get(value)
 
+    def within(self, value: str) -> str | None:
+        """A header value holding a secret (`Bearer <key>`), for double quotes, or None."""
+        found = [s for s in self.variables if s in value]
+        if not found:
+            return None
+        text = "".join("\\" + c if c in '"\\$`' else c for c in value)
+        for secret in sorted(found, key=len, reverse=True):
+            escaped = "".join("\\" + c if c in '"\\$`' else c for c in secret)
+            text = text.replace(escaped, self.variables[secret])
+        return text.replace("\t", "$(printf '\\t')")
+
 
 def redactor_for(token: str | None, foreign_token: str | None) -> Redactor:
     """The redactor for the configured tokens (full `Token <key>` values and their bare keys)."""
@@ -77,6 +88,8 @@ def curl_command(exchange: Exchange, redactor: Redactor) -> str:
         variable = redactor.header_value(value)
         if variable is not None:
             parts += ["-H", f'"{name}: {variable}"']
+        elif redactor.within(value) is not None:
+            parts += ["-H", f'"{name}: {redactor.within(value)}"']
         else:
             parts += ["-H", quote(f"{name}: {redactor.text(value)}")]
     body = exchange.request_body

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -43,6 +44,7 @@ class Settings:
     skip: frozenset[str] = frozenset()
     verbose: bool = False
     fixtures_path: Path | None = None
+    profile: str = "default"
 
     def secrets(self) -> tuple[str, ...]:
         """Credential values that must never appear in output."""
@@ -61,13 +63,9 @@ class Settings:
             "base_url": self.base_url,
             "token": "<redacted>" if self.token else None,
             "foreign_token": "<redacted>" if self.foreign_token else None,
-            "orders": [{"number": o.number, "items": list(o.items)} for o in self.orders],
-            "foreign_orders": [
-                {"number": o.number, "items": list(o.items)} for o in self.foreign_orders
-            ],
-            "uncapturable_orders": [
-                {"number": o.number, "code": o.code} for o in self.uncapturable_orders
-            ],
+            "orders": [o.as_fixture() for o in self.orders],
+            "foreign_orders": [o.as_fixture() for o in self.foreign_orders],
+            "uncapturable_orders": [o.as_fixture() for o in self.uncapturable_orders],
             "fixtures": str(self.fixtures_path) if self.fixtures_path else None,
             "report_dir": str(self.report_dir) if self.report_dir else None,
             "rate_limit": self.rate_limit,
@@ -77,15 +75,31 @@ class Settings:
             "workers": self.workers,
             "only": sorted(self.only),
             "skip": sorted(self.skip),
+            "profile": self.profile,
+        }
+
+    def fixtures_redacted(self) -> dict[str, Any]:
+        """What the fixtures gave the run (after flags and environment), tokens removed."""
+        return {
+            "base_url": self.base_url,
+            "token": "<redacted>" if self.token else None,
+            "orders": [o.as_fixture() for o in self.orders],
+            "foreign_token": "<redacted>" if self.foreign_token else None,
+            "foreign_orders": [o.as_fixture() for o in self.foreign_orders],
+            "uncapturable_orders": [o.as_fixture() for o in self.uncapturable_orders],
         }
 
 
 def normalise_token(value: str | None) -> str | None:
-    """A token as the `Authorization` value: `Token <key>` (a bare key gets the scheme)."""
+    """A token as the `Authorization` value: `Token <key>` (a bare key gets the scheme).
+
+    The scheme is case-insensitive and followed by spaces (CO-AUTH-03), so `token <key>`
+    is kept as given.
+    """
     if value is None or not value.strip():
         return None
     value = value.strip()
-    return value if value.startswith("Token ") else f"Token {value}"
+    return value if re.match(r"(?i)token +\S", value) else f"Token {value}"
 
 
 def resolve(flags: Mapping[str, Any], env: Mapping[str, str] | None = None) -> Settings:
@@ -125,6 +139,7 @@ def resolve(flags: Mapping[str, Any], env: Mapping[str, str] | None = None) -> S
         skip=frozenset(values.get("skip") or ()),
         verbose=bool(values.get("verbose")),
         fixtures_path=fixtures_path,
+        profile=values.get("profile") or "default",
     )
 
 

@@ -24,6 +24,7 @@ MAX_FINDINGS = 5
 PROBLEM_SCHEMA = "/components/schemas/Problem"
 ORDER_SCHEMA = "/components/schemas/Order"
 PROBLEM_TYPE = re.compile(r"^/problems/[a-z0-9]+(-[a-z0-9]+)*$")
+CHALLENGE = re.compile(r"^\s*Token\b")
 LEAKS = {
     "a stack trace": re.compile(
         r"Traceback \(most recent call last\)|File \"[^\"]+\", line \d+"
@@ -85,7 +86,7 @@ class Sweep:
     """A run-wide check: a property every exchange must have, or all of them together."""
 
     name: str
-    requirements: tuple[str, ...]
+    cases: tuple[str, ...]
     inspect: Inspect | None
     across: Across | None = None
 
@@ -269,6 +270,14 @@ def _header_errors(status: int, name: str, value: str) -> tuple[str, ...]:
     return tuple(contract_judge().header_errors(header, value))
 
 
+def _challenge(exchange: Exchange, _: tuple[str, ...]) -> list[Draft]:
+    challenge = exchange.header("WWW-Authenticate")
+    if exchange.status != 401 or (challenge is not None and CHALLENGE.match(challenge)):
+        return []
+    received = f"WWW-Authenticate: {challenge}" if challenge else "no WWW-Authenticate header"
+    return [(None, "401 does not name the Token scheme", "WWW-Authenticate: Token", received)]
+
+
 def _order_body(exchange: Exchange, _: tuple[str, ...]) -> list[Draft]:
     if exchange.status != 200:
         return []
@@ -283,13 +292,14 @@ def _order_body(exchange: Exchange, _: tuple[str, ...]) -> list[Draft]:
 
 
 SWEEPS = (
-    Sweep("errors_are_problem_documents", ("CO-ERR-01",), _problem),
-    Sweep("responses_leak_nothing", ("CO-ERR-02",), _leaks),
-    Sweep("client_input_never_causes_5xx", ("CO-ERR-03",), _no_5xx),
-    Sweep("problem_types_are_relative", ("CO-ERR-04",), _relative_type),
-    Sweep("problem_type_is_fixed_per_code", ("CO-ERR-04",), None, _type_per_code),
-    Sweep("responses_are_documented", ("CO-RSP-01",), _documented),
-    Sweep("success_bodies_are_orders", ("CO-RSP-02",), _order_body),
+    Sweep("errors_are_problem_documents", ("CO-ERR-01/problem-documents",), _problem),
+    Sweep("responses_leak_nothing", ("CO-ERR-02/no-leaks",), _leaks),
+    Sweep("client_input_never_causes_5xx", ("CO-ERR-03/no-5xx",), _no_5xx),
+    Sweep("problem_types_are_relative", ("CO-ERR-04/relative-type",), _relative_type),
+    Sweep("problem_type_is_fixed_per_code", ("CO-ERR-04/one-type-per-code",), None, _type_per_code),
+    Sweep("responses_are_documented", ("CO-RSP-01/documented-responses",), _documented),
+    Sweep("success_bodies_are_orders", ("CO-RSP-02/order-body",), _order_body),
+    Sweep("every_401_names_the_scheme", ("CO-AUTH-02/challenge",), _challenge),
 )
 
 
@@ -302,13 +312,13 @@ class SweepStream:
         self.redactor = redactor
         self.findings: list[Finding] = []
         self.count = 0
-        self.cases = 0
+        self.examined = 0
         self._seen: set[tuple[str, int]] = set()
         self._across = sweep.across() if sweep.across is not None else None
 
     def feed(self, exchange: Exchange) -> list[Finding]:
         """Judge one more exchange; the findings it added (none once MAX_FINDINGS are kept)."""
-        self.cases += 1
+        self.examined += 1
         if self._across is not None:
             evidence = self._across(exchange)
         elif self.sweep.inspect is not None:
@@ -335,9 +345,9 @@ class SweepStream:
     def result(self) -> CheckResult:
         """The sweep's outcome over everything fed so far."""
         sweep = self.sweep
-        if not self.cases:
+        if not self.examined:
             return CheckResult(
-                sweep.name, sweep.requirements, Status.SKIP, reason="no responses to inspect"
+                sweep.name, sweep.cases, Status.SKIP, reason="no responses to inspect"
             )
         findings = list(self.findings)
         if self.count > len(findings) and findings:
@@ -347,7 +357,7 @@ class SweepStream:
             )
         status = Status.FAIL if findings else Status.PASS
         return CheckResult(
-            sweep.name, sweep.requirements, status, tuple(findings), requests=0, cases=self.cases
+            sweep.name, sweep.cases, status, tuple(findings), requests=0, examined=self.examined
         )
 
 

@@ -39,16 +39,23 @@ def catalogue_markdown(spec: Spec) -> str:
     lines = [
         "## Requirement catalogue",
         "",
-        f"{len(rules)} rules: {counts}. Each rule has a stable ID; the reference server's tests "
-        "and the conformance suite's checks name the IDs they prove. This table is rendered "
+        f"{len(rules)} rules: {counts}, {sum(len(r.cases) for r in rules)} cases. Each rule has "
+        "a stable ID and the cases it covers; the reference server's tests name the IDs they "
+        "prove, the conformance suite's checks the cases they exercise. This table is rendered "
         "from the `x-requirements` extension at the top level of the OpenAPI document, the "
         "catalogue's single source.",
         "",
-        "| ID | Level | Title | Rule |",
-        "| --- | --- | --- | --- |",
+        "| ID | Level | Title | Rule | Cases |",
+        "| --- | --- | --- | --- | --- |",
     ]
     lines += [
-        f"| {rule.id} | {rule.level} | {_cell(rule.title)} | {_cell(rule.text)} |" for rule in rules
+        f"| {rule.id} | {rule.level} | {_cell(rule.title)} | {_cell(rule.text)} | "
+        + "<br>".join(
+            f"`{case.id}` {_cell(case.text)}" + ("" if case.observable else " (not observable)")
+            for case in rule.cases
+        )
+        + " |"
+        for rule in rules
     ]
     return "\n".join(lines) + "\n"
 

@@ -19,6 +19,16 @@ def order_statuses(kind: str, spec: Spec | None = None) -> frozenset[str]:
     return frozenset(_schemas(spec)["OrderStatus"][f"x-{kind}"])
 
 
+def order_statuses_all(spec: Spec | None = None) -> frozenset[str]:
+    """Every OrderStatus code of the spec."""
+    return frozenset(_schemas(spec)["OrderStatus"]["enum"])
+
+
+def currencies(spec: Spec | None = None) -> frozenset[str]:
+    """Every Currency code of the spec."""
+    return frozenset(_schemas(spec)["Currency"]["enum"])
+
+
 def capturable_statuses(spec: Spec | None = None) -> frozenset[str]:
     """Statuses a capture is allowed in (`x-capturable`)."""
     return order_statuses("capturable", spec)

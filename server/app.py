@@ -28,6 +28,7 @@ from starlette.types import Receive, Scope, Send
 from contract.spec import base_path, load_spec
 from server import api, wire
 from server.middleware import AccessLogMiddleware, BodyLimitMiddleware
+from server.paths import ExactPathMiddleware
 from server.problems import ERROR_HANDLERS, handle_unexpected
 from server.security import TokenSecurityHandler
 from server.services import STATE_KEY, Services, utc_now
@@ -93,8 +94,9 @@ def create_app(
         jsonifier=ExactJsonifier(),
         lifespan=lifespan,
     )
-    # Both sit outside Connexion's exception middleware; the later one is inner.
+    # All sit outside Connexion's exception middleware; a later one is inner.
     app.add_middleware(AccessLogMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION)
+    app.add_middleware(ExactPathMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION)
     app.add_middleware(
         BodyLimitMiddleware,
         position=MiddlewarePosition.BEFORE_EXCEPTION,

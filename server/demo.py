@@ -25,6 +25,11 @@ def ensure_demo(store: Store, now: datetime) -> dict[str, Any]:
     return fixtures
 
 
+def _pk(item: Any) -> Any:
+    # Demo data stored before issue 13 lists bare pks; newer data lists items with their facts.
+    return item["pk"] if isinstance(item, dict) else item
+
+
 def demo_text(fixtures: dict[str, Any], base_url: str) -> str:
     """What `serve --demo` prints: where to click, the token, the orders, a curl to start."""
     api = f"{base_url}/api/v1"
@@ -36,7 +41,7 @@ def demo_text(fixtures: dict[str, Any], base_url: str) -> str:
         f"  Authorization:  {fixtures['token']}   (demo token of channel A)",
         "  Capturable orders (channel A), with their item pks:",
         *(
-            f"    {o['number']}  items {', '.join(map(str, o['items']))}"
+            f"    {o['number']}  items {', '.join(str(_pk(i)) for i in o['items'])}"
             for o in fixtures["orders"]
         ),
         "  Not capturable (channel A):",

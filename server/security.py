@@ -11,14 +11,18 @@ from connexion.security import NO_VALUE, ApiKeySecurityHandler
 from server.problems import ApiProblem
 from server.services import services_of
 
-# `Token <key>`; the scheme name is case-insensitive as in HTTP (and DRF).
-_TOKEN_HEADER = re.compile(r"^[Tt][Oo][Kk][Ee][Nn] ([\x21-\x7E]{1,256})$")
+# RFC 9110 credentials: the scheme case-insensitive, then 1*SP (spaces, not tabs), then
+# the key (CO-AUTH-03).
+_TOKEN_HEADER = re.compile(r"^token +([\x21-\x7E]{1,256})$", re.IGNORECASE)
 
 
 def token_info(api_key: str, request: ConnexionRequest) -> dict[str, Any]:
     """Resolve `Authorization` to the token's channel, or raise the spec's 401 problem."""
     if not api_key.strip():
         raise ApiProblem("not_authenticated")
+    if len(request.headers.getlist("authorization")) > 1:
+        # Components on the way disagree on which of two field lines counts (CO-AUTH-01).
+        raise ApiProblem("authentication_failed")
     match = _TOKEN_HEADER.fullmatch(api_key.strip())
     if match is None:
         raise ApiProblem("authentication_failed")

@@ -1,4 +1,8 @@
-"""Test data: channels with fresh tokens and capturable orders, for `seed` and `serve --demo`."""
+"""Test data: channels with fresh tokens and capturable orders, for `seed` and `serve --demo`.
+
+The fixtures it writes carry each order's facts (status, currency, amount, and each item's
+amount and attributes), so that the suite can check what only they tell (CO-CAP-09 ...).
+"""
 
 from __future__ import annotations
 
@@ -20,9 +24,12 @@ class Profile:
     shipping: Decimal
     step: Decimal  # the fractional part of the first item's amount
 
-    def item_amounts(self, items: int) -> list[Decimal]:
-        """Distinct item amounts (100.1, 200.2, ... or 100.001, 200.002, ...)."""
-        return [Decimal(100 * (i + 1)) + (i + 1) * self.step for i in range(items)]
+    def item_amounts(self, items: int, free: int = 0) -> list[Decimal]:
+        """Distinct item amounts (100.1, 200.2, ... or 100.001, 200.002, ...); the last `free` 0."""
+        return [
+            Decimal(0) if i >= items - free else Decimal(100 * (i + 1)) + (i + 1) * self.step
+            for i in range(items)
+        ]
 
 
 # Seeded orders cycle through these so that a conformance run meets two- and three-digit
@@ -32,18 +39,45 @@ PROFILES = (
     Profile("kwd", Decimal("1.250"), Decimal("0.001")),
     Profile("eur", Decimal(0), Decimal("0.1")),
 )
+# The last seeded order carries a free item and no shipping: with only that item left it is
+# partially captured with its whole amount captured (CO-MON-01/zero-amount-item).
+FREE_ITEM_PROFILE = PROFILES[2]
+ATTRIBUTES: dict[str, str | bool] = {"color": "blue", "gift": False}
 
 
 @dataclass(frozen=True)
 class SeededOrder:
-    """An order created by the seeder: its number and its item pks."""
+    """An order created by the seeder: its number, its item pks and its facts."""
 
     number: str
     items: list[int]
+    status: str = "450"
+    cancel_status: str | None = None
+    currency: str = "try"
+    amount: Decimal = Decimal(0)
+    item_amounts: tuple[Decimal, ...] = ()
 
     def fixture(self) -> dict[str, Any]:
-        """The order as the conformance fixtures list it."""
-        return {"number": self.number, "items": self.items}
+        """The order as the conformance fixtures list it, with its facts (amounts as text)."""
+        return {
+            "number": self.number,
+            "status": self.status,
+            "currency": self.currency,
+            "amount": str(self.amount),
+            "items": [
+                {"pk": pk, "amount": str(amount), "attributes": dict(ATTRIBUTES)}
+                for pk, amount in zip(self.items, self.item_amounts, strict=True)
+            ],
+        }
+
+    def uncapturable(self, code: str) -> dict[str, Any]:
+        """The order as `uncapturable_orders` lists it: the code it must get, and its facts."""
+        return {
+            "number": self.number,
+            "code": code,
+            "status": self.status,
+            "cancel_status": self.cancel_status,
+        }
 
 
 def order_fields(
@@ -122,10 +156,11 @@ def new_order(
     status: str = "450",
     cancel_status: str | None = None,
     profile: Profile = PROFILES[0],
+    free_items: int = 0,
 ) -> NewOrder:
     """An order of `items` items with distinct amounts in the profile's currency."""
-    amounts = profile.item_amounts(items)
-    new_items = [NewItem(a, status, {"color": "blue", "gift": False}) for a in amounts]
+    amounts = profile.item_amounts(items, free_items)
+    new_items = [NewItem(a, status, dict(ATTRIBUTES)) for a in amounts]
     fields = order_fields(
         number,
         sum(amounts, Decimal(0)),
@@ -140,7 +175,18 @@ def new_order(
 def add_orders(store: Store, channel_id: int, orders: list[NewOrder]) -> list[SeededOrder]:
     """Create the orders in one transaction; what the fixtures say of each."""
     pks = store.add_orders(channel_id, orders)
-    return [SeededOrder(o.fields["number"], p) for o, p in zip(orders, pks, strict=True)]
+    return [
+        SeededOrder(
+            o.fields["number"],
+            p,
+            o.fields["status"],
+            o.fields["cancel_status"],
+            o.fields["currency"],
+            o.fields["amount"],
+            tuple(item.amount for item in o.items),
+        )
+        for o, p in zip(orders, pks, strict=True)
+    ]
 
 
 def create_order(
@@ -153,10 +199,17 @@ def create_order(
     status: str = "450",
     cancel_status: str | None = None,
     profile: Profile = PROFILES[0],
+    free_items: int = 0,
 ) -> SeededOrder:
     """One order of `items` items (see `new_order`), created now."""
     order = new_order(
-        number, items, now, status=status, cancel_status=cancel_status, profile=profile
+        number,
+        items,
+        now,
+        status=status,
+        cancel_status=cancel_status,
+        profile=profile,
+        free_items=free_items,
     )
     return add_orders(store, channel_id, [order])[0]
 
@@ -168,14 +221,15 @@ def seed_fixtures(
     run = secrets.token_hex(4)
     channel_a, key_a = create_channel(store, f"channel-a-{run}", now)
     channel_b, key_b = create_channel(store, f"channel-b-{run}", now)
-    own = add_orders(
-        store,
-        channel_a,
-        [
-            new_order(f"CO-{run}-{i:04d}", items, now, profile=PROFILES[i % len(PROFILES)])
-            for i in range(orders)
-        ],
+    regular = [
+        new_order(f"CO-{run}-{i:04d}", items, now, profile=PROFILES[i % len(PROFILES)])
+        for i in range(orders - 1)
+    ]
+    free = 1 if orders > 1 and items > 1 else 0
+    last = new_order(
+        f"CO-{run}-{orders - 1:04d}", items, now, profile=FREE_ITEM_PROFILE, free_items=free
     )
+    own = add_orders(store, channel_a, [*regular, last])
     foreign = add_orders(
         store, channel_b, [new_order(f"CO-{run}-B{i:03d}", items, now) for i in range(2)]
     )
@@ -185,6 +239,7 @@ def seed_fixtures(
         ("X600", "600", None, "order_refunded"),
         ("X300", "300", None, "order_not_capturable"),
         ("XCW", "450", "waiting", "order_cancelled"),
+        ("X6CW", "600", "cancelled", "order_cancelled"),
     )
     blocked = add_orders(
         store,
@@ -201,7 +256,6 @@ def seed_fixtures(
         "foreign_token": f"Token {key_b}",
         "foreign_orders": [order.fixture() for order in foreign],
         "uncapturable_orders": [
-            {"number": order.number, "code": code}
-            for order, (*_, code) in zip(blocked, states, strict=True)
+            order.uncapturable(code) for order, (*_, code) in zip(blocked, states, strict=True)
         ],
     }

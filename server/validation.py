@@ -19,6 +19,9 @@ from server.problems import ApiProblem
 IDEMPOTENCY_KEY_MESSAGE = "Must be 1-255 printable ASCII characters."
 # Where the body validator leaves the parsed body for the handler (it is parsed once).
 BODY_KEY = "capture_order.body"
+REPEATED_KEY_MESSAGE = "Must be sent once."
+# Upstream's (DRF's) name for an error of the body as a whole (CO-REQ-04).
+ROOT_FIELD = "non_field_errors"
 _TYPE_NAMES = {
     "object": "an object",
     "array": "an array",
@@ -30,11 +33,11 @@ _TYPE_NAMES = {
 
 
 def field_path(path: Iterable[str | int]) -> str:
-    """A JSON path as in `errors`: `order_items[0].pk`; the whole body is `body`."""
+    """A JSON path as in `errors`: `order_items[0].pk`; the whole body is `non_field_errors`."""
     text = ""
     for part in path:
         text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text or "body"
+    return text or ROOT_FIELD
 
 
 def _messages(error: ValidationError) -> Iterable[tuple[str, str]]:
@@ -88,6 +91,19 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a JSON number")
 
 
+class DuplicateMemberError(ValueError):
+    """An object names a member twice: not I-JSON (RFC 7493), refused (CO-REQ-03)."""
+
+
+def _unique_members(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for name, value in pairs:
+        if name in found:
+            raise DuplicateMemberError(name)
+        found[name] = value
+    return found
+
+
 def parse_json(raw: bytes) -> Any:
     """The body as JSON, or a 400 `malformed_json` problem (CO-REQ-03)."""
     try:
@@ -97,7 +113,7 @@ def parse_json(raw: bytes) -> Any:
     if not text.strip():
         raise ApiProblem("malformed_json", "The request body is empty; send a JSON object.")
     try:
-        body = json.loads(text, parse_constant=_reject_constant)
+        body = json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_unique_members)
         # Escaped lone surrogates parse but are no Unicode text; nothing could store them.
         json.dumps(body, ensure_ascii=False).encode("utf-8")
     except json.JSONDecodeError as exc:
@@ -108,6 +124,10 @@ def parse_json(raw: bytes) -> Any:
         ) from None
     except RecursionError:
         raise ApiProblem("malformed_json", "The request body is nested too deeply.") from None
+    except DuplicateMemberError as exc:
+        raise ApiProblem(
+            "malformed_json", f"The request body names the member {str(exc)[:64]!r} twice."
+        ) from None
     except (ValueError, UnicodeEncodeError):
         raise ApiProblem(
             "malformed_json", "The request body holds a value JSON text cannot carry here."
@@ -175,6 +195,13 @@ class StrictParameterValidator(ParameterValidator):  # type: ignore[misc]
 
     def validate_request(self, request: Any) -> None:
         errors: dict[str, list[str]] = {}
+        for param in self.parameters.get("header", []):
+            # Two field lines of a header that is no list: which one counts? (CO-REQ-07)
+            if len(request.headers.getlist(param["name"])) > 1:
+                errors[param["name"]] = [REPEATED_KEY_MESSAGE]
+        if errors:
+            detail = f"The {', '.join(errors)} header must be sent once."
+            raise ApiProblem("invalid_request", detail, errors)
         # Without a query string there is no unknown query parameter to find.
         if self.strict_validation and request.scope.get("query_string"):
             for name in self.validate_query_parameter_list(request, self.security_query_params):

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from conformance.checks import (  # noqa: F401  (imported to register the checks)
     auth,
+    bodies,
     capture,
     concurrency,
     conflicts,
     idempotency,
     isolation,
+    lookup,
     precedence,
     requests,
 )

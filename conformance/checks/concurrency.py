@@ -6,6 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from conformance.context import CheckContext, describe
 from conformance.http import Exchange
+from conformance.needs import Needs, OrderNeed
 from conformance.order_expectations import decimal_body, obj
 from conformance.registry import check
 
@@ -20,23 +21,28 @@ def _race(ctx: CheckContext, number: str, items: list[int] | None) -> list[Excha
         )
 
 
-@check("CO-CONC-01", "CO-MON-02")
+@check(
+    "CO-CONC-01/one-item",
+    "CO-CONC-01/whole-order",
+    "CO-MON-02/parallel",
+    needs=Needs(orders=(OrderNeed(2),)),
+)
 def parallel_captures_capture_each_item_once(ctx: CheckContext) -> None:
     """N simultaneous captures of one item, then of the whole order: one winner each time."""
     order = ctx.order(min_items=2)
     head = list(order.items[:1])
     rounds = [
-        ("one item", _race(ctx, order.number, head)),
-        ("the whole order", _race(ctx, order.number, None)),
+        ("one-item", "one item", _race(ctx, order.number, head)),
+        ("whole-order", "the whole order", _race(ctx, order.number, None)),
     ]
     captured: list[int] = []
-    for label, results in rounds:
+    for case, label, results in rounds:
         winners = [e for e in results if e.status == 200]
         losers = [e for e in results if e.status == 409 and e.code in LOSER_CODES]
         others = [e for e in results if e not in winners + losers]
         ctx.expect(
             len(winners) == 1 and not others,
-            "CO-CONC-01",
+            f"CO-CONC-01/{case}",
             f"{PARALLEL} simultaneous captures of {label} did not have exactly one winner",
             expected=f"one 200 and {PARALLEL - 1} times 409 ({' or '.join(LOSER_CODES)})",
             received=f"{len(winners)} times 200, {len(losers)} times 409; "
@@ -51,16 +57,16 @@ def parallel_captures_capture_each_item_once(ctx: CheckContext) -> None:
             ]
     ctx.expect(
         sorted(captured) == sorted(order.items),
-        "CO-MON-02",
+        "CO-MON-02/parallel",
         "Simultaneous captures captured an item more than once (or not at all)",
         expected=f"each of {sorted(order.items)} captured exactly once",
         received=f"captured {sorted(captured, key=str)}",
-        exchanges=[e for _, r in rounds for e in r if e.status == 200][:2],
+        exchanges=[e for _, _, r in rounds for e in r if e.status == 200][:2],
     )
     final = ctx.capture(order.number)
     ctx.expect(
         final.status == 409 and final.code == "order_already_captured",
-        "CO-CONC-01",
+        "CO-CONC-01/whole-order",
         "After the race the order is not fully captured",
         expected="409 order_already_captured",
         received=describe(final),

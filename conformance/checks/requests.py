@@ -1,15 +1,12 @@
-"""Request handling: media type, size, JSON, schema, unknown fields, duplicates, keys, methods."""
+"""Request handling: media type, size, Idempotency-Key, methods, and the one path."""
 
 from __future__ import annotations
 
 import json
-import re
-from typing import Any
 
-from conformance.context import PROBLEM_JSON, CheckContext, describe
-from conformance.http import Exchange
-from conformance.order_expectations import expect_capture, expect_ok
+from conformance.context import PROBLEM_JSON, CheckContext
 from conformance.registry import check
+from contract.spec import OPERATION_PATH
 
 LIMIT = 65_536
 
@@ -32,22 +29,30 @@ def _padded_to_limit(number: str) -> bytes:
     return body + b" " * (LIMIT - len(body))
 
 
-@check("CO-REQ-01")
+@check("CO-REQ-01/other-media-type", "CO-REQ-01/no-content-type")
 def non_json_body_is_unsupported_media_type(ctx: CheckContext) -> None:
-    """A body sent as anything but application/json is 415."""
+    """A body sent as anything but application/json, or without a Content-Type, is 415."""
     body = json.dumps({"order": ctx.unknown_order()}).encode()
     for content_type in ("text/plain", "application/x-www-form-urlencoded", "application/xml"):
         exchange = ctx.capture(None, raw=body, content_type=content_type)
         ctx.expect_status(
             exchange,
             415,
-            "CO-REQ-01",
+            "CO-REQ-01/other-media-type",
             f"A {content_type} body was not refused with 415",
             code="unsupported_media_type",
         )
+    bare = ctx.capture(None, raw=body, content_type=None)
+    ctx.expect_status(
+        bare,
+        415,
+        "CO-REQ-01/no-content-type",
+        "A JSON body without Content-Type was not refused with 415",
+        code="unsupported_media_type",
+    )
 
 
-@check("CO-REQ-02")
+@check("CO-REQ-02/over-limit", "CO-REQ-02/at-limit")
 def oversized_body_is_too_large(ctx: CheckContext) -> None:
     """A body over 65,536 bytes is 413; one of exactly 65,536 bytes is not."""
     number = ctx.unknown_order()
@@ -56,7 +61,7 @@ def oversized_body_is_too_large(ctx: CheckContext) -> None:
     ctx.expect_status(
         exchange,
         413,
-        "CO-REQ-02",
+        "CO-REQ-02/over-limit",
         f"A {len(raw)}-byte body was not refused with 413",
         code="request_too_large",
     )
@@ -70,160 +75,35 @@ def oversized_body_is_too_large(ctx: CheckContext) -> None:
     ctx.expect_status(
         at_limit,
         404,
-        "CO-REQ-02",
+        "CO-REQ-02/at-limit",
         "A body of exactly 65,536 bytes was refused",
         code="order_not_found",
     )
 
 
-MALFORMED = (
-    ("truncated JSON", b'{"order": '),
-    ("not JSON", b"order=CO-1"),
-    ("trailing comma", b'{"order": "x",}'),
-    ("invalid UTF-8 in a string", b'{"order": "\xff\xfe"}'),
-    ("overlong UTF-8 encoding", b'{"order": "\xc0\xaf"}'),
-    ("lone surrogate escape in raw bytes", b'{"order": "\xed\xa0\x80"}'),
+@check(
+    "CO-REQ-07/empty",
+    "CO-REQ-07/too-long",
+    "CO-REQ-07/not-printable-ascii",
+    "CO-REQ-07/repeated-header",
 )
-
-
-@check("CO-REQ-03")
-def malformed_json_is_bad_request(ctx: CheckContext) -> None:
-    """Bodies that are not well-formed UTF-8 JSON are 400 malformed_json, never 5xx."""
-    for label, raw in MALFORMED:
-        exchange = ctx.capture(None, raw=raw)
-        ctx.expect_status(
-            exchange,
-            400,
-            "CO-REQ-03",
-            f"Body with {label} was not refused with 400",
-            code="malformed_json",
-        )
-
-
-def _names(exchange: Exchange, field: str) -> bool:
-    errors = (exchange.json() or {}).get("errors") if isinstance(exchange.json(), dict) else None
-    return isinstance(errors, dict) and any(
-        re.search(rf"(^|[.\[\]]){re.escape(field)}($|[.\[\]])", str(key)) for key in errors
-    )
-
-
-def _schema_violations(number: str) -> list[tuple[str, object, str]]:
-    """(label, body, field the errors must name)."""
-    return [
-        ("no order", {}, "order"),
-        ("empty order", {"order": ""}, "order"),
-        ("order not a string", {"order": 12345}, "order"),
-        ("order over 128 characters", {"order": "C" * 129}, "order"),
-        ("control character in order", {"order": "CO-\u0001"}, "order"),
-        ("empty order_items", {"order": number, "order_items": []}, "order_items"),
-        ("pk of 0", {"order": number, "order_items": [{"pk": 0}]}, "pk"),
-        ("pk not an integer", {"order": number, "order_items": [{"pk": "1"}]}, "pk"),
-        ("item without pk", {"order": number, "order_items": [{}]}, "pk"),
-        (
-            "attribute value a number",
-            {"order": number, "order_items": [{"pk": 1, "attributes": {"a": 1}}]},
-            "attributes",
-        ),
-        ("body an array", [{"order": number}], ""),
-    ]
-
-
-def _refused_naming(ctx: CheckContext, requirement: str, label: str, body: Any, field: str) -> None:
-    """Send the body: expect 400 invalid_request whose `errors` name `field` (if one is given)."""
-    exchange = ctx.capture(None, body=body)
-    ok = ctx.expect_status(
-        exchange,
-        400,
-        requirement,
-        f"Body with {label} was not refused with 400",
-        code="invalid_request",
-    )
-    if ok and field:
-        ctx.expect(
-            _names(exchange, field),
-            requirement,
-            f"400 for {label} does not name the field",
-            expected=f"errors with a key naming {field!r}",
-            received=describe(exchange),
-            exchanges=[exchange],
-        )
-
-
-@check("CO-REQ-04")
-def schema_invalid_body_names_the_field(ctx: CheckContext) -> None:
-    """Schema violations are 400 invalid_request with `errors` naming the field."""
-    for label, body, field in _schema_violations(ctx.unknown_order()):
-        _refused_naming(ctx, "CO-REQ-04", label, body, field)
-
-
-@check("CO-REQ-05")
-def unknown_fields_are_rejected(ctx: CheckContext) -> None:
-    """A field the schema does not define, at any level, is 400 naming it."""
-    number = ctx.unknown_order()
-    for label, body, field in (
-        ("misspelt order_items", {"order": number, "order_item": [{"pk": 1}]}, "order_item"),
-        ("unknown item field", {"order": number, "order_items": [{"pk": 1, "qty": 2}]}, "qty"),
-    ):
-        _refused_naming(ctx, "CO-REQ-05", label, body, field)
-
-
-@check("CO-REQ-02", "CO-REQ-04", "CO-REQ-05", "CO-REQ-06")
-def rejected_bodies_capture_nothing(ctx: CheckContext) -> None:
-    """Refused bodies for a real order (too large, invalid, misspelt, duplicate) capture nothing."""
-    order = ctx.order()
-    pk = order.items[0]
-    raw, shell = oversized_body(order.number, pk)
-    sent = [
-        ("CO-REQ-02", 413, "request_too_large", ctx.capture(None, raw=raw, body_shell=shell)),
-        (
-            "CO-REQ-04",
-            400,
-            "invalid_request",
-            ctx.capture(
-                None,
-                body={"order": order.number, "order_items": [{"pk": pk, "attributes": {"a": 1}}]},
-            ),
-        ),
-        (
-            "CO-REQ-05",
-            400,
-            "invalid_request",
-            ctx.capture(None, body={"order": order.number, "order_item": [{"pk": pk}]}),
-        ),
-        ("CO-REQ-06", 422, "duplicate_order_item", ctx.capture(order.number, [pk, pk])),
-    ]
-    for requirement, status, code, exchange in sent:
-        ctx.expect_status(
-            exchange,
-            status,
-            requirement,
-            f"A {code} request for a real order was not refused",
-            code=code,
-        )
-    history = [e for *_, e in sent]
-    full = ctx.capture(order.number)
-    expect_ok(ctx, full, "CO-REQ-05", "A refused request captured (part of) the order", history)
-    body_ok = expect_capture(
-        ctx, full, order, captured_now=order.items, captured_total=order.items, history=history
-    )
-    del body_ok
-
-
-@check("CO-REQ-07")
 def invalid_idempotency_key_is_bad_request(ctx: CheckContext) -> None:
-    """Empty, over-long and non-printable Idempotency-Keys are 400 invalid_request."""
+    """Empty, over-long, non-printable and repeated Idempotency-Keys are 400 invalid_request."""
     number = ctx.unknown_order()
-    for label, key in (
-        ("an empty key", b""),
-        ("a 256-character key", b"k" * 256),
-        ("a non-ASCII key", "clé-1".encode()),
-        ("a key with a tab", b"key\tone"),
+    fresh = ctx.new_key()
+    for case, label, key, lines in (
+        ("empty", "an empty key", b"", ()),
+        ("too-long", "a 256-character key", b"k" * 256, ()),
+        ("not-printable-ascii", "a non-ASCII key", "clé-1".encode(), ()),
+        ("not-printable-ascii", "a key with a tab", b"key\tone", ()),
+        ("repeated-header", "two valid keys", fresh, (("Idempotency-Key", ctx.new_key()),)),
+        ("repeated-header", "one valid key twice", fresh, (("Idempotency-Key", fresh),)),
     ):
-        exchange = ctx.capture(number, key=key)
+        exchange = ctx.capture(number, key=key, header_lines=lines)
         ctx.expect_status(
             exchange,
             400,
-            "CO-REQ-07",
+            f"CO-REQ-07/{case}",
             f"Request with {label} was not refused with 400",
             code="invalid_request",
         )
@@ -231,13 +111,13 @@ def invalid_idempotency_key_is_bad_request(ctx: CheckContext) -> None:
     ctx.expect_status(
         fine,
         404,
-        "CO-REQ-07",
+        "CO-REQ-07/too-long",
         "A 255-character key was refused",
         code="order_not_found",
     )
 
 
-@check("CO-REQ-08", "CO-ERR-01")
+@check("CO-REQ-08/other-methods", "CO-REQ-08/allow-header", "CO-ERR-01/method-not-allowed")
 def other_methods_are_not_allowed(ctx: CheckContext) -> None:
     """GET, PUT, DELETE and PATCH on the path are 405 with Allow naming POST."""
     body = json.dumps({"order": ctx.unknown_order()}).encode()
@@ -248,7 +128,7 @@ def other_methods_are_not_allowed(ctx: CheckContext) -> None:
         ok = ctx.expect_status(
             exchange,
             405,
-            "CO-REQ-08",
+            "CO-REQ-08/other-methods",
             f"{method} was not refused with 405",
             code="method_not_allowed",
         )
@@ -256,7 +136,7 @@ def other_methods_are_not_allowed(ctx: CheckContext) -> None:
         if ok:
             ctx.expect(
                 "POST" in [m.strip().upper() for m in allow.split(",")],
-                "CO-REQ-08",
+                "CO-REQ-08/allow-header",
                 f"405 for {method} does not name POST in Allow",
                 expected="Allow: POST",
                 received=f"Allow: {allow}" if allow else "no Allow header",
@@ -264,9 +144,23 @@ def other_methods_are_not_allowed(ctx: CheckContext) -> None:
             )
             ctx.expect(
                 exchange.media_type == PROBLEM_JSON,
-                "CO-ERR-01",
+                "CO-ERR-01/method-not-allowed",
                 f"405 for {method} is not a problem document",
                 expected=PROBLEM_JSON,
                 received=exchange.media_type or "no content type",
                 exchanges=[exchange],
             )
+
+
+@check("CO-REQ-10/no-slash-is-not-found")
+def path_without_slash_is_not_found(ctx: CheckContext) -> None:
+    """The path without its trailing slash is 404 not_found: no redirect, not the operation."""
+    slashless = OPERATION_PATH.rstrip("/")
+    exchange = ctx.capture(ctx.unknown_order(), path=slashless)
+    ctx.expect_status(
+        exchange,
+        404,
+        "CO-REQ-10/no-slash-is-not-found",
+        f"A capture sent to {slashless} (no trailing slash) was not 404 not_found",
+        code="not_found",
+    )

@@ -1,9 +1,10 @@
-"""Report files: report.json, junit.xml and report.html."""
+"""Report files: report.json, junit.xml, report.html, fixtures.json and manifest.json."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from conformance.manifest import write_fixtures, write_manifest
 from conformance.report.html import write_html
 from conformance.report.json import write_json
 from conformance.report.junit import write_junit
@@ -11,10 +12,12 @@ from conformance.runner import RunReport
 
 
 def write_reports(report: RunReport, directory: Path) -> list[Path]:
-    """Write the three reports into the directory (created if needed); return their paths."""
+    """Write every report into the directory (created if needed), the manifest last."""
     directory.mkdir(parents=True, exist_ok=True)
-    return [
+    files = [
         write_json(report, directory / "report.json"),
         write_junit(report, directory / "junit.xml"),
         write_html(report, directory / "report.html"),
+        write_fixtures(report.settings.fixtures_redacted(), directory),
     ]
+    return [*files, write_manifest(directory, files, report.settings.seed)]

@@ -21,9 +21,17 @@ AREAS = {
     "RT": "Run options",
 }
 BANNER = {
-    "PASS": ("Conformant", "No MUST requirement failed."),
-    "FAIL": ("Not conformant", "At least one MUST requirement failed: see the failures below."),
-    "ERROR": ("Could not run completely", "The run itself broke; the verdict is incomplete."),
+    "CONFORMANT": ("Conformant", "Every MUST case was checked and passed."),
+    "INCOMPLETE": (
+        "No failures, but incomplete",
+        "Nothing failed, but some MUST cases were not checked: this run is no certificate of "
+        "conformance. What was not checked, and the fixtures that would cover it, are below.",
+    ),
+    "NOT_CONFORMANT": (
+        "Not conformant",
+        "At least one MUST requirement failed: see the failures below.",
+    ),
+    "ERROR": ("Could not run completely", "The run itself broke; the verdict says nothing."),
 }
 MONO = "ui-monospace,SFMono-Regular,Menlo,Consolas,monospace"
 CSS = f"""
@@ -36,8 +44,10 @@ h3{{font-size:15px;margin:18px 0 6px;color:#445}}
 .meta,.muted{{color:#556;font-size:13px}}
 .banner{{border-radius:10px;padding:18px 22px;color:#fff;margin:16px 0}}
 .banner b{{font-size:24px;display:block}}
-.PASS.banner{{background:#1f7a44}} .FAIL.banner{{background:#b3261e}}
-.ERROR.banner{{background:#8a5a00}}
+.CONFORMANT.banner{{background:#1f7a44}} .NOT_CONFORMANT.banner{{background:#b3261e}}
+.INCOMPLETE.banner{{background:#35577d}} .ERROR.banner{{background:#8a5a00}}
+.cases{{margin:6px 0 0;padding:0;list-style:none;font-size:13px}}
+.cases li{{margin:2px 0}} .cases .badge{{min-width:44px;font-size:11px}}
 .cards{{display:flex;gap:12px;flex-wrap:wrap}}
 .card{{background:#fff;border:1px solid #dde1e7;border-radius:10px;padding:12px 16px;
   min-width:210px}}
@@ -83,6 +93,17 @@ def _failure(failure: dict[str, Any]) -> str:
     )
 
 
+def _cases(r: dict[str, Any]) -> str:
+    items = "".join(
+        f"<li>{_badge(c['status'] if c['observable'] else 'SKIP')} "
+        f"<span class='ids'>{escape(c['id'].split('/', 1)[-1])}</span> {_prose(c['text'])}"
+        + (f" <span class='muted'>— {escape(c['reason'])}</span>" if c["reason"] else "")
+        + "</li>"
+        for c in r["cases"]
+    )
+    return f"<div class='muted'>{escape(r['case_summary'])}</div><ul class='cases'>{items}</ul>"
+
+
 def _requirement_row(r: dict[str, Any]) -> str:
     detail = ""
     if r["failures"]:
@@ -96,7 +117,8 @@ def _requirement_row(r: dict[str, Any]) -> str:
     return (
         f"<tr id='{escape(r['id'])}'><td>{_badge(r['status'])}</td>"
         f"<td class='ids'>{escape(r['id'])}<br>{r['level']}</td>"
-        f"<td><b>{_prose(r['title'])}</b><div class='muted'>{_prose(r['text'])}</div>{detail}</td>"
+        f"<td><b>{_prose(r['title'])}</b><div class='muted'>{_prose(r['text'])}</div>"
+        f"{_cases(r)}{detail}</td>"
         f"<td class='ids'>{escape(checks)}</td></tr>"
     )
 
@@ -116,13 +138,78 @@ def _attention(data: dict[str, Any]) -> str:
 
 def _score_card(score: dict[str, Any]) -> str:
     counts = " · ".join(f"{n} {k}" for k, n in sorted(score["counts"].items()))
-    percent = f"{score['percent']:.0f}"
+    total = score["cases"] or 1
+    percent = f"{100 * score['cases_passed'] / total:.0f}"
+    allowed = score["cases_allowed"]
+    index = "" if allowed is None else f"index {allowed}/{score['cases']} · "
     return (
-        f'<div class="card"><div class="muted">{score["level"]} requirements</div>'
-        f'<div class="big">{score["passed"]}/{score["checked"]} '
+        f'<div class="card"><div class="muted">{score["level"]} cases: {index}score</div>'
+        f'<div class="big">{score["cases_passed"]}/{score["cases"]} '
         f'<span class="muted">({percent}%)</span></div>'
         f'<div class="bar"><span style="width:{percent}%"></span></div>'
-        f'<div class="muted">{counts}</div></div>'
+        f'<div class="muted">requirements {score["passed"]}/{score["checked"]} passed'
+        f" · {counts}</div></div>"
+    )
+
+
+def _not_checked(data: dict[str, Any]) -> str:
+    """The MUST cases the run did not check, why, and the fixtures plan."""
+    missing = data["not_checked"]
+    plan = data["plan"]
+    head = ""
+    if plan is not None:
+        head = (
+            f"<p class='muted'>The full run needs: {escape(plan['needs'])}.<br>"
+            f"The fixtures give: {escape(plan['has'])}."
+            + (
+                f"<br>To check every case, add: {escape(plan['missing'])}."
+                if plan["missing"]
+                else ""
+            )
+            + "</p>"
+        )
+    if not missing:
+        return f"<h2>Fixtures</h2>{head}" if head else ""
+    items = "".join(
+        f"<li><span class='ids'>{escape(c['id'])}</span> {_prose(c['text'])}"
+        f"<div class='muted'>{escape(c['reason'])}</div></li>"
+        for c in missing
+    )
+    return (
+        f"<h2>Not checked ({len(missing)} MUST cases)</h2>{head}<ul class='attention'>{items}</ul>"
+    )
+
+
+def _ledger(data: dict[str, Any]) -> str:
+    """The safety ledger: every capturing request by fixture order, and any refused."""
+    ledger = data["ledger"]
+    rows = "".join(
+        f"<tr><td class='ids'>{escape(o['order'])}</td><td class='muted'>{escape(o['role'])}</td>"
+        "<td class='ids'>"
+        + "<br>".join(
+            f"{escape(e['source'])}: {e['method']} → {e['status']} {escape(e['code'] or '')}"
+            + (" (number variant)" if e["variant"] else "")
+            for e in o["requests"]
+        )
+        + "</td></tr>"
+        for o in ledger["orders"]
+    )
+    refused = "".join(
+        f"<li><span class='ids'>{escape(e['source'])}</span> {escape(e['refused'] or '')}</li>"
+        for e in ledger["refused"]
+    )
+    refused_html = (
+        f"<h3>Refused to send ({len(ledger['refused'])})</h3><ul class='attention'>{refused}</ul>"
+        if refused
+        else "<p class='muted'>No request was refused.</p>"
+    )
+    return (
+        "<h2>Safety ledger</h2><p class='muted'>Every request that named a fixture order, by "
+        f"order; {ledger['generated_requests']} more named only generated numbers (prefix "
+        f"<code>{escape(ledger['order_prefix'])}</code>); "
+        f"{len(ledger['untouched'])} fixture orders were not used.</p>"
+        "<table><tr><th>Order</th><th>Role</th><th>Requests</th></tr>"
+        f"{rows}</table>{refused_html}"
     )
 
 
@@ -153,7 +240,7 @@ def _traffic_card(data: dict[str, Any]) -> str:
 
 
 def _check_row(check: dict[str, Any]) -> str:
-    amount = check["requests"] or check["cases"] or ""
+    amount = check["requests"] or check["examined"] or ""
     return (
         f"<tr><td>{_badge(check['status'])}</td><td class='ids'>{escape(check['name'])}</td>"
         f"<td class='ids'>{escape(' '.join(check['requirements']))}</td>"
@@ -189,7 +276,8 @@ def render(data: dict[str, Any]) -> str:
     meta = (
         f"{url} · spec {escape(spec['title'])} {escape(spec['version'])} · suite "
         f"{escape(suite['version'])} · Schemathesis {escape(data['schemathesis'])} · "
-        f"seed {data['seed']} · {escape(data['started_at'])}"
+        f"seed {data['seed']} · profile {escape(data['profile'])} · "
+        f"exit {data['exit_code']} · {escape(data['started_at'])}"
     )
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
@@ -201,9 +289,11 @@ def render(data: dict[str, Any]) -> str:
 <div class="banner {verdict}"><b>{escape(title)}</b>{escape(explanation)}</div>
 <div class="cards">{cards}</div>
 {_attention(data)}
+{_not_checked(data)}
 <h2>Requirements</h2>{_requirement_tables(data)}
 <h2>Checks</h2><table><tr><th style='width:80px'>Result</th><th>Check</th><th>Requirements</th>
-<th>Note</th><th>Requests / cases</th></tr>{checks}</table>
+<th>Note</th><th>Requests / examined</th></tr>{checks}</table>
+{_ledger(data)}
 <h2>Configuration</h2><p class="muted">Tokens are redacted. Reproductions read them from
 <code>$CAPTURE_ORDER_TOKEN</code> and <code>$CAPTURE_ORDER_FOREIGN_TOKEN</code>.</p>
 <pre>{config}</pre>

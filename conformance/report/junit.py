@@ -1,4 +1,4 @@
-"""junit.xml: one test case per requirement, so CI systems can gate and show history."""
+"""junit.xml: one test case per case of every rule, so CI systems gate on what was checked."""
 
 from __future__ import annotations
 
@@ -11,41 +11,48 @@ from conformance.verdict import Status
 
 def write_junit(report: RunReport, path: Path) -> Path:
     """Write junit.xml: FAIL -> failure, ERROR -> error, SKIP -> skipped, WARN -> system-out."""
-    results = report.requirements
-    count = {s: sum(1 for r in results if r.status == s) for s in Status}
+    cases = [(r, c) for r in report.requirements for c in r.cases]
+    count = {s: sum(1 for _, c in cases if c.status == s) for s in Status}
     suites = ET.Element("testsuites", name="capture-order conformance")
     suite = ET.SubElement(
         suites,
         "testsuite",
         name="capture-order conformance",
-        tests=str(len(results)),
+        tests=str(len(cases)),
         failures=str(count[Status.FAIL]),
         errors=str(count[Status.ERROR] + (1 if report.error else 0)),
         skipped=str(count[Status.SKIP]),
         time=f"{report.duration_s:.3f}",
         timestamp=report.started_at,
     )
+    ET.SubElement(
+        ET.SubElement(suite, "properties"),
+        "property",
+        name="verdict",
+        value=report.verdict.value,
+    )
     if report.error:
         case = ET.SubElement(suite, "testcase", classname="conformance.run", name="run")
         ET.SubElement(case, "error", message=report.error)
-    for result in results:
+    for result, outcome in cases:
         r = result.requirement
         case = ET.SubElement(
-            suite, "testcase", classname=f"conformance.{r.level}", name=f"{r.id} {r.title}"
+            suite, "testcase", classname=f"conformance.{r.level}.{r.id}", name=outcome.ref
         )
+        findings = [(check, f) for check, f in result.findings if f.concerns(outcome.ref)]
         details = "\n\n".join(
             f"[{check}] {f.message()}" + "".join(f"\nReproduce: {c}" for c in f.curl)
-            for check, f in result.findings
+            for check, f in findings
         )
-        if result.status == Status.FAIL:
-            first = result.findings[0][1].title if result.findings else "failed"
-            ET.SubElement(case, "failure", message=first).text = details
-        elif result.status == Status.ERROR:
-            ET.SubElement(case, "error", message=result.reason or "error")
-        elif result.status == Status.SKIP:
-            ET.SubElement(case, "skipped", message=result.reason or "skipped")
-        elif result.status == Status.WARN:
+        if outcome.status == Status.FAIL and r.level != "MUST":
             ET.SubElement(case, "system-out").text = "WARN (SHOULD not met)\n\n" + details
+        elif outcome.status == Status.FAIL:
+            first = findings[0][1].title if findings else f"{r.id} failed"
+            ET.SubElement(case, "failure", message=first).text = details
+        elif outcome.status == Status.ERROR:
+            ET.SubElement(case, "error", message=outcome.reason or result.reason or "error")
+        elif outcome.status == Status.SKIP:
+            ET.SubElement(case, "skipped", message=outcome.reason or "skipped")
     ET.indent(suites)
     ET.ElementTree(suites).write(path, encoding="utf-8", xml_declaration=True)
     return path

@@ -12,6 +12,7 @@ from contract.lint.findings import Finding
 from contract.spec import Spec, pointer
 
 REQUIREMENT_ID = re.compile(r"^CO-[A-Z]+-\d{2}$")
+CASE_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 REQUIREMENT_MENTION = re.compile(r"\bCO-[A-Z]+-\d+\b")
 
 
@@ -24,6 +25,36 @@ def _strings(node: Any, at: tuple[str | int, ...] = ()) -> Iterator[tuple[str, s
     elif isinstance(node, list):
         for index, value in enumerate(node):
             yield from _strings(value, (*at, index))
+
+
+def check_cases(rid: Any, cases: Any, at: str) -> list[Finding]:
+    """A rule's cases: at least one, each with a unique short id and a line of text."""
+    if not isinstance(cases, list) or not cases:
+        return [Finding("error", f"{at}/cases", f"{rid}: no cases")]
+    findings: list[Finding] = []
+    seen: set[str] = set()
+    for index, case in enumerate(cases):
+        where = f"{at}/cases/{index}"
+        if not isinstance(case, dict):
+            findings.append(Finding("error", where, f"{rid}: case is not an object"))
+            continue
+        cid = case.get("id")
+        if not isinstance(cid, str) or not CASE_ID.match(cid):
+            findings.append(Finding("error", where, f"{rid}: case id {cid!r} is not kebab-case"))
+        elif cid in seen:
+            findings.append(Finding("error", where, f"{rid}/{cid} is not unique"))
+        else:
+            seen.add(cid)
+        if not isinstance(case.get("text"), str) or not case["text"].strip():
+            findings.append(Finding("error", where, f"{rid}/{cid}: empty text"))
+        if case.get("observable", True) is False and not str(case.get("reason", "")).strip():
+            findings.append(
+                Finding("error", where, f"{rid}/{cid}: not observable, but no reason given")
+            )
+        unknown = set(case) - {"id", "text", "observable", "reason"}
+        if unknown:
+            findings.append(Finding("error", where, f"{rid}/{cid}: unknown keys {sorted(unknown)}"))
+    return findings
 
 
 def check_requirements(spec: Spec) -> list[Finding]:
@@ -50,6 +81,7 @@ def check_requirements(spec: Spec) -> list[Finding]:
         for field in ("title", "text"):
             if not isinstance(entry.get(field), str) or not entry[field].strip():
                 findings.append(Finding("error", at, f"{rid}: empty {field}"))
+        findings += check_cases(rid, entry.get("cases"), at)
     body = {key: value for key, value in spec.items() if key != "x-requirements"}
     for at, text in _strings(body):
         findings += [

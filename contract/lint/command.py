@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 from collections import Counter
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from openapi_spec_validator import OpenAPIV30SpecValidator
@@ -55,8 +56,17 @@ def _print_report(report: ToolReport) -> None:
     print(f"{report.tool}: {errors} errors, {warnings} warnings")
 
 
+# A lint another package adds to this one (the suite's case coverage, composed by the CLI).
+ExtraLint = Callable[[Spec], ToolReport]
+
+
 def run(args: argparse.Namespace) -> int:
     """Run every lint over the spec; 0 when nothing was found, 1 on findings, 2 unreadable."""
+    return lint(args, ())
+
+
+def lint(args: argparse.Namespace, extra: Sequence[ExtraLint]) -> int:
+    """The contract's lints and the `extra` ones; 0 when nothing was found, 1, or 2 unreadable."""
     spec_file: Path = (args.spec or spec_path()).resolve()
     try:
         spec = read_spec(spec_file)
@@ -71,7 +81,7 @@ def run(args: argparse.Namespace) -> int:
         # CI sets the variable: there a skipped Spectral is a failure, not a shrug.
         reason = f"Spectral is required ({REQUIRE_SPECTRAL_ENV}=1) but {spectral.skipped}"
         spectral = ToolReport(spectral.tool, (Finding("error", "spectral", reason),))
-    reports = [*python_reports(spec), spectral]
+    reports = [*python_reports(spec), *(check(spec) for check in extra), spectral]
     for report in reports:
         _print_report(report)
     errors = sum(report.count("error") for report in reports)

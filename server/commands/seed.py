@@ -41,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
     else:
         print(f"channel A token: {fixtures['token']}")
         for order in fixtures["orders"]:
-            print(f"  {order['number']}  items {order['items']}")
+            print(f"  {order['number']}  items {[item['pk'] for item in order['items']]}")
         print(f"channel B token: {fixtures['foreign_token']}")
         for order in fixtures["foreign_orders"]:
             print(f"  {order['number']}  items {order['items']}")

@@ -1,39 +1,49 @@
-"""Every MUST requirement of the spec is proved by at least one check."""
+"""Every observable case of the spec is exercised by a check; checks name only real cases."""
 
 from __future__ import annotations
 
+import copy
+from typing import Any
+
+import pytest
+
 from conformance import checks as _checks  # noqa: F401
-from conformance.fuzzing import CHECKS
+from conformance.coverage import coverage_findings, covered_refs
 from conformance.registry import REGISTRY
 from conformance.sweep import SWEEPS
-from conformance.verdict import NOT_CHECKABLE
 from contract.catalogue import requirements
+from contract.spec import load_spec
 
 
-def _covered() -> set[str]:
-    ids = {r for entry in REGISTRY for r in entry.requirements}
-    ids |= {r for sweep in SWEEPS for r in sweep.requirements}
-    return ids | {r for found in CHECKS.values() for r in found}
+@pytest.fixture
+def spec() -> dict[str, Any]:
+    """A private copy of the contract that a test may change."""
+    return copy.deepcopy(load_spec())
 
 
-def test_every_must_requirement_has_a_semantic_or_sweep_check() -> None:
-    semantic = {r for entry in REGISTRY for r in entry.requirements} | {
-        r for sweep in SWEEPS for r in sweep.requirements
-    }
-    missing = [r.id for r in requirements() if r.level == "MUST" and r.id not in semantic]
+def test_every_observable_case_is_exercised_and_the_lint_says_so() -> None:
+    missing = [c.ref for r in requirements() for c in r.cases if c.observable]
+    missing = [ref for ref in missing if ref not in covered_refs()]
     assert missing == []
+    assert coverage_findings(load_spec()) == []
 
 
-def test_only_uncheckable_requirements_lack_a_check() -> None:
-    missing = {r.id for r in requirements() if r.id not in _covered()}
-    assert missing == set(NOT_CHECKABLE)
+def test_a_must_case_without_a_check_is_a_lint_error(spec: dict[str, Any]) -> None:
+    spec["x-requirements"][0]["cases"].append({"id": "brand-new", "text": "Not checked yet."})
+    findings = coverage_findings(spec)
+    assert [(f.severity, f.message) for f in findings] == [
+        ("error", "CO-AUTH-01/brand-new: no check exercises it")
+    ]
 
 
-def test_checks_name_only_requirements_of_the_spec() -> None:
-    known = {r.id for r in requirements()} | {"RUN-RT-01"}
-    assert _covered() <= known
+def test_an_unobservable_case_needs_no_check(spec: dict[str, Any]) -> None:
+    spec["x-requirements"][0]["cases"].append(
+        {"id": "brand-new", "text": "x", "observable": False, "reason": "why"}
+    )
+    assert coverage_findings(spec) == []
 
 
-def test_check_names_are_unique() -> None:
+def test_check_names_are_unique_and_every_check_names_cases() -> None:
     names = [entry.name for entry in REGISTRY] + [s.name for s in SWEEPS]
     assert len(names) == len(set(names))
+    assert all(entry.cases and all("/" in ref for ref in entry.cases) for entry in REGISTRY)

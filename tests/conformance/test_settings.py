@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
 from conformance.fixtures import FixtureOrder, FixturesError, load_fixtures
-from conformance.settings import resolve
+from conformance.settings import normalise_token, resolve
 
 FIXTURES = {
     "base_url": "http://127.0.0.1:9000",
@@ -142,3 +143,49 @@ def test_environment_values_are_converted_and_bad_ones_named() -> None:
         resolve({"base_url": "http://h:1"}, {"CAPTURE_ORDER_SEED": "x"})
     with pytest.raises(FixturesError, match="rate limit must be positive"):
         resolve({"base_url": "http://h:1", "rate_limit": -1.0}, {})
+
+
+def test_order_facts_are_read_exactly_and_written_back(tmp_path: Path) -> None:
+    path = tmp_path / "fixtures.json"
+    order = {
+        "number": "CO-F",
+        "status": "450",
+        "currency": "kwd",
+        "amount": 620.125,
+        "items": [{"pk": 1, "amount": "620.125", "attributes": {"gift": True}}, 2],
+    }
+    path.write_text(json.dumps({"orders": [order]}), encoding="utf-8")
+    (read,) = load_fixtures(path).orders
+    assert (read.status, read.currency, read.amount) == ("450", "kwd", Decimal("620.125"))
+    assert read.item_amounts == {1: Decimal("620.125")} and read.items == (1, 2)
+    assert read.item_attributes == {1: {"gift": True}}
+    assert read.as_fixture()["items"] == [
+        {"pk": 1, "amount": "620.125", "attributes": {"gift": True}},
+        2,
+    ]
+
+
+@pytest.mark.parametrize(
+    ("order", "message"),
+    [
+        ({"number": "A", "items": [1], "status": "100"}, "'100' is not a capturable status"),
+        ({"number": "A", "items": [1], "currency": "xyz"}, "'xyz' is not a Currency"),
+        ({"number": "A", "items": [1, {"pk": 1, "amount": "1"}]}, "lists a pk twice"),
+        ({"number": "A", "items": [{"pk": 1, "amount": "1.2.3"}]}, r"items\[0\]"),
+    ],
+)
+def test_wrong_facts_are_refused_with_the_reason(
+    tmp_path: Path, order: dict[str, object], message: str
+) -> None:
+    path = tmp_path / "fixtures.json"
+    path.write_text(json.dumps({"orders": [order]}), encoding="utf-8")
+    with pytest.raises(FixturesError, match=message):
+        load_fixtures(path)
+
+
+@pytest.mark.parametrize(
+    ("given", "sent"),
+    [("abc123", "Token abc123"), ("Token abc123", "Token abc123"), ("token  abc", "token  abc")],
+)
+def test_a_bare_key_gets_the_scheme_and_a_written_one_is_kept(given: str, sent: str) -> None:
+    assert normalise_token(given) == sent

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+
+from tests.faults.edits import problem
 from tests.faults.registry import FaultContext, Message, fault
 
 IDEMPOTENCY = "idempotency"
@@ -100,4 +103,85 @@ fault(
     does="stores 400/401/415 answers under their key and replays them",
     on_request=_replay_rejected,
     on_response=_store_rejected,
+)
+
+
+async def _refusal_replay_unmarked(ctx: FaultContext, request: Message, response: Message) -> None:
+    # Only a replayed 200 is marked; replayed 404/409/422 carry no header.
+    if response.status != 200:
+        response.set_header("Idempotent-Replayed", None)
+
+
+def _fingerprint(request: Message) -> str:
+    body = request.json()
+    return json.dumps(body, sort_keys=True, default=str) if body is not None else ""
+
+
+async def _note_in_flight(ctx: FaultContext, request: Message) -> Message | None:
+    # The in-flight state checked before the body: another body is told "in progress".
+    key = request.header("idempotency-key")
+    if key is None:
+        return None
+    running: dict[str, tuple[str, int]] = ctx.state.setdefault("running", {})
+    print_, count = running.get(key, (_fingerprint(request), 0))
+    if count and print_ != _fingerprint(request):
+        answer = problem(
+            409,
+            "idempotency_request_in_progress",
+            "Request in progress",
+            "A request with this Idempotency-Key is still in progress.",
+        )
+        answer.set_header("Retry-After", "1")
+        return answer
+    running[key] = (print_, count + 1)
+    return None
+
+
+async def _done_in_flight(ctx: FaultContext, request: Message, response: Message) -> None:
+    key = request.header("idempotency-key")
+    running: dict[str, tuple[str, int]] = ctx.state.setdefault("running", {})
+    if key in running:
+        print_, count = running[key]
+        running[key] = (print_, count - 1)
+
+
+async def _replay_413(ctx: FaultContext, request: Message) -> Message | None:
+    # A 413 stored under its key like an executed request: the next valid request is refused.
+    key = request.header("idempotency-key")
+    stored: dict[str, Message] = ctx.state.setdefault("too_large", {})
+    if key is not None and key in stored and len(request.body) <= 65_536:
+        replay = stored[key].copy()
+        replay.set_header("Idempotent-Replayed", "true")
+        return replay
+    return None
+
+
+async def _store_413(ctx: FaultContext, request: Message, response: Message) -> None:
+    key = request.header("idempotency-key")
+    if key is not None and response.status == 413:
+        ctx.state.setdefault("too_large", {}).setdefault(key, response.copy())
+
+
+fault(
+    "replayed_refusals_unmarked",
+    "CO-IDEM-01",
+    kind=IDEMPOTENCY,
+    does="marks only replayed 200s with `Idempotent-Replayed`, not replayed 404/409/422s",
+    on_response=_refusal_replay_unmarked,
+)
+fault(
+    "in_flight_before_body",
+    "CO-IDEM-02",
+    kind=IDEMPOTENCY,
+    does="answers another body under a key in flight 409 in progress instead of 422",
+    on_request=_note_in_flight,
+    on_response=_done_in_flight,
+)
+fault(
+    "too_large_requests_stored",
+    "CO-IDEM-06",
+    kind=IDEMPOTENCY,
+    does="stores a 413 answer under its key and replays it",
+    on_request=_replay_413,
+    on_response=_store_413,
 )

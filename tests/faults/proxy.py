@@ -27,6 +27,7 @@ class FaultProxy:
             foreign_token=fixtures["foreign_token"],
             foreign_orders=frozenset(o["number"] for o in fixtures["foreign_orders"]),
             forward=self.forward,
+            fixtures=fixtures,
         )
         self._client: httpx.AsyncClient | None = None
 

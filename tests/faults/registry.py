@@ -41,7 +41,7 @@ class Message:
         """The body as JSON (numbers with a fraction as Decimal), or None."""
         try:
             return json.loads(self.body, parse_float=Decimal)
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):
             return None
 
     def set_json(self, value: Any) -> None:
@@ -90,6 +90,12 @@ class FaultContext:
     foreign_orders: frozenset[str]
     forward: Forward
     state: dict[str, Any] = field(default_factory=dict)
+    fixtures: dict[str, Any] = field(default_factory=dict)  # the whole file, facts included
+
+    @property
+    def key(self) -> str:
+        """Channel A's bare key."""
+        return self.token.split(" ", 1)[-1]
 
     @property
     def tokens(self) -> tuple[str, str]:
@@ -117,6 +123,9 @@ class Fault:
     requirements: tuple[str, ...]
     on_request: RequestHook | None = None
     on_response: ResponseHook | None = None
+    # Only faults that the semantic checks and sweeps alone cannot see are run with fuzzing:
+    # its coverage phase is most of a suite run's cost (README.md).
+    fuzzing: bool = False
 
     @property
     def must(self) -> bool:
@@ -134,10 +143,11 @@ def fault(
     does: str,
     on_request: RequestHook | None = None,
     on_response: ResponseHook | None = None,
+    fuzzing: bool = False,
 ) -> Fault:
     """Register a fault under its name."""
     if name in FAULTS or not requirements or not set(requirements) <= set(LEVELS):
         raise ValueError(f"fault {name!r}: registered twice or unknown requirements")
-    entry = Fault(name, kind, does, requirements, on_request, on_response)
+    entry = Fault(name, kind, does, requirements, on_request, on_response, fuzzing)
     FAULTS[name] = entry
     return entry

@@ -150,3 +150,47 @@ fault(
     does="answers 413 for a body of exactly 65,536 bytes",
     on_request=_limit_off_by_one,
 )
+
+
+async def _missing_type_is_json(ctx: FaultContext, request: Message) -> None:
+    # A body without Content-Type is taken for JSON (a framework's default).
+    if request.body and request.header("content-type") is None:
+        request.set_header("Content-Type", "application/json")
+
+
+async def _last_key_wins(ctx: FaultContext, request: Message) -> None:
+    # Of two Idempotency-Key lines, the last one is used (a dict built from the header list).
+    keys = [v for k, v in request.headers if k.lower() == "idempotency-key"]
+    if len(keys) > 1:
+        request.set_header("Idempotency-Key", keys[-1])
+
+
+fault(
+    "missing_content_type_is_json",
+    "CO-REQ-01",
+    kind=VALIDATION,
+    does="reads a body without `Content-Type` as JSON instead of 415",
+    on_request=_missing_type_is_json,
+)
+fault(
+    "last_idempotency_key_wins",
+    "CO-REQ-07",
+    kind=VALIDATION,
+    does="of two `Idempotency-Key` lines uses the last instead of 400",
+    on_request=_last_key_wins,
+)
+
+
+async def _slashless_path_served(ctx: FaultContext, request: Message) -> None:
+    # `APPEND_SLASH` done as an internal rewrite: the path without its slash is the operation.
+    if request.path.split("?", 1)[0].endswith("/capture-order"):
+        request.path = request.path.replace("/capture-order", "/capture-order/", 1)
+
+
+fault(
+    "slashless_path_served",
+    "CO-REQ-10",
+    kind="media types and status codes",
+    does="serves the operation at the path without its slash too",
+    on_request=_slashless_path_served,
+)

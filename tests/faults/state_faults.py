@@ -5,7 +5,14 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from tests.faults.edits import capture_body, error_index, on_order, order_number, with_body
+from tests.faults.edits import (
+    capture_body,
+    error_index,
+    on_order,
+    order_number,
+    problem,
+    with_body,
+)
 from tests.faults.registry import FaultContext, Message, fault
 
 STATE = "capture state"
@@ -152,4 +159,66 @@ fault(
     kind="concurrency",
     does="answers 409s of requests that overlapped the winning capture with the winner's 200",
     on_response=_race_double_capture,
+)
+
+
+def _uncapturable(ctx: FaultContext, number: str | None) -> dict[str, Any]:
+    return next(
+        (o for o in ctx.fixtures.get("uncapturable_orders", []) if o["number"] == number), {}
+    )
+
+
+def _conflict(code: str, title: str, detail: str) -> Message:
+    return problem(409, code, title, detail)
+
+
+async def _refund_beats_cancel(
+    ctx: FaultContext, request: Message, response: Message
+) -> Message | None:
+    # The refund checked before the cancellation: a refunded order being cancelled is "refunded".
+    facts = _uncapturable(ctx, order_number(request))
+    if response.code == "order_cancelled" and facts.get("status") == "600":
+        return _conflict("order_refunded", "Order refunded", "This order is refunded.")
+    return None
+
+
+async def _cancel_status_not_read(
+    ctx: FaultContext, request: Message, response: Message
+) -> Message | None:
+    # `cancel_status` not read: a capturable order being cancelled is merely "not capturable".
+    facts = _uncapturable(ctx, order_number(request))
+    capturable = facts.get("status") not in (None, "50", "100", "600")
+    if response.code == "order_cancelled" and facts.get("cancel_status") and capturable:
+        return _conflict(
+            "order_not_capturable", "Order not capturable", "This order cannot be captured."
+        )
+    return None
+
+
+def _state_from_amounts(body: dict[str, Any]) -> None:
+    # `capture_state` derived from the money (captured == amount) instead of the items.
+    if body.get("captured_amount") == body.get("amount"):
+        body["capture_state"] = "fully_captured"
+
+
+fault(
+    "refund_beats_cancel",
+    "CO-CAP-06",
+    kind=STATE,
+    does="answers a refunded order with a `cancel_status` 409 order_refunded",
+    on_response=_refund_beats_cancel,
+)
+fault(
+    "cancel_status_not_read",
+    "CO-CAP-06",
+    kind=STATE,
+    does="answers a capturable order with a `cancel_status` 409 order_not_capturable",
+    on_response=_cancel_status_not_read,
+)
+fault(
+    "capture_state_from_amounts",
+    "CO-MON-01",
+    kind=STATE,
+    does="reports `fully_captured` once `captured_amount` reaches `amount`, items left or not",
+    on_response=on_order(_state_from_amounts),
 )

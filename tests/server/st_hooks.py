@@ -26,6 +26,6 @@ def map_case(_context: Any, case: Any) -> Any:
         order = _ORDERS.pop()
         body: dict[str, Any] = {"order": order["number"]}
         if len(_ORDERS) % 2:
-            body["order_items"] = [{"pk": order["items"][0], "attributes": {"note": "fuzz"}}]
+            body["order_items"] = [{"pk": order["items"][0]["pk"], "attributes": {"note": "fuzz"}}]
         case.body = body
     return case

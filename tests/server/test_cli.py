@@ -32,8 +32,13 @@ def test_seed_prints_conformance_fixtures(
     assert first["token"].startswith("Token ") and first["foreign_token"] != first["token"]
     assert len(first["orders"]) == 3 and all(len(o["items"]) == 2 for o in first["orders"])
     assert sorted(o["code"] for o in first["uncapturable_orders"]) == [
-        "order_cancelled", "order_cancelled", "order_not_capturable", "order_refunded",
+        "order_cancelled", "order_cancelled", "order_cancelled", "order_not_capturable",
+        "order_refunded",
     ]  # fmt: skip
+    # Every order carries its facts; the last one a free item (CO-MON-01/zero-amount-item).
+    assert all({"status", "currency", "amount"} <= set(o) for o in first["orders"])
+    assert [i["amount"] for i in first["orders"][-1]["items"]][-1] == "0"
+    assert all({"status", "cancel_status"} <= set(o) for o in first["uncapturable_orders"])
     assert main(["seed", "--database", url, "--orders", "3", "--items", "2", "--json"]) == 0
     second = json.loads(capsys.readouterr().out)
     assert not {o["number"] for o in first["orders"]} & {o["number"] for o in second["orders"]}

@@ -165,3 +165,49 @@ def test_amounts_with_more_digits_than_the_currency_cannot_exist() -> None:
         Order(1, "X", "450", None, "try", Decimal("10.001"), Decimal(0), ())
     assert quantize(Decimal("1.2345"), "kwd") == Decimal("1.234")
     Order(1, "X", "450", None, "kwd", Decimal("10.001"), Decimal(0), ())
+
+
+@pytest.mark.requirement("CO-CAP-06", "CO-ERR-05")
+@pytest.mark.parametrize(
+    ("status", "cancel_status", "captured", "refusal"),
+    [
+        ("600", "cancelled", (), errors.OrderCancelledError),
+        ("300", "waiting", (), errors.OrderCancelledError),
+        ("100", None, (101, 102, 103), errors.OrderCancelledError),
+        ("600", None, (101, 102, 103), errors.OrderRefundedError),
+        ("547", None, (101, 102, 103), errors.OrderNotCapturableError),
+    ],
+)
+def test_order_state_refusals_apply_cancelled_refunded_not_capturable_then_captured(
+    status: str,
+    cancel_status: str | None,
+    captured: tuple[int, ...],
+    refusal: type[errors.CaptureError],
+) -> None:
+    amount = "1000" if captured else "0"
+    state = order(
+        status=status, cancel_status=cancel_status, captured=captured, captured_amount=amount
+    )
+    with pytest.raises(refusal):
+        plan_capture(state, CaptureRequest("CO-1"), NOW)
+
+
+@pytest.mark.requirement("CO-MON-01", "CO-CAP-08")
+def test_with_only_a_free_item_left_the_whole_amount_is_captured_and_the_order_is_partial() -> None:
+    free = Order(
+        id=2,
+        number="CO-2",
+        status="450",
+        cancel_status=None,
+        currency="eur",
+        amount=Decimal("300"),
+        captured_amount=Decimal(0),
+        items=(
+            OrderItem(201, Decimal("100"), {}),
+            OrderItem(202, Decimal("200"), {}),
+            OrderItem(203, Decimal(0), {}),
+        ),
+    )
+    plan = plan_capture(free, CaptureRequest("CO-2", items(201, 202)), NOW)
+    assert not plan.fully_captured
+    assert plan.order_captured_amount == free.amount == plan.amount

@@ -76,9 +76,3 @@ def test_unknown_item_is_422_before_an_already_captured_item(live: Deployment) -
     assert live.post({"order": order.number, "order_items": [{"pk": first}]}).status_code == 200
     sent = live.post({"order": order.number, "order_items": [{"pk": first}, {"pk": 2**40}]})
     problem(sent, 422, "order_item_not_found")
-
-
-def test_the_path_without_its_slash_redirects_keeping_the_method(live: Deployment) -> None:
-    sent = live.client.post(live.url.rstrip("/"), json={"order": "x"})
-    assert sent.status_code == 307
-    assert sent.headers["location"].endswith("/capture-order/")

@@ -26,14 +26,16 @@ def test_catalogue_has_one_row_per_rule_and_counts(pristine_spec: dict[str, Any]
     assert [row.split(" | ")[0].removeprefix("| ") for row in rows] == [r.id for r in rules]
     musts = sum(rule.level == "MUST" for rule in rules)
     shoulds = sum(rule.level == "SHOULD" for rule in rules)
-    assert f"{len(rules)} rules: {musts} MUST, {shoulds} SHOULD." in markdown
+    cases = sum(len(rule.cases) for rule in rules)
+    assert f"{len(rules)} rules: {musts} MUST, {shoulds} SHOULD, {cases} cases." in markdown
+    assert "`no-header` No `Authorization` header" in rows[0]
 
 
 def test_catalogue_cells_survive_pipes_and_newlines(spec: dict[str, Any]) -> None:
     spec["x-requirements"][0]["text"] = "a | b\nc"
     first = table_rows(catalogue_markdown(spec))[0]
-    assert first.endswith("| a \\| b c |")
-    assert first.replace("\\|", "").count("|") == 5
+    assert "| a \\| b c | `no-header`" in first
+    assert first.replace("\\|", "").count("|") == 6
 
 
 def test_docs_spec_appends_the_catalogue_without_touching_the_source(

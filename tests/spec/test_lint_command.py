@@ -38,6 +38,7 @@ def test_lint_of_the_contract_is_clean() -> None:
     assert lines[-1] == CLEAN
     assert "openapi-spec-validator: 0 errors, 0 warnings" in lines
     assert "project checks: 0 errors, 0 warnings" in lines
+    assert "suite coverage: 0 errors, 0 warnings" in lines
     if find_tool("spectral", SPECTRAL_ENV) is None:
         assert any(line.startswith("SKIPPED spectral: ") for line in lines), done.stdout
     else:
@@ -57,6 +58,18 @@ def test_lint_fails_on_a_defective_spec(spec: dict[str, Any], tmp_path: Path) ->
         assert "co-error-is-problem-json" in done.stdout
         assert "oas3-valid-schema-example" in done.stdout
     assert done.stdout.splitlines()[-1] != CLEAN
+
+
+def test_a_must_case_no_check_exercises_fails_the_lint(
+    spec: dict[str, Any], tmp_path: Path
+) -> None:
+    spec["x-requirements"][0]["cases"].append({"id": "new-case", "text": "Nobody checks it."})
+    extended = tmp_path / "extended.yaml"
+    extended.write_text(yaml.safe_dump(spec, sort_keys=False), encoding="utf-8")
+    done = run_lint("--spec", str(extended), **{SPECTRAL_ENV: str(tmp_path / "none")})
+    assert done.returncode == 1, done.stdout
+    assert "CO-AUTH-01/new-case: no check exercises it" in done.stdout
+    assert "suite coverage: 1 errors, 0 warnings" in done.stdout
 
 
 def test_missing_spectral_is_a_visible_skip(tmp_path: Path) -> None:

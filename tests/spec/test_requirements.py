@@ -55,3 +55,25 @@ def test_catalogue_check_reports_each_defect(spec: dict[str, Any]) -> None:
     assert any("'CO-ola-1' does not match" in m for m in messages)
     assert any("empty text" in m for m in messages)
     assert any(m.startswith("CO-NOPE-01 is not in the requirement catalogue") for m in messages)
+
+
+def test_every_rule_has_cases_and_unobservable_ones_say_why(pristine_spec: dict[str, Any]) -> None:
+    for rule in requirements(pristine_spec):
+        assert rule.cases, f"{rule.id} has no cases"
+        assert all(case.text.strip() for case in rule.cases), rule.id
+        assert all(case.reason for case in rule.cases if not case.observable), rule.id
+    unobservable = [c.ref for r in requirements(pristine_spec) for c in r.cases if not c.observable]
+    assert unobservable == ["CO-IDEM-04/seven-days", "CO-CONC-02/survives-crash"]
+
+
+def test_catalogue_check_reports_each_case_defect(spec: dict[str, Any]) -> None:
+    catalogue = spec["x-requirements"]
+    catalogue[0]["cases"][1]["id"] = catalogue[0]["cases"][0]["id"]  # duplicate
+    catalogue[1]["cases"][0]["id"] = "Not_Kebab"
+    catalogue[2]["cases"][0]["observable"] = False  # and no reason
+    del catalogue[3]["cases"]
+    messages = [finding.message for finding in check_requirements(spec)]
+    assert any("/no-header is not unique" in m for m in messages)
+    assert any("'Not_Kebab' is not kebab-case" in m for m in messages)
+    assert any("not observable, but no reason given" in m for m in messages)
+    assert any(m.endswith(": no cases") for m in messages)
