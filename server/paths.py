@@ -5,9 +5,8 @@ from __future__ import annotations
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from contract.spec import OPERATION_PATH, base_path
-from server.problems import problem_document, problem_headers
+from server.answers import problem_answer
 from server.services import log_fields
-from server.wire import dumps
 
 
 class ExactPathMiddleware:
@@ -26,11 +25,11 @@ class ExactPathMiddleware:
             await self.app(scope, receive, send)
             return
         log_fields(scope)["result"] = "not_found"
-        body = dumps(problem_document("not_found")).encode()
+        answer = problem_answer("not_found")
         headers = [
-            (b"content-type", b"application/problem+json"),
-            (b"content-length", str(len(body)).encode()),
-            *((k.lower().encode(), v.encode()) for k, v in problem_headers("not_found").items()),
+            (b"content-type", answer.media_type.encode()),
+            (b"content-length", str(len(answer.body)).encode()),
+            *((k.lower().encode(), v.encode()) for k, v in answer.headers().items()),
         ]
-        await send({"type": "http.response.start", "status": 404, "headers": headers})
-        await send({"type": "http.response.body", "body": body})
+        await send({"type": "http.response.start", "status": answer.status, "headers": headers})
+        await send({"type": "http.response.body", "body": answer.body})

@@ -124,6 +124,13 @@ PROBLEM_TYPES: dict[str, ProblemType] = {
             "This Idempotency-Key was used with a different request body.",
         ),
         ProblemType(
+            "service_unavailable",
+            503,
+            "Service unavailable",
+            "The server cannot take captures right now; nothing was captured. "
+            "Retry after the time in Retry-After.",
+        ),
+        ProblemType(
             "internal_error",
             500,
             "Internal server error",

@@ -6,9 +6,9 @@ import re
 
 from conformance.context import describe
 from conformance.reproduce import Redactor
+from conformance.sequence.requests import header_lines, well_formed
 from conformance.sequence.rule import Need, Recent, Rule
 from conformance.sequence.seen import Seen
-from conformance.traffic.channels import split_credential
 
 SCHEME = re.compile(r"^\s*Token\b")
 ACCEPTED = {200, 404, 409, 422}  # answers only an authenticated request gets
@@ -51,10 +51,14 @@ class TokensKeepTheirChannel(Rule):
             )
         if seen.channel is None:
             return
-        # The same key under another scheme is another credential (and CO-AUTH-01's other rule).
-        scheme, _ = split_credential(exchange.request_header("Authorization") or "")
-        credential = f"{scheme} {seen.channel}"
-        if seen.status == 401 and seen.code == "authentication_failed" and scheme == "Token":
+        # Only a well-formed `Token <key>` alone names the key: a key refused then is unknown,
+        # whereas one under another scheme, or twice, is refused for its form (CO-AUTH-01).
+        if not well_formed(header_lines(exchange, "Authorization")):
+            if seen.order is not None:
+                self._isolation(seen)
+            return
+        credential = seen.channel
+        if seen.status == 401 and seen.code == "authentication_failed":
             self.refused.touch(credential, seen)
         elif seen.status in ACCEPTED and credential in self.refused:
             self.observe("CO-AUTH-01")

@@ -69,9 +69,7 @@ class StreamJudge:
         secrets: Callable[[], tuple[str, ...]],
         selected: Callable[[str, tuple[str, ...]], bool],
     ) -> None:
-        self.sweeps = [
-            SweepStream(s, (), redactor) for s in SWEEPS if selected(s.name, s.requirements)
-        ]
+        self.sweeps = [SweepStream(s, (), redactor) for s in SWEEPS if selected(s.name, s.cases)]
         self.sequence = SequenceJudge(redactor, selected)
         self.secrets = secrets
         self.scoped = {name: 0 for name in SWEEP_SCOPE}
@@ -101,14 +99,14 @@ class StreamJudge:
             if result.status == Status.PASS and scope is not None and not self.scoped[result.name]:
                 result = CheckResult(
                     result.name,
-                    result.requirements,
+                    result.refs,
                     Status.SKIP,
                     reason=f"not observed in {count} exchanges: needs {scope[0]}",
                 )
             elif result.status == Status.SKIP:
                 result = CheckResult(
                     result.name,
-                    result.requirements,
+                    result.refs,
                     Status.SKIP,
                     reason=f"not observed in {count} exchanges: needs any exchange",
                 )
@@ -123,7 +121,7 @@ def second_opinion(exchanges: Iterable[Exchange], redactor: Redactor) -> list[Ch
         judge.feed(exchange)
     return [
         CheckResult(
-            f"traffic:{r.name}", r.requirements, r.status, r.findings, r.reason, cases=r.cases
+            f"traffic:{r.name}", r.refs, r.status, r.findings, r.reason, examined=r.examined
         )
         for r in judge.results()
         if r.status != Status.SKIP

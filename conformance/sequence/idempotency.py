@@ -12,6 +12,8 @@ from conformance.sequence.seen import Seen, same_json
 # Answers the spec keeps out of the store (CO-IDEM-06), with 405 that precedes them all.
 REJECTED = {400, 401, 405, 413, 415}
 IN_PROGRESS = "idempotency_request_in_progress"
+REUSED = "idempotency_key_reused"
+PENDING = 8  # refusals kept per key until the executed request shows up in the stream
 
 
 @dataclass
@@ -21,6 +23,9 @@ class KeyState:
     executed: Seen | None = None
     rejected: Seen | None = None
     early: list[Seen] = field(default_factory=list)  # replays recorded before their original
+    # 422 reuse and 409 in-progress answers recorded before the executed request (a race's
+    # refusals often finish first); judged against its body once it comes.
+    refusals: list[Seen] = field(default_factory=list)
 
 
 class KeysReplayOrRefuse(Rule):
@@ -48,6 +53,10 @@ class KeysReplayOrRefuse(Rule):
         state = self.keys.touch((seen.channel, seen.key), KeyState())
         if seen.status == 409 and seen.code == IN_PROGRESS:
             self._in_progress(seen)
+            self._refusal(state, seen)
+        elif seen.status == 422 and seen.code == REUSED:
+            self.observe("CO-IDEM-02")
+            self._refusal(state, seen)
         elif seen.marked:
             self._replay(state, seen)
         elif seen.status in REJECTED:
@@ -82,6 +91,40 @@ class KeysReplayOrRefuse(Rule):
         for replay in state.early:
             self._compare(seen, replay)
         state.early = []
+        for refusal in state.refusals:
+            self._refused(seen, refusal)
+        state.refusals = []
+
+    def _refusal(self, state: KeyState, seen: Seen) -> None:
+        if state.executed is not None:
+            self._refused(state.executed, seen)
+        elif len(state.refusals) < PENDING:
+            state.refusals.append(seen)
+
+    def _refused(self, executed: Seen, refusal: Seen) -> None:
+        """A 422 reuse or 409 in progress, against the request the key executed."""
+        a, b = executed.exchange, refusal.exchange
+        same = same_json(a.request_body, b.request_body)
+        if refusal.status == 422:
+            self.expect(
+                not same,
+                "CO-IDEM-01",
+                "A retry with the same key and body was refused as key reuse",
+                expected=f"{a.status}, the same body, Idempotent-Replayed: true",
+                received=describe(b),
+                exchanges=[a, b],
+            )
+        elif not same:
+            # The body is compared first: another body is 422 whether or not the key is running.
+            self.observe("CO-IDEM-02")
+            self.expect(
+                False,
+                "CO-IDEM-02",
+                "Another body under a key in flight was answered 409, not 422",
+                expected="422 idempotency_key_reused",
+                received=describe(b),
+                exchanges=[a, b],
+            )
 
     def _replay(self, state: KeyState, seen: Seen) -> None:
         if seen.status in REJECTED:

@@ -14,10 +14,10 @@ import re
 from dataclasses import dataclass
 
 from conformance.context import describe
+from conformance.http import Exchange
 from conformance.reproduce import Redactor
 from conformance.sequence.rule import Need, Rule
 from conformance.sequence.seen import NOT_JSON, Seen, request_json
-from conformance.traffic.channels import split_credential
 from contract.facts import problem_statuses
 from contract.validation import contract_judge
 
@@ -49,16 +49,32 @@ class Broken:
     code: str
 
 
+def header_lines(exchange: Exchange, name: str) -> list[str]:
+    """Every field line of a request header (case-insensitive name)."""
+    lowered = name.lower()
+    return [v for k, v in exchange.request_headers if k.lower() == lowered]
+
+
 @functools.cache
 def _code_statuses() -> dict[str, int]:
     return problem_statuses()
 
 
-def _credential(value: str | None) -> Broken | None:
-    if value is None or not value.strip():
+# RFC 9110 credentials (CO-AUTH-03): the scheme in any case, one or more spaces, the key.
+CREDENTIAL = re.compile(r"^token +[\x21-\x7E]{1,256}$", re.IGNORECASE)
+
+
+def well_formed(values: list[str]) -> bool:
+    """Whether the Authorization field lines are one credential of the form `Token <key>`."""
+    return len(values) == 1 and bool(CREDENTIAL.fullmatch(values[0].strip(" ")))
+
+
+def _credential(values: list[str]) -> Broken | None:
+    if not values or (len(values) == 1 and not values[0].strip()):
         return Broken("CO-AUTH-01", "no credential", 401, "not_authenticated")
-    scheme, key = split_credential(value)
-    if scheme != "Token" or not key:
+    if len(values) > 1:
+        return Broken("CO-AUTH-01", "two Authorization field lines", 401, "authentication_failed")
+    if not well_formed(values):
         return Broken(
             "CO-AUTH-01", "a credential not of the form `Token <key>`", 401, "authentication_failed"
         )
@@ -89,7 +105,7 @@ def broken_rules(seen: Seen) -> tuple[list[Broken], bool]:
                 "CO-REQ-02", f"a {len(exchange.request_body)}-byte body", 413, "request_too_large"
             )
         )
-    auth = _credential(exchange.request_header("Authorization"))
+    auth = _credential(header_lines(exchange, "Authorization"))
     if auth is not None:
         found.append(auth)
     content_type = exchange.request_header("Content-Type")
@@ -97,12 +113,15 @@ def broken_rules(seen: Seen) -> tuple[list[Broken], bool]:
         return found, False  # what a bodiless or untyped request gets is not this rule's call
     if content_type.split(";")[0].strip().lower() != "application/json":
         found.append(Broken("CO-REQ-01", f"a {content_type} body", 415, "unsupported_media_type"))
-    if seen.key is not None and not KEY.fullmatch(seen.key):
+    keys = header_lines(exchange, "Idempotency-Key")
+    if len(keys) > 1:
+        found.append(Broken("CO-REQ-07", "two Idempotency-Key lines", 400, "invalid_request"))
+    elif seen.key is not None and not KEY.fullmatch(seen.key):
         found.append(Broken("CO-REQ-07", "an invalid Idempotency-Key", 400, "invalid_request"))
     if seen.request is NOT_JSON:
         if exchange.request_body.startswith(b"\xef\xbb\xbf"):
             return found, False
-        found.append(Broken("CO-REQ-03", "a body that is not UTF-8 JSON", 400, "malformed_json"))
+        found.append(Broken("CO-REQ-03", "a body that is not I-JSON", 400, "malformed_json"))
         return found, True
     requirement = _schema_requirement(exchange.request_body[: LIMIT + 1])
     if requirement is not None:
@@ -255,7 +274,7 @@ class AnswersFitTheRequest(Rule):
             415: ("CO-REQ-01", "An application/json body was refused as another media type"),
         }.get(exchange.status)
         if exchange.status == 400 and exchange.code == "malformed_json":
-            wrong = ("CO-REQ-03", "Well-formed JSON was refused as malformed")
+            wrong = ("CO-REQ-03", "Well-formed I-JSON was refused as malformed")
         if wrong is not None:
             self.observe(wrong[0])
             self.expect(

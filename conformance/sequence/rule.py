@@ -106,6 +106,6 @@ class Rule:
                 status = Status.SKIP
                 reason = f"not observed in {exchanges} exchanges: needs {need.exercised_by}"
             out.append(
-                CheckResult(self.name, (need.requirement,), status, found, reason, cases=seen)
+                CheckResult(self.name, (need.requirement,), status, found, reason, examined=seen)
             )
         return out

@@ -14,12 +14,29 @@ from conformance.traffic.channels import channel_of
 NOT_JSON: Any = object()
 
 
+class _RepeatedMemberError(ValueError):
+    """An object names a member twice: no I-JSON (RFC 7493), so no JSON this contract accepts."""
+
+
+def _members(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    found = dict(pairs)
+    if len(found) != len(pairs):
+        raise _RepeatedMemberError()
+    return found
+
+
 def request_json(body: bytes) -> Any:
-    """The request body as JSON (NOT_JSON when it is not UTF-8 JSON)."""
+    """The request body as JSON, NOT_JSON when it is not I-JSON (CO-REQ-03).
+
+    I-JSON: UTF-8, well formed, no member named twice in an object, no unpaired surrogate.
+    """
     try:
-        return json.loads(body.decode("utf-8"))
-    except (ValueError, UnicodeDecodeError, RecursionError):
+        value = json.loads(body.decode("utf-8"), object_pairs_hook=_members)
+        # An escaped lone surrogate parses; it is no Unicode text.
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
+    except (ValueError, UnicodeError, RecursionError):
         return NOT_JSON
+    return value
 
 
 def same_json(a: bytes, b: bytes) -> bool:

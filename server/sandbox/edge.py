@@ -16,22 +16,12 @@ from typing import Any
 from server import wire
 from server.answers import Answer, problem_answer
 from server.capture_service import AfterClaim, CaptureService, Reply
+from server.problem_types import problem_document
 from server.sandbox.clock import SandboxClock, read_offset
 from server.sandbox.connection import drop_connection
 from server.sandbox.events import Event, capture_event, record
 from server.sandbox.faults import DEFAULT_DURATION_MS, DEFAULT_RETRY_AFTER, Fault, take
 from server.store import Store
-
-# 503 is not (yet) in the capture contract (see the README), so its problem is written here,
-# in the contract's shape.
-UNAVAILABLE = {
-    "type": "/problems/service-unavailable",
-    "title": "Service unavailable",
-    "status": 503,
-    "detail": "The server is temporarily unable to capture; nothing was captured. "
-    "Retry after the time in Retry-After.",
-    "code": "service_unavailable",
-}
 
 
 @dataclass(frozen=True)
@@ -163,4 +153,5 @@ class _Faulted:
 
 def unavailable_answer(retry_after: int) -> UnavailableAnswer:
     """The 503 `service_unavailable` answer, with its Retry-After."""
-    return UnavailableAnswer(503, wire.dumps(UNAVAILABLE), "service_unavailable", retry_after)
+    document = problem_document("service_unavailable")
+    return UnavailableAnswer(503, wire.dumps(document), "service_unavailable", retry_after)

@@ -165,16 +165,18 @@ def test_a_replayed_409_carries_the_replay_header(live: Deployment) -> None:
 def test_another_body_under_a_key_in_flight_is_422_not_409(live: Deployment) -> None:
     from datetime import timedelta
 
-    from server.api import fingerprint
+    from server.capture_service import fingerprint
     from tests.server.conftest import now
 
     order = live.order(2)
     running = {"order": order.number}
     headers = {"Idempotency-Key": key()}
-    live.store.begin_idempotent(
-        live.a.id, headers["Idempotency-Key"], fingerprint(running), now(), timedelta(days=7)
+    live.store.write(
+        lambda tx: tx.claim_key(
+            live.a.id, headers["Idempotency-Key"], fingerprint(running), now(), timedelta(days=7)
+        )
     )
     other = {"order": order.number, "order_items": [{"pk": order.items[0]}]}
     problem(live.post(other, headers=headers), 422, "idempotency_key_reused")
     problem(live.post(running, headers=headers), 409, "idempotency_request_in_progress")
-    live.store.release_idempotent(live.a.id, headers["Idempotency-Key"])
+    live.store.write(lambda tx: tx.release_key(live.a.id, headers["Idempotency-Key"]))
