@@ -10,7 +10,7 @@ import hmac
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, delete, insert, select, update
+from sqlalchemy import BigInteger, Connection, bindparam, delete, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from server.answers import Answer
@@ -55,6 +55,17 @@ STATEMENTS = PreparedSet(
     capture_item=update(_items)
     .where(_items.c.pk == bindparam("p_item_pk"), _items.c.capture_id.is_(None))
     .values(**_ITEM_CAPTURED),
+    # PostgreSQL: every item of a capture in one statement (one round trip, not one per item).
+    capture_items=lambda dialect: (
+        update(_items)
+        .where(
+            _items.c.pk == func.any(bindparam("p_pks", type_=postgresql.ARRAY(BigInteger)))
+            if dialect == "postgresql"
+            else _items.c.pk == bindparam("p_pks"),
+            _items.c.capture_id.is_(None),
+        )
+        .values(**_ITEM_CAPTURED)
+    ),
     capture_item_with_attributes=update(_items)
     .where(_items.c.pk == bindparam("p_item_pk"), _items.c.capture_id.is_(None))
     .values(**_ITEM_CAPTURED, attributes=bindparam("p_attributes")),
@@ -131,11 +142,16 @@ class Transaction:
         capture_id = cursor.fetchone()[0]
         before = {item.pk: item.attributes for item in loaded.order.items}
         written = 0
+        plain = [item.pk for item in capture.items if item.attributes == before.get(item.pk)]
+        if plain and self.conn.dialect.name == "postgresql":
+            values = {"p_pks": plain, "p_capture_id": capture_id, "p_now": now}
+            written += self.sql["capture_items"].rowcount(self.conn, values)
+            plain = []
         for item in capture.items:
             values = {"p_item_pk": item.pk, "p_capture_id": capture_id, "p_now": now}
-            if item.attributes == before.get(item.pk):
+            if item.pk in plain:
                 written += self.sql["capture_item"].rowcount(self.conn, values)
-            else:
+            elif item.attributes != before.get(item.pk):
                 values["p_attributes"] = dict(item.attributes)
                 written += self.sql["capture_item_with_attributes"].rowcount(self.conn, values)
         if written != len(capture.items):
