@@ -24,10 +24,15 @@ class TokensKeepTheirChannel(Rule):
                 Need("CO-AUTH-02", "a 401"),
                 Need("CO-AUTH-01", "a credential refused with 401 and sent again"),
                 Need("CO-OLA-01", "a request for an order another channel captured"),
+                Need(
+                    "CO-AUTH-03",
+                    "a known key sent as `token <key>`, `TOKEN <key>` or with several spaces",
+                ),
             ),
             redactor,
         )
         self.refused: Recent[str, Seen] = Recent()
+        self.accepted: Recent[str, Seen] = Recent()  # token channel -> a request it got past 401
         self.channel_values: Recent[str, Seen] = (
             Recent()
         )  # token channel -> a 200 and its `channel`
@@ -58,18 +63,35 @@ class TokensKeepTheirChannel(Rule):
                 self._isolation(seen)
             return
         credential = seen.channel
+        written = exchange.request_header("Authorization") or ""
+        spelled_otherwise = not written.startswith("Token ") or "  " in written
+        if spelled_otherwise and (credential in self.accepted or seen.status in ACCEPTED):
+            self.observe("CO-AUTH-03")
         if seen.status == 401 and seen.code == "authentication_failed":
+            if credential in self.accepted:
+                # RFC 9110 credentials: any case of `Token`, any number of spaces (CO-AUTH-03).
+                self.observe("CO-AUTH-03")
+                self.expect(
+                    False,
+                    "CO-AUTH-03",
+                    "A known key in a well-formed `Token <key>` was refused",
+                    expected="the same answer as the key gets elsewhere (not 401)",
+                    received=describe(exchange),
+                    exchanges=[self.accepted[credential].exchange, exchange],
+                )
             self.refused.touch(credential, seen)
-        elif seen.status in ACCEPTED and credential in self.refused:
-            self.observe("CO-AUTH-01")
-            self.expect(
-                False,
-                "CO-AUTH-01",
-                "A credential refused with 401 was later accepted",
-                expected="401 authentication_failed, as before",
-                received=describe(exchange),
-                exchanges=[self.refused[credential].exchange, exchange],
-            )
+        elif seen.status in ACCEPTED:
+            if credential in self.refused:
+                self.observe("CO-AUTH-01")
+                self.expect(
+                    False,
+                    "CO-AUTH-01",
+                    "A credential refused with 401 was later accepted",
+                    expected="401 authentication_failed, as before",
+                    received=describe(exchange),
+                    exchanges=[self.refused[credential].exchange, exchange],
+                )
+            self.accepted.touch(credential, seen)
         if seen.order is not None:
             self._isolation(seen)
 

@@ -27,6 +27,7 @@ class CapturesReportWhatTheyDid(Rule):
                 Need("CO-CAP-01", "a 200 for a capture without order_items"),
                 Need("CO-CAP-02", "a 200 for a capture with order_items"),
                 Need("CO-CAP-07", "a 200 for a capture listing item attributes"),
+                Need("CO-CAP-10", "a 200 Order"),
             ),
             redactor,
         )
@@ -37,9 +38,18 @@ class CapturesReportWhatTheyDid(Rule):
         if seen.status != 200 or "capture_state" not in body:
             return
         exchange = seen.exchange
-        for requirement in ("CO-MON-03", "CO-MON-01", "CO-CAP-08", "CO-CAP-09"):
+        for requirement in ("CO-MON-03", "CO-MON-01", "CO-CAP-08", "CO-CAP-09", "CO-CAP-10"):
             self.observe(requirement)
         expect_money_rules(self, exchange)
+        # Order numbers match exactly: the 200 is for the number asked for, as written.
+        self.expect(
+            seen.order is None or body.get("number") == seen.order,
+            "CO-CAP-10",
+            "The 200 is for another order number than the one asked for",
+            expected=f"number {seen.order!r}",
+            received=f"number {body.get('number')!r}",
+            exchanges=[exchange],
+        )
         amount, captured = seen.amount("amount"), seen.amount("captured_amount")
         state, now, total = body.get("capture_state"), seen.captured_now(), seen.captured_total()
         if amount is not None and captured is not None:

@@ -49,6 +49,20 @@ class Broken:
     code: str
 
 
+MAX_DEPTH = 32  # CO-REQ-09: nesting the schema judges; deeper bodies may be malformed_json
+
+
+def _depth(value: object) -> int:
+    """How deeply a JSON value nests objects and arrays (a scalar: 0)."""
+    depth, level = 0, [value]
+    while True:
+        containers = [x for x in level if isinstance(x, dict | list)]
+        if not containers:
+            return depth
+        depth += 1
+        level = [v for x in containers for v in (x.values() if isinstance(x, dict) else x)]
+
+
 def header_lines(exchange: Exchange, name: str) -> list[str]:
     """Every field line of a request header (case-insensitive name)."""
     lowered = name.lower()
@@ -155,6 +169,7 @@ class AnswersFitTheRequest(Rule):
                         "CO-AUTH-01",
                     )
                 ),
+                Need("CO-REQ-09", "a body nested deeper than 32 levels"),
                 Need("CO-ERR-05", "a request that breaks two rules at once"),
                 Need("CO-ERR-06", "a 409 or 422 refusing a listed item"),
                 *(
@@ -173,6 +188,17 @@ class AnswersFitTheRequest(Rule):
         if exchange.code in ITEM_CODES:
             self._item_named(seen)
         self._code_has_its_status(seen)
+        if seen.request is not NOT_JSON and _depth(seen.request) > MAX_DEPTH:
+            # Deeper than the schema judges: 400, malformed or schema-invalid (CO-REQ-09).
+            self.observe("CO-REQ-09")
+            self.expect(
+                exchange.status == 400,
+                "CO-REQ-09",
+                f"A body nested deeper than {MAX_DEPTH} levels was not refused with 400",
+                expected="400 malformed_json or invalid_request",
+                received=describe(exchange),
+                exchanges=[exchange],
+            )
         broken, complete = broken_rules(seen)
         answer = (exchange.status, exchange.code)
         if not broken:

@@ -24,6 +24,8 @@ NOT_FROM_TRAFFIC = {
     "the exchanges (the active suite checks it with uncapturable_orders)",
     "CO-IDEM-04": "not judged from traffic: it needs a replay 7 days after the first request",
     "CO-CONC-02": "not judged from traffic: durability shows only across a crash of the server",
+    "CO-REQ-10": "not judged from traffic: the path without its slash is another path, and the "
+    "traffic judged is the operation's path",
 }
 NO_RULE = "not judged from traffic: no rule over traffic covers it yet"
 
