@@ -45,8 +45,9 @@ constraints:
 # Without npm the lint skips Spectral visibly (and fails when CAPTURE_ORDER_REQUIRE_SPECTRAL=1).
 npm-tools: $(if $(NPM),$(NPM_STAMP))
 
+# Two processes, a test file each at a time (a module's servers and fixtures stay in one).
 test: $(STAMP)
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2 --dist loadfile
 
 check: $(STAMP)
 	$(BIN)/ruff format --check .

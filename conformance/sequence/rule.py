@@ -11,6 +11,7 @@ from conformance.http import Exchange
 from conformance.reproduce import Redactor, curl_command
 from conformance.sequence.seen import Seen
 from conformance.verdict import CheckResult, Finding, Status
+from contract.catalogue import requirement_of
 
 MAX_FINDINGS = 5
 # Orders and keys remembered at once: traffic is long, the pairs that matter are close.
@@ -57,6 +58,7 @@ class Rule:
 
     def observe(self, requirement: str) -> None:
         """Count an exchange that exercised the requirement."""
+        requirement = requirement_of(requirement)
         self.observed[requirement] = self.observed.get(requirement, 0) + 1
 
     def expect(
@@ -72,7 +74,8 @@ class Rule:
         """Record a finding unless the condition holds (the CheckContext.expect signature)."""
         if condition:
             return True
-        requirement = requirement or self.needs[0].requirement
+        # The shared expectations name cases (`CO-MON-03/digits`); the rules keep requirements.
+        requirement = requirement_of(requirement) if requirement else self.needs[0].requirement
         kept = self.findings.setdefault(requirement, [])
         if len(kept) >= MAX_FINDINGS or any(f.title.startswith(title) for f in kept):
             self.more[requirement] = self.more.get(requirement, 0) + 1
