@@ -98,7 +98,13 @@ def main(argv: list[str] | None = None) -> int:
             warm = work / f"{config.key}-warm.txt"
             warm.write_text("\n".join(numbers) + "\n", encoding="utf-8")
             calibration = drive(
-                running.url, token, warm, connections=16, seconds=1, hosts=running.hosts
+                running.url,
+                token,
+                warm,
+                connections=16,
+                seconds=1,
+                hosts=running.hosts,
+                path=running.path,
             )
             print(f"  warm-up: {calibration.rate:.0f} captures/s", flush=True)
             budget = args.duration * args.rounds * len(connections)
@@ -126,6 +132,7 @@ def main(argv: list[str] | None = None) -> int:
                             connections=conns,
                             seconds=args.duration,
                             hosts=running.hosts,
+                            path=running.path,
                         )
                     if result.requests > len(share):
                         print(

@@ -55,6 +55,7 @@ def drive(
     connections: int,
     seconds: float,
     hosts: list[str] | None = None,
+    path: str = "/api/v1/capture-order/",
 ) -> LoadResult:
     """Run wrk against `url` for `seconds` with `connections`; parse the script's summary."""
     env = {
@@ -63,6 +64,7 @@ def drive(
         "BENCH_TOKEN": token,
         "BENCH_THREADS": str(THREADS),
         "BENCH_HOSTS": ",".join(hosts or []),
+        "BENCH_PATH": path,
     }
     command = [
         wrk_binary(),

@@ -74,6 +74,11 @@ class Running:
         return f"http://127.0.0.1:{self.ports[0]}"
 
     @property
+    def path(self) -> str:
+        """The operation's path: Prism mocks the spec's paths without the server URL's base."""
+        return "/capture-order/" if self.config.kind == "prism" else "/api/v1/capture-order/"
+
+    @property
     def hosts(self) -> list[str]:
         """host:port of every instance."""
         return [f"127.0.0.1:{p}" for p in self.ports]

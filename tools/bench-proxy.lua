@@ -1,5 +1,8 @@
 -- wrk script: every request captures a fresh order, taken from a file of order numbers.
--- wrk -s tools/bench-proxy.lua URL -- ORDERS_FILE TOKEN ; threads take disjoint slices.
+-- wrk -s tools/bench-proxy.lua URL -- ORDERS_FILE TOKEN [PAUSE_MS] ; threads take disjoint
+-- slices. PAUSE_MS > 0: each connection waits 0 to 2 x PAUSE_MS (uniformly) before its next
+-- request: a paced load below the machine's capacity, where latency shows the proxy's hop, not a
+-- CPU queue; the jitter keeps the connections from firing in step.
 local threads = {}
 local counter = 0
 
@@ -15,6 +18,11 @@ function init(args)
   token = args[2]
   index = id + 1
   statuses = {}
+  local pause = tonumber(args[3] or "0")
+  if pause > 0 then
+    math.randomseed(id + 1)
+    delay = function() return math.random() * 2 * pause end
+  end
 end
 
 function request()

@@ -2,26 +2,34 @@
 
 Forwarding never waits for judging: each exchange goes to a queue that one thread drains
 (record to NDJSON, then judge), so the proxy adds one pooled upstream round trip and little else.
+No cookies are kept and no header of the proxy's own is added: the upstream sees what the client
+sent, save framing (Host names the upstream, Content-Length is set).
 """
 
 from __future__ import annotations
 
+import json
+import multiprocessing
 import queue
+import signal
 import threading
 import time
 import zlib
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
-from http.cookiejar import CookieJar, DefaultCookiePolicy
+from multiprocessing.connection import Connection
+from multiprocessing.sharedctypes import Synchronized
 from pathlib import Path
 from typing import IO, Any
-
-import httpx
+from urllib.parse import urlsplit
 
 from conformance.http import Exchange
-from conformance.traffic.ndjson import to_line
+from conformance.traffic.errors import TrafficError
+from conformance.traffic.ndjson import from_record, to_line
 from conformance.traffic.run import TrafficJudge
 from conformance.traffic.source import is_operation, operation_path
+from conformance.traffic.upstream import Upstream, UpstreamError
+from conformance.verdict import CheckResult
 
 # Framing is the proxy's own business on each side; everything else passes as it came.
 HOP_BY_HOP = {
@@ -60,19 +68,31 @@ def decoded(exchange: Exchange) -> Exchange:
 
 
 class Recorder:
-    """Drains exchanges in a thread: writes each to NDJSON, judges the operation's ones."""
+    """Drains exchanges in a thread: writes each to NDJSON, judges the operation's ones.
 
-    def __init__(self, judge: TrafficJudge, record: Path | None) -> None:
+    With `judge_apart`, the judging runs in a child process fed the recorded lines (the same
+    lines `conformance --traffic` reads from the file), so that it never holds the proxy's
+    interpreter lock while a request waits to be forwarded.
+    """
+
+    def __init__(self, judge: TrafficJudge, record: Path | None, judge_apart: bool = False):
         self.judge = judge
         self.path = operation_path()
         self.seen = 0
         self.judged = 0
-        self.findings = 0
         self.dropped = 0
+        self.results: list[CheckResult] | None = None
+        self._findings = 0
+        self._apart = JudgeProcess(judge) if judge_apart else None
         self._queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
         self._file: IO[str] | None = record.open("a", encoding="utf-8") if record else None
         self._thread = threading.Thread(target=self._drain, name="recorder", daemon=True)
         self._thread.start()
+
+    @property
+    def findings(self) -> int:
+        """Findings so far (for the live line)."""
+        return self._apart.findings.value if self._apart is not None else self._findings
 
     def put(self, exchange: Exchange) -> None:
         """Hand over one exchange (never blocks the event loop, never grows without bound)."""
@@ -86,33 +106,76 @@ class Recorder:
             exchange = decoded(exchange)
             # Learn the token before writing, so the record carries its channel's marker.
             self.judge.book.learn(exchange.request_header("Authorization"))
+            line = to_line(exchange, self.judge.book) if self._file or self._apart else ""
             if self._file is not None:
-                self._file.write(to_line(exchange, self.judge.book))
+                self._file.write(line)
                 self._file.flush()
             self.seen += 1
-            exchange = replace(exchange, source=f"exchange {self.seen}")
-            if is_operation(exchange, self.path):
-                self.judged += 1
-                self.findings = self.judge.feed(exchange)
+            if not is_operation(exchange, self.path):
+                continue
+            self.judged += 1
+            if self._apart is not None:
+                self._apart.feed(line, self.seen)
+            else:
+                self._findings = self.judge.feed(replace(exchange, source=f"exchange {self.seen}"))
 
     def close(self) -> None:
-        """Finish what is queued, then close the record."""
+        """Finish what is queued, then close the record; `results` holds the judge's verdicts."""
         self._queue.put(STOP)
         self._thread.join()
         if self._file is not None:
             self._file.close()
+        self.results = self._apart.finish() if self._apart is not None else None
+
+
+def _judge_lines(judge: TrafficJudge, lines: Connection, findings: Synchronized[int]) -> None:
+    """The child process: judge each (line, number) it is sent; send back the results."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the proxy, which stops us
+    while (item := lines.recv()) is not None:
+        line, number = item
+        exchange = from_record(json.loads(line), f"exchange {number}")
+        findings.value = judge.feed(exchange)
+    lines.send(judge.judge.results())
+    lines.close()
+
+
+class JudgeProcess:
+    """The traffic judge in a forked child process, fed NDJSON lines over a pipe."""
+
+    def __init__(self, judge: TrafficJudge) -> None:
+        context = multiprocessing.get_context("fork")  # before any thread of ours starts
+        self.findings: Synchronized[int] = context.Value("q", 0)
+        self._pipe, child = context.Pipe()
+        self._process = context.Process(
+            target=_judge_lines, args=(judge, child, self.findings), name="judge", daemon=True
+        )
+        self._process.start()
+        child.close()
+
+    def feed(self, line: str, number: int) -> None:
+        """One recorded line of the operation to judge."""
+        self._pipe.send((line, number))
+
+    def finish(self) -> list[CheckResult]:
+        """Everything sent is judged: the verdicts per sweep and rule."""
+        self._pipe.send(None)
+        try:
+            results: list[CheckResult] = self._pipe.recv()
+        except EOFError:
+            raise TrafficError("the judging process stopped before its verdicts") from None
+        self._process.join()
+        return results
 
 
 class Proxy:
-    """The ASGI app: one pooled httpx client to the upstream."""
+    """The ASGI app: one pool of connections to the upstream (`conformance.traffic.upstream`)."""
 
     def __init__(self, upstream: str, recorder: Recorder) -> None:
-        parts = httpx.URL(upstream.rstrip("/"))
-        self.scheme, self.host, self.port = parts.scheme, parts.host, parts.port
-        self.prefix = parts.raw_path.rstrip(b"/")
-        self.netloc = parts.netloc
+        parts = urlsplit(upstream.rstrip("/"))
+        self.prefix = parts.path.rstrip("/").encode("latin-1")
+        self.netloc = parts.netloc.encode("idna")
         self.recorder = recorder
-        self.client: httpx.AsyncClient | None = None
+        self.upstream = Upstream(parts.scheme, parts.hostname or "", parts.port)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
@@ -124,28 +187,13 @@ class Proxy:
         while True:
             message = await receive()
             if message["type"] == "lifespan.startup":
-                self.client = httpx.AsyncClient(
-                    timeout=httpx.Timeout(60.0),
-                    # Idle connections are dropped before the upstream's keep-alive timeout
-                    # (uvicorn: 5 s) can close one under a request: a POST is never retried.
-                    limits=httpx.Limits(
-                        max_connections=256, max_keepalive_connections=64, keepalive_expiry=2.0
-                    ),
-                    follow_redirects=False,
-                    # A jar that keeps nothing: no cookie of one client reaches another's request.
-                    cookies=CookieJar(DefaultCookiePolicy(allowed_domains=[])),
-                )
-                # No default headers of httpx's own: the upstream sees what the client sent.
-                self.client.headers.clear()
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
-                if self.client is not None:
-                    await self.client.aclose()
+                await self.upstream.close()
                 await send({"type": "lifespan.shutdown.complete"})
                 return
 
     async def _http(self, scope: Scope, receive: Receive, send: Send) -> None:
-        assert self.client is not None, "the proxy's lifespan did not start"
         started, wall = time.perf_counter(), time.time()
         chunks = []
         while True:
@@ -157,17 +205,22 @@ class Proxy:
         raw_path = self.prefix + (scope.get("raw_path") or scope["path"].encode())
         if scope.get("query_string"):
             raw_path += b"?" + scope["query_string"]
-        headers = [(k, v) for k, v in scope["headers"] if k.lower() not in HOP_BY_HOP]
-        url = httpx.URL(scheme=self.scheme, host=self.host, port=self.port, raw_path=raw_path)
-        request = self.client.build_request(
-            scope["method"], url, headers=[(b"host", self.netloc), *headers], content=body
-        )
+        method = scope["method"].encode("latin-1")
+        lines = [method + b" " + raw_path + b" HTTP/1.1", b"host: " + self.netloc]
+        framed = False
+        for name, value in scope["headers"]:
+            lower = name.lower()
+            if lower in (b"content-length", b"transfer-encoding"):
+                framed = True
+            if lower not in HOP_BY_HOP:
+                lines.append(name + b": " + value)
+        if body or framed:  # the client sent a body (a chunked one goes whole, with its length)
+            lines.append(b"content-length: " + str(len(body)).encode())
+        head = b"\r\n".join(lines) + b"\r\n\r\n"
         try:
-            response = await self.client.send(request, stream=True)
-            content = b"".join([part async for part in response.aiter_raw()])
-            await response.aclose()
-        except httpx.TransportError as exc:
-            text = f"capture-order proxy: upstream unreachable: {type(exc).__name__}".encode()
+            answer = await self.upstream.send(head, body, head_only=method == b"HEAD")
+        except UpstreamError as exc:
+            text = f"capture-order proxy: upstream unreachable: {exc}".encode()
             await send(
                 {
                     "type": "http.response.start",
@@ -180,9 +233,10 @@ class Proxy:
             )
             await send({"type": "http.response.body", "body": text})
             return
-        out = [(k, v) for k, v in response.headers.raw if k.lower() not in HOP_BY_HOP]
+        content = bytes(answer.body)
+        out = [(k, v) for k, v in answer.headers if k.lower() not in HOP_BY_HOP]
         out.append((b"content-length", str(len(content)).encode()))
-        await send({"type": "http.response.start", "status": response.status_code, "headers": out})
+        await send({"type": "http.response.start", "status": answer.status, "headers": out})
         await send({"type": "http.response.body", "body": content})
         host = scope.get("server") or ("", 0)
         self.recorder.put(
@@ -193,9 +247,9 @@ class Proxy:
                     (k.decode("latin-1"), v.decode("latin-1")) for k, v in scope["headers"]
                 ),
                 request_body=body,
-                status=response.status_code,
+                status=answer.status,
                 response_headers=tuple(
-                    (k.decode("latin-1"), v.decode("latin-1")) for k, v in response.headers.raw
+                    (k.decode("latin-1"), v.decode("latin-1")) for k, v in answer.headers
                 ),
                 response_body=content,
                 elapsed_ms=(time.perf_counter() - started) * 1000,

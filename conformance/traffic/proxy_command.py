@@ -108,7 +108,7 @@ def run(args: argparse.Namespace) -> int:
     settings = traffic_settings({"report_dir": args.report_dir}, f"proxy to {args.upstream}")
     judge = TrafficJudge(settings)
     started = time.perf_counter()
-    recorder = Recorder(judge, Path(args.record) if args.record else None)
+    recorder = Recorder(judge, Path(args.record) if args.record else None, judge_apart=True)
     config = uvicorn.Config(
         Proxy(args.upstream, recorder),
         host=host,
@@ -141,7 +141,7 @@ def run(args: argparse.Namespace) -> int:
         stats.skipped["another path than the operation's"] = recorder.seen - recorder.judged
     if recorder.dropped:
         stats.skipped["forwarded while the judge was behind (not recorded)"] = recorder.dropped
-    report = judge.report(started, stats, args.upstream)
+    report = judge.report(started, stats, args.upstream, recorder.results)
     console.summary(report)
     traffic_summary(report)
     if settings.report_dir is not None:

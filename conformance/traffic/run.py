@@ -47,11 +47,20 @@ class TrafficJudge:
         self.book.learn(exchange.request_header("Authorization"))
         return self.judge.feed(exchange)
 
-    def report(self, started: float, stats: ReadStats, source: str) -> RunReport:
-        """The run report: verdicts per requirement and what the traffic covered."""
+    def report(
+        self,
+        started: float,
+        stats: ReadStats,
+        source: str,
+        results: list[CheckResult] | None = None,
+    ) -> RunReport:
+        """The run report: verdicts per requirement and what the traffic covered.
+
+        `results`: the judge's verdicts when it judged elsewhere (the proxy's judging process).
+        """
         settings = self.settings
         report = RunReport(settings, datetime.now(UTC).isoformat(timespec="seconds"))
-        results = self.judge.results()
+        results = list(results) if results is not None else self.judge.results()
         named = {r for result in results for r in result.requirements}
         results += [
             CheckResult("traffic", (r.id,), Status.SKIP, reason=NOT_FROM_TRAFFIC.get(r.id, NO_RULE))

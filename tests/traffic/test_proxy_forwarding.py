@@ -163,16 +163,15 @@ def test_compressed_answers_are_recorded_decompressed() -> None:
     assert decoded(plain) is plain
 
 
-def test_proxy_writes_its_report_when_terminated(reference: Reference, tmp_path: Path) -> None:
-    port = free_port()
-    process = subprocess.Popen(
+def _proxy_command(upstream: str, port: int, tmp_path: Path) -> subprocess.Popen[str]:
+    return subprocess.Popen(
         [
             PYTHON,
             "-m",
             "capture_order",
             "proxy",
             "--upstream",
-            reference.base_url,
+            upstream,
             "--listen",
             f"127.0.0.1:{port}",
             "--record",
@@ -186,16 +185,23 @@ def test_proxy_writes_its_report_when_terminated(reference: Reference, tmp_path:
         stderr=subprocess.PIPE,
         text=True,
     )
+
+
+def _post_when_up(url: str) -> httpx.Response:
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            return httpx.post(url, json={"order": "CO-none"}, timeout=5)
+        except httpx.TransportError:
+            assert time.monotonic() < deadline, "the proxy did not start"
+            time.sleep(0.2)
+
+
+def test_proxy_writes_its_report_when_terminated(reference: Reference, tmp_path: Path) -> None:
+    port = free_port()
+    process = _proxy_command(reference.base_url, port, tmp_path)
     try:
-        url = f"http://127.0.0.1:{port}/api/v1/capture-order/"
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                answer = httpx.post(url, json={"order": "CO-none"}, timeout=5)
-                break
-            except httpx.TransportError:
-                assert time.monotonic() < deadline, "the proxy did not start"
-                time.sleep(0.2)
+        answer = _post_when_up(f"http://127.0.0.1:{port}/api/v1/capture-order/")
         assert answer.status_code == 401
     finally:
         process.send_signal(signal.SIGTERM)
@@ -204,3 +210,22 @@ def test_proxy_writes_its_report_when_terminated(reference: Reference, tmp_path:
     assert "Verdict: NO FAILURES, BUT INCOMPLETE" in out
     report = json.loads((tmp_path / "report" / "report.json").read_text(encoding="utf-8"))
     assert report["traffic"]["judged"] == 1
+
+
+def test_proxy_judging_process_reports_what_the_upstream_broke(tmp_path: Path) -> None:
+    """The command judges in a child process: its findings reach the report and the exit code."""
+    port = free_port()
+    with serving(Echo(), name="echo") as upstream:
+        process = _proxy_command(upstream, port, tmp_path)
+        try:
+            assert (
+                _post_when_up(f"http://127.0.0.1:{port}/api/v1/capture-order/").status_code == 299
+            )
+        finally:
+            process.send_signal(signal.SIGTERM)
+            out, err = process.communicate(timeout=30)
+    assert process.returncode == 1, out + err
+    report = json.loads((tmp_path / "report" / "report.json").read_text(encoding="utf-8"))
+    failed = {r["id"]: r for r in report["requirements"] if r["status"] == "FAIL"}
+    assert "CO-RSP-01" in failed, sorted(failed)
+    assert "299" in json.dumps(failed["CO-RSP-01"]["failures"])
