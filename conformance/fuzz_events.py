@@ -190,7 +190,7 @@ def _order_of(exchange: Exchange) -> str | None:
     """The `order` a request body names, when it is a JSON object with one."""
     try:
         body = json.loads(exchange.request_body)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         return None
     order = body.get("order") if isinstance(body, dict) else None
     return order if isinstance(order, str) else None

@@ -120,5 +120,5 @@ def _summary(body: bytes) -> str:
     # Too large to inline; a JSON body is re-dumped (same data), anything else is cut.
     try:
         return json.dumps(json.loads(body))
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: nested too deep
         return body[:MAX_INLINE_BODY].decode("utf-8", errors="replace")

@@ -49,3 +49,10 @@ def test_non_utf8_body_is_reproduced_byte_for_byte() -> None:
     expression = curl.split("@<(", 1)[1].rstrip(")")
     printed = subprocess.run(["bash", "-c", expression], capture_output=True, check=True).stdout
     assert printed == body
+
+
+def test_a_body_nested_deeper_than_the_parser_goes_is_shown_cut_not_a_crash() -> None:
+    deep = b'{"order": ' + b"[" * 5000 + b"]" * 5000 + b"}"
+    curl = curl_command(_exchange(deep), redactor_for(TOKEN, None))
+    assert "--data-binary" in curl
+    assert "[" * 100 in curl
