@@ -50,6 +50,7 @@ class Broken:
 
 
 MAX_DEPTH = 32  # CO-REQ-09: nesting the schema judges; deeper bodies may be malformed_json
+VALID_DEPTH = 4  # no valid request nests deeper: past it, a body exercises the nesting rule
 
 
 def _depth(value: object) -> int:
@@ -61,6 +62,28 @@ def _depth(value: object) -> int:
             return depth
         depth += 1
         level = [v for x in containers for v in (x.values() if isinstance(x, dict) else x)]
+
+
+def raw_depth(body: bytes) -> int:
+    """How deeply a body's brackets nest, strings skipped (for bodies too deep to parse)."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for byte in body:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif byte == 0x5C:  # backslash
+                escaped = True
+            elif byte == 0x22:
+                in_string = False
+        elif byte == 0x22:
+            in_string = True
+        elif byte in (0x5B, 0x7B):  # [ {
+            depth += 1
+            deepest = max(deepest, depth)
+        elif byte in (0x5D, 0x7D):
+            depth -= 1
+    return deepest
 
 
 def header_lines(exchange: Exchange, name: str) -> list[str]:
@@ -123,15 +146,22 @@ def broken_rules(seen: Seen) -> tuple[list[Broken], bool]:
     if auth is not None:
         found.append(auth)
     content_type = exchange.request_header("Content-Type")
-    if not exchange.request_body or content_type is None:
-        return found, False  # what a bodiless or untyped request gets is not this rule's call
-    if content_type.split(";")[0].strip().lower() != "application/json":
+    if not exchange.request_body and content_type is None:
+        return found, False  # what a bodiless, untyped request gets is not this rule's call
+    if content_type is None:
+        found.append(
+            Broken("CO-REQ-01", "a body without Content-Type", 415, "unsupported_media_type")
+        )
+    elif content_type.split(";")[0].strip().lower() != "application/json":
         found.append(Broken("CO-REQ-01", f"a {content_type} body", 415, "unsupported_media_type"))
     keys = header_lines(exchange, "Idempotency-Key")
     if len(keys) > 1:
         found.append(Broken("CO-REQ-07", "two Idempotency-Key lines", 400, "invalid_request"))
     elif seen.key is not None and not KEY.fullmatch(seen.key):
         found.append(Broken("CO-REQ-07", "an invalid Idempotency-Key", 400, "invalid_request"))
+    if not exchange.request_body:
+        found.append(Broken("CO-REQ-03", "an empty body", 400, "malformed_json"))
+        return found, True
     if seen.request is NOT_JSON:
         if exchange.request_body.startswith(b"\xef\xbb\xbf"):
             return found, False
@@ -184,11 +214,36 @@ class AnswersFitTheRequest(Rule):
     def feed(self, seen: Seen) -> None:
         exchange = seen.exchange
         if exchange.status >= 500:
-            return  # CO-ERR-03's sweep reports it
+            # CO-ERR-03's sweep reports the 5xx; deep nesting answered so breaks CO-REQ-09 too.
+            depth = raw_depth(exchange.request_body[: LIMIT + 1])
+            if depth > VALID_DEPTH:
+                self.observe("CO-REQ-09")
+                self.expect(
+                    False,
+                    "CO-REQ-09",
+                    f"A body nested {depth} levels deep was answered 5xx",
+                    expected="400 invalid_request (or malformed_json past 32 levels)",
+                    received=describe(exchange),
+                    exchanges=[exchange],
+                )
+            return
         if exchange.code in ITEM_CODES:
             self._item_named(seen)
         self._code_has_its_status(seen)
         depth = 0 if seen.request is NOT_JSON else _depth(seen.request)
+        if VALID_DEPTH < depth <= MAX_DEPTH and exchange.code == "malformed_json":
+            # Well-formed and within the limit: the schema judges it, the parser may not refuse.
+            self.observe("CO-REQ-09")
+            self.expect(
+                False,
+                "CO-REQ-09",
+                f"A body nested {depth} levels deep (at most {MAX_DEPTH}) was refused as "
+                "malformed JSON",
+                expected="400 invalid_request naming the field",
+                received=describe(exchange),
+                exchanges=[exchange],
+            )
+            return
         if depth >= MAX_DEPTH:
             # At the limit the schema judges it (the rules above); deeper is 400 either way.
             self.observe("CO-REQ-09")
@@ -212,6 +267,7 @@ class AnswersFitTheRequest(Rule):
             self.observe("CO-ERR-05")
         if answer == (first.status, first.code):
             self._allow_names_post(seen, first)
+            self._root_error_named(seen, first)
             return
         if first.status > 401 and answer == (401, "authentication_failed"):
             return  # a well-formed but unknown token is refused first
@@ -272,6 +328,21 @@ class AnswersFitTheRequest(Rule):
             "CO-ERR-06",
             "An item error does not name the item by its index",
             expected=f"errors under order_items[<index>].pk ({len(seen.items or [])} items listed)",
+            received=f"errors {json.dumps(errors)[:200]}",
+            exchanges=[seen.exchange],
+        )
+
+    def _root_error_named(self, seen: Seen, first: Broken) -> None:
+        """An error of the body as a whole (not a JSON object) is named `non_field_errors`."""
+        if first.requirement != "CO-REQ-04" or isinstance(seen.request, dict):
+            return
+        body = seen.exchange.json()
+        errors = body.get("errors") if isinstance(body, dict) else None
+        self.expect(
+            isinstance(errors, dict) and "non_field_errors" in errors,
+            "CO-REQ-04",
+            "An error of the whole body is not named non_field_errors",
+            expected="errors naming non_field_errors",
             received=f"errors {json.dumps(errors)[:200]}",
             exchanges=[seen.exchange],
         )

@@ -1,10 +1,11 @@
 """Traffic recorded through the fault matrix's proxy, one fault at a time, judged from the file.
 
-Every one of the matrix's 48 faults shows in the traffic the active suite sends (measured with
-`make traffic-faults`, which runs them all); `make test` runs the sample below, one fault of
-each family of rules, to stay within its time. The rule: each requirement the fault names is
-FAIL (WARN for a SHOULD) with reproductions, and a fault seen only across exchanges is shown
-with the pair of exchanges that proves it.
+Of the matrix's 77 faults, 66 show in the traffic the active suite sends (measured with
+`make traffic-faults`, which runs them all); the other 11 are not observable from traffic at all
+(NOT_OBSERVABLE says why) and are skipped with that reason. `make test` runs the sample below,
+one fault of each family of rules, to stay within its time. The rule: each requirement the
+fault names is FAIL (WARN for a SHOULD) with reproductions, and a fault seen only across
+exchanges is shown with the pair of exchanges that proves it.
 """
 
 from __future__ import annotations
@@ -46,6 +47,26 @@ ACROSS = {
     "rejected_requests_stored": "CO-IDEM-06",
     "replay_reexecutes": "CO-IDEM-01",
 }
+# Faults no traffic can show: what proves them is not in any exchange.
+FACTS = (
+    "needs the order as it was before the capture (the fixtures' facts), which no exchange holds"
+)
+NOT_OBSERVABLE = {
+    "absent_attributes_cleared": FACTS + " (its items' attributes)",
+    "amounts_in_minor_units": FACTS + " (its amount: x100 amounts are consistent among themselves)",
+    "capture_moves_status_to_shipped": FACTS + " (its status: 500 is capturable too)",
+    "currency_mislabelled": FACTS + " (its currency: kwd's digits fit try's amounts)",
+    "item_amounts_rotated": FACTS + " (its items' amounts: the sum stays right)",
+    "cancel_status_not_read": "CO-CAP-06: whether an order is cancelled is not in the exchanges",
+    "refund_beats_cancel": "CO-CAP-06: whether an order is refunded is not in the exchanges",
+    "slashless_path_served": "CO-REQ-10: the path without its slash is not the operation's path",
+    "capture_state_from_amounts": "the Order lists only captured items: items left uncaptured "
+    "(free ones) are not in the answer",
+    "order_numbers_case_insensitive": "the suite asks for another spelling of a captured order's "
+    "number and gets 409 already captured: right, if that spelling were an order captured before "
+    "the recording",
+    "order_numbers_trimmed": "as order_numbers_case_insensitive, with spaces around the number",
+}
 # Faults that act only when requests overlap: some runs never meet them.
 TIMED = ("race_double_capture",)
 CHOSEN = sorted(FAULTS) if os.environ.get("TRAFFIC_FAULTS") == "all" else list(SAMPLE)
@@ -60,7 +81,9 @@ def recorded(
     wanted = [
         item.callspec.params["fault_name"]
         for item in request.session.items
-        if item.path == request.path and hasattr(item, "callspec")
+        if item.path == request.path
+        and hasattr(item, "callspec")
+        and item.callspec.params["fault_name"] not in NOT_OBSERVABLE
     ]
 
     def one(name: str) -> Recorded:
@@ -74,6 +97,8 @@ def recorded(
 def test_traffic_shows_the_fault_naming_its_requirement(
     recorded: dict[str, Recorded], fault_name: str
 ) -> None:
+    if fault_name in NOT_OBSERVABLE:
+        pytest.skip(f"not observable from traffic: {NOT_OBSERVABLE[fault_name]}")
     run, fault = recorded[fault_name], FAULTS[fault_name]
     if fault_name in TIMED and run.suite.returncode == 0:
         pytest.skip("the race the fault needs did not happen in this run (the suite saw none)")
