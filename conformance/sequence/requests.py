@@ -217,14 +217,11 @@ class AnswersFitTheRequest(Rule):
             # CO-ERR-03's sweep reports the 5xx; deep nesting answered so breaks CO-REQ-09 too.
             depth = raw_depth(exchange.request_body[: LIMIT + 1])
             if depth > VALID_DEPTH:
-                self.observe("CO-REQ-09")
-                self.expect(
+                self._nesting(
+                    exchange,
                     False,
-                    "CO-REQ-09",
                     f"A body nested {depth} levels deep was answered 5xx",
-                    expected="400 invalid_request (or malformed_json past 32 levels)",
-                    received=describe(exchange),
-                    exchanges=[exchange],
+                    "400 invalid_request (or malformed_json past 32 levels)",
                 )
             return
         if exchange.code in ITEM_CODES:
@@ -233,27 +230,21 @@ class AnswersFitTheRequest(Rule):
         depth = 0 if seen.request is NOT_JSON else _depth(seen.request)
         if VALID_DEPTH < depth <= MAX_DEPTH and exchange.code == "malformed_json":
             # Well-formed and within the limit: the schema judges it, the parser may not refuse.
-            self.observe("CO-REQ-09")
-            self.expect(
+            self._nesting(
+                exchange,
                 False,
-                "CO-REQ-09",
                 f"A body nested {depth} levels deep (at most {MAX_DEPTH}) was refused as "
                 "malformed JSON",
-                expected="400 invalid_request naming the field",
-                received=describe(exchange),
-                exchanges=[exchange],
+                "400 invalid_request naming the field",
             )
             return
         if depth >= MAX_DEPTH:
             # At the limit the schema judges it (the rules above); deeper is 400 either way.
-            self.observe("CO-REQ-09")
-            self.expect(
+            self._nesting(
+                exchange,
                 depth == MAX_DEPTH or exchange.status == 400,
-                "CO-REQ-09",
                 f"A body nested deeper than {MAX_DEPTH} levels was not refused with 400",
-                expected="400 malformed_json or invalid_request",
-                received=describe(exchange),
-                exchanges=[exchange],
+                "400 malformed_json or invalid_request",
             )
         broken, complete = broken_rules(seen)
         answer = (exchange.status, exchange.code)
@@ -293,6 +284,18 @@ class AnswersFitTheRequest(Rule):
             first.requirement,
             f"A request with {first.what} was not refused",
             expected=f"{first.status} with code {first.code}",
+            received=describe(exchange),
+            exchanges=[exchange],
+        )
+
+    def _nesting(self, exchange: Exchange, condition: bool, title: str, expected: str) -> None:
+        """A judgement of CO-REQ-09 on a body nested past any valid request."""
+        self.observe("CO-REQ-09")
+        self.expect(
+            condition,
+            "CO-REQ-09",
+            title,
+            expected=expected,
             received=describe(exchange),
             exchanges=[exchange],
         )

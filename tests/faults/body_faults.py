@@ -6,6 +6,7 @@ import json
 import re
 from typing import Any
 
+from conformance.sequence.requests import raw_depth
 from tests.faults.edits import problem
 from tests.faults.registry import FaultContext, Message, fault
 
@@ -59,26 +60,9 @@ async def _root_errors_named_body(ctx: FaultContext, request: Message, response:
         response.set_json(body)
 
 
-def _depth(body: bytes) -> int:
-    depth = deepest = 0
-    in_string = escaped = False
-    for byte in body:
-        char = chr(byte)
-        if in_string:
-            escaped, in_string = (False, True) if escaped else (char == "\\", char != '"')
-        elif char == '"':
-            in_string = True
-        elif char in "[{":
-            depth += 1
-            deepest = max(deepest, depth)
-        elif char in "]}":
-            depth -= 1
-    return deepest
-
-
 async def _shallow_parser(ctx: FaultContext, request: Message) -> Message | None:
     # A JSON parser with a depth limit of 16: a 32-level body is refused as malformed.
-    if 16 < _depth(request.body) <= 1_000:
+    if 16 < raw_depth(request.body) <= 1_000:
         return problem(
             400, "malformed_json", "Malformed JSON", "The request body is nested too deeply."
         )
@@ -87,7 +71,7 @@ async def _shallow_parser(ctx: FaultContext, request: Message) -> Message | None
 
 async def _deep_nesting_crashes(ctx: FaultContext, request: Message) -> Message | None:
     # A recursive parser without a limit: deep nesting overflows the stack, a bare 500.
-    if _depth(request.body) > 1_000:
+    if raw_depth(request.body) > 1_000:
         return Message(status=500, headers=[("content-type", "text/plain")], body=b"RecursionError")
     return None
 
