@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 from collections.abc import Iterator
-from datetime import datetime
 from decimal import Decimal
 from typing import IO, Any
 
@@ -13,6 +10,7 @@ import ijson
 
 from conformance.http import Exchange
 from conformance.traffic.errors import ReadStats, TrafficError
+from conformance.traffic.fields import body_bytes, timestamp
 
 
 def _headers(value: Any, where: str) -> tuple[tuple[str, str], ...]:
@@ -39,25 +37,11 @@ def _content(holder: Any, where: str) -> bytes:
         return b""
     if not isinstance(text, str):
         raise TrafficError(f"{where}.text is not a string")
-    if holder.get("encoding") == "base64":
-        try:
-            return base64.b64decode(text, validate=True)
-        except (binascii.Error, ValueError):
-            raise TrafficError(f"{where}.text is not valid base64") from None
-    return text.encode("utf-8", "surrogatepass")
+    return body_bytes(text, holder.get("encoding") == "base64", f"{where}.text")
 
 
 def _number(value: Any) -> float:
     return float(value) if isinstance(value, int | float | Decimal) else 0.0
-
-
-def _started(value: Any) -> float | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        return datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
-    except ValueError:
-        return None
 
 
 def from_entry(entry: Any, where: str) -> Exchange | None:
@@ -83,7 +67,7 @@ def from_entry(entry: Any, where: str) -> Exchange | None:
         response_body=_content(response.get("content"), f"{where}: response.content"),
         elapsed_ms=_number(entry.get("time")),
         source=where,
-        started=_started(entry.get("startedDateTime")),
+        started=timestamp(entry.get("startedDateTime")),
     )
 
 

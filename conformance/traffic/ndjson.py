@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import binascii
 import json
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -12,6 +11,7 @@ from typing import IO, Any
 from conformance.http import Exchange
 from conformance.traffic.channels import TokenBook
 from conformance.traffic.errors import ReadStats, TrafficError
+from conformance.traffic.fields import body_bytes, timestamp
 
 Headers = tuple[tuple[str, str], ...]
 
@@ -70,14 +70,9 @@ def _decoded(record: dict[str, Any], name: str, where: str) -> bytes:
     if not isinstance(text, str):
         raise TrafficError(f"{where}: {name} is not a string")
     encoding = record.get(f"{name}_encoding", "utf-8")
-    if encoding == "base64":
-        try:
-            return base64.b64decode(text, validate=True)
-        except (binascii.Error, ValueError):
-            raise TrafficError(f"{where}: {name} is not valid base64") from None
-    if encoding != "utf-8":
+    if encoding not in ("utf-8", "base64"):
         raise TrafficError(f"{where}: {name}_encoding {encoding!r} is not utf-8 or base64")
-    return text.encode("utf-8", "surrogatepass")
+    return body_bytes(text, encoding == "base64", f"{where}: {name}")
 
 
 def from_record(record: Any, where: str) -> Exchange:
@@ -93,7 +88,7 @@ def from_record(record: Any, where: str) -> Exchange:
         raise TrafficError(f"{where}: status missing or not an HTTP status")
     elapsed = record.get("elapsed_ms", 0.0)
     return Exchange(
-        started=_timestamp(record.get("time")),
+        started=timestamp(record.get("time")),
         method=method,
         url=url,
         request_headers=_headers(record.get("request_headers", []), f"{where}: request_headers"),
@@ -125,15 +120,6 @@ def read_ndjson(stream: IO[bytes], name: str, stats: ReadStats) -> Iterator[Exch
                 return
             raise TrafficError(f"{name}: line {number}: not valid JSON ({_first(exc)})") from None
         yield from_record(record, f"line {number}")
-
-
-def _timestamp(value: Any) -> float | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        return datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
-    except ValueError:
-        return None
 
 
 def _first(exc: Exception) -> str:
