@@ -7,13 +7,13 @@ when spent), so that N means N over every worker process.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, insert, or_, select, update
 
 from server import wire
+from server.sandbox import answers
 from server.sandbox import tables as t
 from server.store import Transaction
 
@@ -41,18 +41,8 @@ class NotApplicableError(ValueError):
         self.field = field
 
 
-@dataclass(frozen=True)
-class Fault:
-    """An armed fault."""
-
-    id: int
-    kind: str
-    channel: int | None
-    order: str | None
-    remaining: int
-    duration_ms: int | None
-    retry_after: int | None
-    armed_at: datetime
+class Fault(answers.Fault):
+    """An armed fault: the value the client reads (`answers.Fault`), with its body and wording."""
 
     def document(self) -> dict[str, Any]:
         """The Fault body."""
