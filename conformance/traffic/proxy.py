@@ -1,7 +1,8 @@
 """A thin reverse proxy (ASGI): forwards untouched, records each exchange, judges as it goes.
 
 Forwarding never waits for judging: each exchange goes to a queue that one thread drains
-(record to NDJSON, then judge), so the proxy adds one pooled upstream round trip and little else.
+(record to NDJSON, then judge: in the thread, or in a child process fed the lines, as
+`capture-order proxy` does), so the proxy adds one pooled upstream round trip and little else.
 No cookies are kept and no header of the proxy's own is added: the upstream sees what the client
 sent, save framing (Host names the upstream, Content-Length is set).
 """

@@ -14,7 +14,7 @@ from sqlalchemy import Engine, Table, delete, insert, inspect, select, text
 from server.domain.orders import Order, OrderItem
 from server.store import schema as t
 from server.store.engines import backend_of, postgres_engine, sqlite_engine
-from server.store.transaction import Transaction
+from server.store.transaction import Transaction, order_of
 from server.store.units import GroupCommitWriter, PoolUnits, Unit, UnitRunner
 
 T = TypeVar("T")
@@ -38,18 +38,10 @@ class NewOrder:
 
     def check(self) -> None:
         """Refuse money that breaks the domain's invariants before anything is written."""
-        f = self.fields
-        Order(
-            id=0,
-            number=f["number"],
-            status=f["status"],
-            cancel_status=f["cancel_status"],
-            currency=f["currency"],
-            amount=f["amount"],
-            captured_amount=f["captured_amount"],
-            items=tuple(
-                OrderItem(i, item.amount, item.attributes) for i, item in enumerate(self.items)
-            ),
+        order_of(
+            0,
+            self.fields,
+            tuple(OrderItem(i, item.amount, item.attributes) for i, item in enumerate(self.items)),
         )
 
 

@@ -7,6 +7,7 @@ request only binds its values.
 from __future__ import annotations
 
 import hmac
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -101,6 +102,20 @@ class CaptureConflictError(RuntimeError):
     """An item changed under a held lock: never capture twice, fail the unit instead."""
 
 
+def order_of(pk: int, fields: Mapping[str, Any], items: tuple[OrderItem, ...]) -> Order:
+    """The domain's Order of an order row (or of the fields of one to create), with its items."""
+    return Order(
+        id=pk,
+        number=fields["number"],
+        status=fields["status"],
+        cancel_status=fields["cancel_status"],
+        currency=fields["currency"],
+        amount=fields["amount"],
+        captured_amount=fields["captured_amount"],
+        items=items,
+    )
+
+
 class Transaction:
     """One open transaction of the store."""
 
@@ -118,15 +133,10 @@ class Transaction:
             return None
         values = rows[0]
         items = self.sql["items"].rows(self.conn, {"p_order_pk": values["pk"]})
-        order = Order(
-            id=values["pk"],
-            number=values["number"],
-            status=values["status"],
-            cancel_status=values["cancel_status"],
-            currency=values["currency"],
-            amount=values["amount"],
-            captured_amount=values["captured_amount"],
-            items=tuple(
+        order = order_of(
+            values["pk"],
+            values,
+            tuple(
                 OrderItem(i["pk"], i["amount"], i["attributes"], i["captured_at"]) for i in items
             ),
         )
