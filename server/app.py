@@ -27,6 +27,7 @@ from starlette.types import Receive, Scope, Send
 
 from contract.spec import base_path, load_spec
 from server import api, wire
+from server.collector import freeze_startup_heap
 from server.middleware import AccessLogMiddleware, BodyLimitMiddleware
 from server.paths import ExactPathMiddleware
 from server.problems import ERROR_HANDLERS, handle_unexpected
@@ -129,4 +130,11 @@ def app_from_env() -> Any:
         from server.sandbox.app import sandbox_app
 
         return sandbox_app(settings)
-    return create_app(settings)
+    return create_app(settings, start=_serving_start)
+
+
+def _serving_start(settings: Settings, clock: Callable[[], datetime]) -> Services:
+    # A serving process only: tests build many apps in one interpreter and keep their GC as is.
+    services = Services.start(settings, clock)
+    freeze_startup_heap()
+    return services
