@@ -16,7 +16,7 @@ from types import ModuleType
 from capture_order import __version__
 
 # What the `server` extra installs; a command that needs it says so before anything fails.
-SERVER_EXTRA = ("connexion", "sqlalchemy", "uvicorn", "msgspec")
+SERVER_EXTRA = ("connexion", "sqlalchemy", "uvicorn")
 
 
 @dataclass(frozen=True)

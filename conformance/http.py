@@ -7,16 +7,15 @@ order (nor a generated, prefixed one) is refused, and the ledger says so.
 from __future__ import annotations
 
 import functools
-import json
 import threading
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
 import httpx
 
+from conformance import decoding
 from conformance.guard import CaptureGuard, Judgement, Ledger, RefusedCaptureError
 from contract.spec import OPERATION_PATH, base_path
 
@@ -48,13 +47,20 @@ class Exchange:
 
     def header(self, name: str) -> str | None:
         """The first response header of that name (case-insensitive)."""
-        lowered = name.lower()
-        return next((v for k, v in self.response_headers if k.lower() == lowered), None)
+        return self._response_index.get(name.lower())
 
     def request_header(self, name: str) -> str | None:
         """The first request header of that name (case-insensitive)."""
-        lowered = name.lower()
-        return next((v for k, v in self.request_headers if k.lower() == lowered), None)
+        return self._request_index.get(name.lower())
+
+    # Every sweep and rule asks for headers by name: each list is indexed once, first value kept.
+    @functools.cached_property
+    def _response_index(self) -> dict[str, str]:
+        return _first_values(self.response_headers)
+
+    @functools.cached_property
+    def _request_index(self) -> dict[str, str]:
+        return _first_values(self.request_headers)
 
     @property
     def media_type(self) -> str:
@@ -69,7 +75,7 @@ class Exchange:
     def _parsed(self) -> Any:
         # Every sweep and rule reads the body; judging a stream parses each body once.
         try:
-            return json.loads(self.response_body)
+            return decoding.loads(self.response_body)
         except (ValueError, UnicodeDecodeError, RecursionError):
             return None
 
@@ -81,7 +87,7 @@ class Exchange:
     def _decimal(self) -> Any:
         # Amounts are judged digit by digit; the money rules read it several times.
         try:
-            return json.loads(self.response_body, parse_float=Decimal)
+            return decoding.loads_decimal(self.response_body)
         except (ValueError, UnicodeDecodeError, RecursionError):
             return None
 
@@ -96,6 +102,13 @@ class Exchange:
         """The response body as text for messages, shortened."""
         text = self.response_body.decode("utf-8", errors="replace")
         return text if len(text) <= limit else text[:limit] + f"… ({len(text)} chars)"
+
+
+def _first_values(headers: tuple[tuple[str, str], ...]) -> dict[str, str]:
+    index: dict[str, str] = {}
+    for name, value in headers:
+        index.setdefault(name.lower(), value)
+    return index
 
 
 class RateLimiter:

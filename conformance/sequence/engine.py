@@ -34,11 +34,26 @@ SWEEP_SCOPE: dict[str, tuple[str, Callable[[Exchange], bool]]] = {
 }
 
 
+# Judging a file on two cores, each process reads the whole file and runs one half of the checks:
+# the sweeps with the first rule, or the other rules (the halves cost about the same). Every check
+# still sees every exchange, so its verdict does not depend on the process that ran it.
+HALVES = 2
+_FIRST_HALF_RULES = 1
+
+
 class SequenceJudge:
     """Feeds each exchange to every sequence rule; results per requirement at the end."""
 
-    def __init__(self, redactor: Redactor, selected: Callable[[str, tuple[str, ...]], bool]):
-        rules = [factory(redactor) for factory in RULES]
+    def __init__(
+        self,
+        redactor: Redactor,
+        selected: Callable[[str, tuple[str, ...]], bool],
+        half: int | None = None,
+    ):
+        factories = RULES
+        if half is not None:
+            factories = RULES[:_FIRST_HALF_RULES] if half == 0 else RULES[_FIRST_HALF_RULES:]
+        rules = [factory(redactor) for factory in factories]
         self.rules = [r for r in rules if selected(r.name, tuple(n.requirement for n in r.needs))]
         self.count = 0
 
@@ -61,16 +76,21 @@ class SequenceJudge:
 
 
 class StreamJudge:
-    """The sweeps and the sequence rules, over exchanges fed one at a time (traffic mode)."""
+    """The sweeps and the sequence rules, over exchanges fed one at a time (traffic mode).
+
+    `half`: only that half of the checks (HALVES), for a judging process of a split file judge.
+    """
 
     def __init__(
         self,
         redactor: Redactor,
         secrets: Callable[[], tuple[str, ...]],
         selected: Callable[[str, tuple[str, ...]], bool],
+        half: int | None = None,
     ) -> None:
-        self.sweeps = [SweepStream(s, (), redactor) for s in SWEEPS if selected(s.name, s.cases)]
-        self.sequence = SequenceJudge(redactor, selected)
+        sweeps = SWEEPS if half in (None, 0) else ()
+        self.sweeps = [SweepStream(s, (), redactor) for s in sweeps if selected(s.name, s.cases)]
+        self.sequence = SequenceJudge(redactor, selected, half)
         self.secrets = secrets
         self.scoped = {name: 0 for name in SWEEP_SCOPE}
         self.findings = 0
@@ -84,7 +104,10 @@ class StreamJudge:
         for name, (_, applies) in SWEEP_SCOPE.items():
             if applies(exchange):
                 self.scoped[name] += 1
-        self.sequence.feed(exchange)
+        if self.sequence.rules:
+            self.sequence.feed(exchange)
+        else:
+            self.sequence.count += 1
         return self.findings + sum(
             len(f) for rule in self.sequence.rules for f in rule.findings.values()
         )

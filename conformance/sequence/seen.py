@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -25,15 +26,19 @@ def _members(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return found
 
 
+@functools.lru_cache(maxsize=1024)
 def request_json(body: bytes) -> Any:
     """The request body as JSON, NOT_JSON when it is not I-JSON (CO-REQ-03).
 
     I-JSON: UTF-8, well formed, no member named twice in an object, no unpaired surrogate.
+    Kept for the bodies seen last (retries and replays send one body again): do not mutate.
     """
     try:
-        value = json.loads(body.decode("utf-8"), object_pairs_hook=_members)
-        # An escaped lone surrogate parses; it is no Unicode text.
-        json.dumps(value, ensure_ascii=False).encode("utf-8")
+        text = body.decode("utf-8")
+        value = json.loads(text, object_pairs_hook=_members)
+        if "\\u" in text:
+            # An escaped lone surrogate parses; it is no Unicode text (UTF-8 text holds none).
+            json.dumps(value, ensure_ascii=False).encode("utf-8")
     except (ValueError, UnicodeError, RecursionError):
         return NOT_JSON
     return value

@@ -8,6 +8,9 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import IO, Any
 
+import msgspec
+
+from conformance import decoding
 from conformance.http import Exchange
 from conformance.traffic.channels import TokenBook
 from conformance.traffic.errors import ReadStats, TrafficError
@@ -101,6 +104,56 @@ def from_record(record: Any, where: str) -> Exchange:
     )
 
 
+class _Line(msgspec.Struct):
+    """A line as the schema describes it, typed: msgspec checks the types as it decodes."""
+
+    method: str
+    url: str
+    status: int
+    time: str | None = None
+    elapsed_ms: float = 0.0
+    request_headers: list[tuple[str, str]] = []
+    request_body: str = ""
+    request_body_encoding: str = "utf-8"
+    response_headers: list[tuple[str, str]] = []
+    response_body: str = ""
+    response_body_encoding: str = "utf-8"
+
+
+# Most lines are well formed: decoded straight into `_Line`, about three times sooner than a dict
+# checked field by field. A line it refuses goes to `from_record`, whose errors name the field.
+_LINE = msgspec.json.Decoder(_Line)
+_TEXT = ("utf-8", "base64")
+
+
+def _exchange(line: _Line, where: str) -> Exchange | None:
+    """The exchange of a typed line; None when a value needs `from_record`'s checks."""
+    if not (
+        line.method
+        and line.url
+        and 100 <= line.status <= 599
+        and line.request_body_encoding in _TEXT
+        and line.response_body_encoding in _TEXT
+    ):
+        return None
+    return Exchange(
+        started=timestamp(line.time),
+        method=line.method,
+        url=line.url,
+        request_headers=tuple(line.request_headers),
+        request_body=body_bytes(
+            line.request_body, line.request_body_encoding == "base64", f"{where}: request_body"
+        ),
+        status=line.status,
+        response_headers=tuple(line.response_headers),
+        response_body=body_bytes(
+            line.response_body, line.response_body_encoding == "base64", f"{where}: response_body"
+        ),
+        elapsed_ms=line.elapsed_ms,
+        source=where,
+    )
+
+
 def read_ndjson(stream: IO[bytes], name: str, stats: ReadStats) -> Iterator[Exchange]:
     """The exchanges of an NDJSON file, line by line; a cut-off last line is skipped.
 
@@ -110,10 +163,19 @@ def read_ndjson(stream: IO[bytes], name: str, stats: ReadStats) -> Iterator[Exch
     number = 0
     for raw in stream:
         number += 1
+        try:
+            line: _Line | None = _LINE.decode(raw)
+        except msgspec.MsgspecError:
+            line = None
+        exchange = None if line is None else _exchange(line, f"line {number}")
+        if exchange is not None:
+            yield exchange
+            continue
+        # Whatever the typed reading did not take: read as before, so that errors name the field.
         if not raw.strip():
             continue
         try:
-            record = json.loads(raw)
+            record = decoding.loads(raw)
         except (ValueError, UnicodeDecodeError, RecursionError) as exc:
             if not raw.endswith(b"\n") and not stream.read(1):
                 stats.truncated = f"line {number}"

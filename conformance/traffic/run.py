@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import time
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
+from multiprocessing.connection import Connection
+from multiprocessing.sharedctypes import Synchronized
 from pathlib import Path
 from typing import Any
 
 from conformance.http import Exchange
 from conformance.registry import selected
 from conformance.runner import RunReport, catalogue
-from conformance.sequence.engine import StreamJudge
+from conformance.sequence.engine import HALVES, StreamJudge
 from conformance.settings import Settings
 from conformance.traffic.channels import TokenBook
 from conformance.traffic.errors import ReadStats, TrafficError
@@ -31,15 +35,19 @@ NO_RULE = "not judged from traffic: no rule over traffic covers it yet"
 
 
 class TrafficJudge:
-    """The stream judge with the token book that names channels and redacts credentials."""
+    """The stream judge with the token book that names channels and redacts credentials.
 
-    def __init__(self, settings: Settings) -> None:
+    `half`: only that half of the checks (`StreamJudge`), for one process of a split judge.
+    """
+
+    def __init__(self, settings: Settings, half: int | None = None) -> None:
         self.book = TokenBook()
         self.settings = settings
         self.judge = StreamJudge(
             self.book.redactor,
             self.book.secrets,
             lambda name, ids: selected(name, ids, settings.only, settings.skip),
+            half,
         )
 
     def feed(self, exchange: Exchange) -> int:
@@ -100,13 +108,57 @@ def summary(stats: ReadStats, report: RunReport, source: str) -> dict[str, Any]:
     }
 
 
+def judging_processes() -> int:
+    """Processes a file judge uses: both halves apart where there are two cores, else one."""
+    return min(HALVES, len(os.sched_getaffinity(0)))
+
+
 def judge_file(
-    path: Path, settings: Settings, progress: Callable[[int, int], None] | None = None
+    path: Path,
+    settings: Settings,
+    progress: Callable[[int, int], None] | None = None,
+    processes: int | None = None,
 ) -> RunReport:
-    """Judge a traffic file; TrafficError when it cannot be read or holds no exchange."""
+    """Judge a traffic file; TrafficError when it cannot be read or holds no exchange.
+
+    With two processes (the default on two cores or more), a forked child reads the file too and
+    runs the second half of the checks; this process runs the first and merges the verdicts.
+    """
     started = time.perf_counter()
+    if (processes or judging_processes()) < 2:
+        judge, stats = _judge_half(path, settings, None, progress)
+        return judge.report(started, stats, str(path))
+    fork = multiprocessing.get_context("fork")
+    receive, send = fork.Pipe(duplex=False)
+    findings = fork.Value("q", 0)
+    child = fork.Process(target=_second_half, args=(path, settings, send, findings), daemon=True)
+    child.start()
+    send.close()
+    try:
+
+        def both(judged: int, mine: int) -> None:
+            if progress is not None:
+                progress(judged, mine + findings.value)
+
+        judge, stats = _judge_half(path, settings, 0, both)
+        other = receive.recv()
+    finally:
+        if child.is_alive():
+            child.kill()  # this half failed (a TrafficError): the other has nothing to add
+        child.join()
+    if not isinstance(other, list):  # the child failed where this half did not: say so, briefly
+        raise TrafficError(f"{path}: the second judging process failed: {other}")
+    return judge.report(started, stats, str(path), results=judge.judge.results() + other)
+
+
+def _judge_half(
+    path: Path,
+    settings: Settings,
+    half: int | None,
+    progress: Callable[[int, int], None] | None = None,
+) -> tuple[TrafficJudge, ReadStats]:
     stats = ReadStats()
-    judge = TrafficJudge(settings)
+    judge = TrafficJudge(settings, half)
     findings = 0
     for exchange in read_traffic(path, stats):
         findings = judge.feed(exchange)
@@ -115,7 +167,24 @@ def judge_file(
     if not stats.judged:
         skipped = ", ".join(f"{n} {why}" for why, n in stats.skipped.items()) or "none at all"
         raise TrafficError(f"{path}: no exchange of the capture-order operation ({skipped})")
-    return judge.report(started, stats, str(path))
+    return judge, stats
+
+
+def _second_half(
+    path: Path, settings: Settings, send: Connection, findings: Synchronized[int]
+) -> None:
+    """The forked child: judge the file with the second half; send its verdicts (or why not)."""
+
+    def count(_judged: int, found: int) -> None:
+        findings.value = found
+
+    try:
+        judge, _stats = _judge_half(path, settings, 1, count)
+        send.send(judge.judge.results())
+    except Exception as exc:  # the parent reads the same file: a TrafficError is its own too
+        send.send(str(exc) or type(exc).__name__)
+    finally:
+        send.close()
 
 
 def judge_exchanges(exchanges: Iterable[Exchange], settings: Settings) -> RunReport:
