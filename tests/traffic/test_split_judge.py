@@ -51,6 +51,7 @@ def test_two_judging_processes_give_the_verdicts_of_one(tmp_path: Path) -> None:
     failed = {r.name for r in two.results if r.status == Status.FAIL}
     # Each half found something: a sweep (first half) and an order rule (second half).
     assert "responses_leak_nothing" in failed and "orders_are_captured_once" in failed, failed
+    assert two.traffic is not None and one.traffic is not None
     assert two.traffic["judged"] == one.traffic["judged"] == 902
 
 
