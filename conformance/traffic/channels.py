@@ -7,6 +7,7 @@ the key, so that a recording still shows which channel sent what and that a toke
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -24,8 +25,12 @@ def split_credential(value: str) -> tuple[str | None, str]:
     return (scheme, key.strip()) if space else (None, scheme)
 
 
+@functools.lru_cache(maxsize=4096)
 def channel_of(value: str | None) -> str | None:
-    """The channel identifier of an Authorization value (None without a credential)."""
+    """The channel identifier of an Authorization value (None without a credential).
+
+    Kept for the values seen last: every exchange of a channel carries the same one.
+    """
     if value is None or not value.strip():
         return None
     _, key = split_credential(value)

@@ -26,7 +26,7 @@ from urllib.parse import urlsplit
 
 from conformance.http import Exchange
 from conformance.traffic.errors import TrafficError
-from conformance.traffic.ndjson import from_record, to_line
+from conformance.traffic.ndjson import from_record, to_line, typed_exchange
 from conformance.traffic.run import TrafficJudge
 from conformance.traffic.source import is_operation, operation_path
 from conformance.traffic.upstream import Upstream, UpstreamError
@@ -134,7 +134,8 @@ def _judge_lines(judge: TrafficJudge, lines: Connection, findings: Synchronized[
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the proxy, which stops us
     while (item := lines.recv()) is not None:
         line, number = item
-        exchange = from_record(json.loads(line), f"exchange {number}")
+        where = f"exchange {number}"
+        exchange = typed_exchange(line, where) or from_record(json.loads(line), where)
         findings.value = judge.feed(exchange)
     lines.send(judge.judge.results())
     lines.close()
