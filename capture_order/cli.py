@@ -104,7 +104,11 @@ def main(argv: list[str] | None = None) -> int:
     except MissingExtraError as exc:
         print(exc, file=sys.stderr)
         return 2
-    status: int = args.run(args)
+    try:
+        status: int = args.run(args)
+    except KeyboardInterrupt:  # Ctrl-C: one line and the shell's status for SIGINT, no traceback
+        print(f"capture-order {args_list[0] if args_list else ''}: interrupted", file=sys.stderr)
+        return 130
     return status
 
 

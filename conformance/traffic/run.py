@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import time
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
@@ -178,6 +179,8 @@ def _second_half(
     def count(_judged: int, found: int) -> None:
         findings.value = found
 
+    # Ctrl-C reaches the whole process group: the parent stops, and stops this child.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         judge, _stats = _judge_half(path, settings, 1, count)
         send.send(judge.judge.results())

@@ -4,6 +4,11 @@ from __future__ import annotations
 
 import itertools
 import multiprocessing
+import os
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -12,8 +17,9 @@ from conformance.settings import Settings
 from conformance.traffic.errors import TrafficError
 from conformance.traffic.run import judge_file
 from conformance.verdict import CheckResult, Status
+from tests.harness import ROOT
 from tests.traffic.samples import example
-from tests.traffic.synthetic import CHANNELS, _line, sessions
+from tests.traffic.synthetic import CHANNELS, _line, sessions, write
 
 LEAKED = {"type": "/problems/internal", "title": "Traceback (most recent call last): boom"}
 
@@ -62,3 +68,26 @@ def test_a_bad_line_stops_both_processes_with_one_clear_error(tmp_path: Path) ->
     with pytest.raises(TrafficError, match="line 51: not valid JSON"):
         judge_file(path, Settings(base_url="traffic", seed=0), processes=2)
     assert not multiprocessing.active_children()
+
+
+@pytest.mark.slow
+def test_ctrl_c_stops_both_judging_processes_with_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "long.ndjson"
+    write(path, 60)  # several seconds of judging on any machine of this kind
+    judging = subprocess.Popen(
+        [sys.executable, "-m", "capture_order", "conformance", "--traffic", str(path)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,  # its own process group, as a terminal's foreground job
+    )
+    assert judging.stdout is not None
+    assert b"judging recorded traffic" in judging.stdout.readline()
+    time.sleep(1.0)
+    assert judging.poll() is None, "judged before it could be interrupted"
+    os.killpg(judging.pid, signal.SIGINT)  # what Ctrl-C sends: the whole group
+    _, err = judging.communicate(timeout=60)
+    assert judging.returncode == 130
+    assert err.decode() == "capture-order conformance: interrupted\n"
+    with pytest.raises(ProcessLookupError):
+        os.killpg(judging.pid, 0)  # nothing of the group is left
