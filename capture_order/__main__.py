@@ -6,4 +6,6 @@ import sys
 
 from capture_order.cli import main
 
-sys.exit(main())
+# Guarded: a spawned process (the traffic judge's second one) imports this module again.
+if __name__ == "__main__":
+    sys.exit(main())

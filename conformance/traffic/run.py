@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import signal
+import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from multiprocessing.connection import Connection
-from multiprocessing.sharedctypes import Synchronized
 from pathlib import Path
 from typing import Any
 
@@ -109,9 +110,15 @@ def summary(stats: ReadStats, report: RunReport, source: str) -> dict[str, Any]:
     }
 
 
-def judging_processes() -> int:
-    """Processes a file judge uses: both halves apart where there are two cores, else one."""
-    return min(HALVES, len(os.sched_getaffinity(0)))
+# Below this size a second judging process costs more to start (a fresh interpreter reading
+# the spec) than it saves.
+SPLIT_FROM_BYTES = 16_000_000
+
+
+def judging_processes(path: Path) -> int:
+    """Processes for judging the file: both halves apart for a large file on two cores, else one."""
+    large = path.stat().st_size >= SPLIT_FROM_BYTES if path.is_file() else False
+    return min(HALVES, len(os.sched_getaffinity(0))) if large else 1
 
 
 def judge_file(
@@ -122,18 +129,21 @@ def judge_file(
 ) -> RunReport:
     """Judge a traffic file; TrafficError when it cannot be read or holds no exchange.
 
-    With two processes (the default on two cores or more), a forked child reads the file too and
-    runs the second half of the checks; this process runs the first and merges the verdicts.
+    With two processes (the default for a large file on two cores or more), a second one reads
+    the file too and runs the second half of the checks; this one runs the first and merges the
+    verdicts. The second is spawned, not forked: a fork copies the locks other threads of this
+    process hold (a caller's threads), and the copy waits on them forever.
     """
     started = time.perf_counter()
-    if (processes or judging_processes()) < 2:
+    if (processes or judging_processes(path)) < 2:
         judge, stats = _judge_half(path, settings, None, progress)
         return judge.report(started, stats, str(path))
-    fork = multiprocessing.get_context("fork")
-    receive, send = fork.Pipe(duplex=False)
-    findings = fork.Value("q", 0)
-    child = fork.Process(target=_second_half, args=(path, settings, send, findings), daemon=True)
-    child.start()
+    spawn = multiprocessing.get_context("spawn")
+    receive, send = spawn.Pipe(duplex=False)
+    findings = spawn.Value("q", 0, lock=False)  # one writer; a progress line reads it
+    child = spawn.Process(target=_second_half, args=(path, settings, send, findings), daemon=True)
+    with _sigint_ignored():  # inherited: Ctrl-C stops this process, which stops the child
+        child.start()
     send.close()
     try:
 
@@ -150,6 +160,19 @@ def judge_file(
     if not isinstance(other, list):  # the child failed where this half did not: say so, briefly
         raise TrafficError(f"{path}: the second judging process failed: {other}")
     return judge.report(started, stats, str(path), results=judge.judge.results() + other)
+
+
+@contextlib.contextmanager
+def _sigint_ignored() -> Iterator[None]:
+    # Only the main thread may set handlers; elsewhere the child starts with Python's own.
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _judge_half(
@@ -171,10 +194,8 @@ def _judge_half(
     return judge, stats
 
 
-def _second_half(
-    path: Path, settings: Settings, send: Connection, findings: Synchronized[int]
-) -> None:
-    """The forked child: judge the file with the second half; send its verdicts (or why not)."""
+def _second_half(path: Path, settings: Settings, send: Connection, findings: Any) -> None:
+    """The second process: judge the file with the second half; send its verdicts (or why not)."""
 
     def count(_judged: int, found: int) -> None:
         findings.value = found

@@ -8,11 +8,13 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
 import pytest
 
+from conformance.http import Exchange
 from conformance.settings import Settings
 from conformance.traffic.errors import TrafficError
 from conformance.traffic.run import judge_file
@@ -89,5 +91,44 @@ def test_ctrl_c_stops_both_judging_processes_with_one_line(tmp_path: Path) -> No
     _, err = judging.communicate(timeout=60)
     assert judging.returncode == 130
     assert err.decode() == "capture-order conformance: interrupted\n"
+    # Nothing of the group is left (multiprocessing's resource tracker leaves once it sees EOF).
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(judging.pid, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.1)
     with pytest.raises(ProcessLookupError):
-        os.killpg(judging.pid, 0)  # nothing of the group is left
+        os.killpg(judging.pid, 0)
+
+
+def test_a_lock_held_by_another_thread_does_not_hang_the_second_process(tmp_path: Path) -> None:
+    # A forked child would inherit this lock held, by a thread that the child does not have,
+    # and wait for it forever at its first parsed body: the second process must be spawned.
+    lock = getattr(Exchange.__dict__["_parsed"], "lock", None)
+    if lock is None:
+        pytest.skip("this Python's cached_property holds no lock")
+    path = _faulty(tmp_path / "faulty.ndjson")
+    held, done = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        with lock:
+            held.set()
+            done.wait(timeout=2)
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    held.wait()
+    reports = []
+    judging = threading.Thread(
+        target=lambda: reports.append(judge_file(path, Settings(base_url="t"), processes=2)),
+        daemon=True,  # a hung judge must not hang the test run too
+    )
+    judging.start()
+    time.sleep(0.5)
+    done.set()
+    judging.join(timeout=120)
+    holder.join()
+    assert not judging.is_alive(), "the second judging process hangs"
+    assert reports and reports[0].traffic is not None and reports[0].traffic["judged"] == 902
