@@ -23,8 +23,7 @@ from starlette.routing import Route
 from server.answers import problem_answer
 from server.api import response
 from server.capture_service import Reply
-from server.collector import freeze_startup_heap
-from server.services import STATE_KEY, Services
+from server.services import STATE_KEY, Services, serving_start
 from server.settings import Settings
 
 TOKEN = re.compile(r"^[Tt][Oo][Kk][Ee][Nn] ([\x21-\x7E]{1,256})$")
@@ -47,8 +46,7 @@ def app(database_url: str) -> Starlette:
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: Any) -> AsyncIterator[dict[str, Services]]:
-        services = Services.start(Settings(database_url=database_url))
-        freeze_startup_heap()  # as `capture-order serve` does: the same collector settings
+        services = serving_start(Settings(database_url=database_url))  # as `serve` starts
         try:
             yield {STATE_KEY: services}
         finally:

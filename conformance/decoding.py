@@ -21,7 +21,7 @@ _PLAIN = msgspec.json.Decoder()
 _DECIMAL = msgspec.json.Decoder(float_hook=Decimal)
 
 
-def loads(data: bytes) -> Any:
+def loads(data: bytes | str) -> Any:
     """`json.loads(data)`, sooner; raises what it raises (ValueError, RecursionError, ...)."""
     try:
         return _PLAIN.decode(data)
@@ -29,7 +29,7 @@ def loads(data: bytes) -> Any:
         return json.loads(data)
 
 
-def loads_decimal(data: bytes) -> Any:
+def loads_decimal(data: bytes | str) -> Any:
     """`json.loads(data, parse_float=Decimal)`, sooner; raises what it raises."""
     try:
         return _DECIMAL.decode(data)

@@ -27,12 +27,11 @@ from starlette.types import Receive, Scope, Send
 
 from contract.spec import base_path, load_spec
 from server import api, wire
-from server.collector import freeze_startup_heap
 from server.middleware import AccessLogMiddleware, BodyLimitMiddleware
 from server.paths import ExactPathMiddleware
 from server.problems import ERROR_HANDLERS, handle_unexpected
 from server.security import TokenSecurityHandler
-from server.services import STATE_KEY, Services, utc_now
+from server.services import STATE_KEY, Services, serving_start, utc_now
 from server.settings import Settings
 from server.validation import JsonBodyValidator, StrictParameterValidator
 
@@ -130,11 +129,4 @@ def app_from_env() -> Any:
         from server.sandbox.app import sandbox_app
 
         return sandbox_app(settings)
-    return create_app(settings, start=_serving_start)
-
-
-def _serving_start(settings: Settings, clock: Callable[[], datetime]) -> Services:
-    # A serving process only: tests build many apps in one interpreter and keep their GC as is.
-    services = Services.start(settings, clock)
-    freeze_startup_heap()
-    return services
+    return create_app(settings, start=serving_start)

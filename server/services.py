@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from server.capture_service import CaptureService
+from server.collector import freeze_startup_heap
 from server.settings import Settings
 from server.store import Store
 from server.tokens import Tokens
@@ -43,6 +44,16 @@ class Services:
     def close(self) -> None:
         """Finish queued work and close the store."""
         self.store.close()
+
+
+def serving_start(settings: Settings, clock: Callable[[], datetime] = utc_now) -> Services:
+    """The services of a serving process, then its start-up heap frozen (`server.collector`).
+
+    Not for tests: they build many apps in one interpreter and keep their collector as it is.
+    """
+    services = Services.start(settings, clock)
+    freeze_startup_heap()
+    return services
 
 
 def services_of(scope: MutableMapping[str, Any]) -> Services:

@@ -60,6 +60,8 @@ class SequenceJudge:
     def feed(self, exchange: Exchange) -> None:
         """Judge one more exchange."""
         self.count += 1
+        if not self.rules:
+            return  # this half (or the selection) has no rule: nothing to read for one
         seen = Seen.of(exchange)
         for rule in self.rules:
             rule.feed(seen)
@@ -104,10 +106,7 @@ class StreamJudge:
         for name, (_, applies) in SWEEP_SCOPE.items():
             if applies(exchange):
                 self.scoped[name] += 1
-        if self.sequence.rules:
-            self.sequence.feed(exchange)
-        else:
-            self.sequence.count += 1
+        self.sequence.feed(exchange)
         return self.findings + sum(
             len(f) for rule in self.sequence.rules for f in rule.findings.values()
         )

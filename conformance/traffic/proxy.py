@@ -9,7 +9,6 @@ sent, save framing (Host names the upstream, Content-Length is set).
 
 from __future__ import annotations
 
-import json
 import multiprocessing
 import queue
 import signal
@@ -26,7 +25,7 @@ from urllib.parse import urlsplit
 
 from conformance.http import Exchange
 from conformance.traffic.errors import TrafficError
-from conformance.traffic.ndjson import from_record, to_line, typed_exchange
+from conformance.traffic.ndjson import line_exchange, to_line
 from conformance.traffic.run import TrafficJudge
 from conformance.traffic.source import is_operation, operation_path
 from conformance.traffic.upstream import Upstream, UpstreamError
@@ -134,9 +133,7 @@ def _judge_lines(judge: TrafficJudge, lines: Connection, findings: Synchronized[
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the proxy, which stops us
     while (item := lines.recv()) is not None:
         line, number = item
-        where = f"exchange {number}"
-        exchange = typed_exchange(line, where) or from_record(json.loads(line), where)
-        findings.value = judge.feed(exchange)
+        findings.value = judge.feed(line_exchange(line, f"exchange {number}"))
     lines.send(judge.judge.results())
     lines.close()
 
