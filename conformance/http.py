@@ -13,8 +13,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import httpx
-
 from conformance import decoding
 from conformance.guard import CaptureGuard, Judgement, Ledger, RefusedCaptureError
 from contract.spec import OPERATION_PATH, base_path
@@ -74,10 +72,7 @@ class Exchange:
     @functools.cached_property
     def _parsed(self) -> Any:
         # Every sweep and rule reads the body; judging a stream parses each body once.
-        try:
-            return decoding.loads(self.response_body)
-        except (ValueError, UnicodeDecodeError, RecursionError):
-            return None
+        return _memo_json(self.response_body, decimal=False)
 
     def decimal_json(self) -> Any:
         """The response body as JSON with numbers as Decimal, or None (parsed once)."""
@@ -86,10 +81,7 @@ class Exchange:
     @functools.cached_property
     def _decimal(self) -> Any:
         # Amounts are judged digit by digit; the money rules read it several times.
-        try:
-            return decoding.loads_decimal(self.response_body)
-        except (ValueError, UnicodeDecodeError, RecursionError):
-            return None
+        return _memo_json(self.response_body, decimal=True)
 
     @property
     def code(self) -> str | None:
@@ -104,11 +96,38 @@ class Exchange:
         return text if len(text) <= limit else text[:limit] + f"… ({len(text)} chars)"
 
 
+# Bodies repeat in a stream (a replay's, the one 404 for unknown and foreign orders, the 401):
+# the values of the last ones parsed are kept by their bytes, and shared (do not mutate them).
+MEMO_BODIES = 1024
+MEMO_BODY_BYTES = 16_384  # larger bodies are parsed each time: the memo stays small
+
+
+def _parse_json(body: bytes, decimal: bool) -> Any:
+    try:
+        return decoding.loads_decimal(body) if decimal else decoding.loads(body)
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        return None
+
+
+_memo_parse = functools.lru_cache(maxsize=MEMO_BODIES)(_parse_json)
+
+
+def _memo_json(body: bytes, decimal: bool) -> Any:
+    """The body as JSON (numbers as Decimal when `decimal`), or None when it is not JSON."""
+    return (_memo_parse if len(body) <= MEMO_BODY_BYTES else _parse_json)(body, decimal)
+
+
 def _first_values(headers: tuple[tuple[str, str], ...]) -> dict[str, str]:
     index: dict[str, str] = {}
     for name, value in headers:
         index.setdefault(name.lower(), value)
     return index
+
+
+def _transport_error() -> type[Exception]:
+    import httpx
+
+    return httpx.TransportError
 
 
 class RateLimiter:
@@ -146,6 +165,9 @@ class Client:
         self.url = self.root + base_path() + OPERATION_PATH
         self._limiter = RateLimiter(self.rate_limit)
         self._lock = threading.Lock()
+        # Imported here: judging traffic reads exchanges and sends none (a tenth of a second).
+        import httpx
+
         self._http = httpx.Client(
             timeout=TIMEOUT_SECONDS,
             limits=httpx.Limits(max_connections=64, max_keepalive_connections=16),
@@ -187,7 +209,7 @@ class Client:
         started, wall = time.perf_counter(), time.time()
         try:
             response = self._http.send(request)
-        except httpx.TransportError as exc:
+        except _transport_error() as exc:
             raise UnreachableError(f"{method} {url}: {type(exc).__name__}: {exc}".strip()) from exc
         elapsed = (time.perf_counter() - started) * 1000
         exchange = Exchange(

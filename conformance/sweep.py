@@ -13,6 +13,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
+import ahocorasick_rs
+
 from conformance.context import JSON, PROBLEM_JSON, describe
 from conformance.http import Exchange
 from conformance.reproduce import Redactor, curl_command
@@ -100,7 +102,7 @@ def _problem(exchange: Exchange, _: tuple[str, ...]) -> list[Draft]:
         ]
     body = exchange.json()
     schema = _schema_pointer(exchange.status, PROBLEM_JSON) or PROBLEM_SCHEMA
-    problems = contract_judge().errors(schema, body)
+    problems = list(_body_errors(schema, exchange))
     if isinstance(body, dict) and body.get("status") != exchange.status:
         problems.append(
             f"status {body.get('status')!r} differs from the HTTP status {exchange.status}"
@@ -164,20 +166,36 @@ def _type_per_code() -> Callable[[Exchange], list[Evidence]]:
     return judge
 
 
+# Every hint at once (Aho-Corasick): one pass over a body instead of one per hint, and each
+# hint's kind. No hint holds a newline, so a text's hints are those of its lines' parts.
+_HINTS = ahocorasick_rs.AhoCorasick([hint for hints in LEAK_HINTS.values() for hint in hints])
+_HINT_KIND = [what for what, hints in LEAK_HINTS.items() for _ in hints]
+
+
+@functools.lru_cache(maxsize=4096)
+def _hinted(text: str) -> frozenset[str] | None:
+    """The leak kinds whose hints an ASCII text holds; None for other text (search them all).
+
+    Bodies repeat (replays, the one 404 for unknown and foreign orders): each scanned once.
+    """
+    if not text.isascii():
+        return None
+    found = _HINTS.find_matches_as_indexes(text.lower(), overlapping=True)
+    return frozenset(_HINT_KIND[index] for index, _, _ in found)
+
+
 def _leaks(exchange: Exchange, secrets: tuple[str, ...]) -> list[Draft]:
-    sent = exchange.request_body.decode("utf-8", errors="replace")
-    text = (
-        exchange.response_body.decode("utf-8", errors="replace")
-        + "\n"
-        + "\n".join(f"{k}: {v}" for k, v in exchange.response_headers)
-    )
+    body = exchange.response_body.decode("utf-8", errors="replace")
+    headers = "\n".join(f"{k}: {v}" for k, v in exchange.response_headers)
+    text = body + "\n" + headers
+    in_body, in_headers = _hinted(body), _hinted(headers)
+    hinted = None if in_body is None or in_headers is None else in_body | in_headers
     found: list[Draft] = []
-    lowered = text.lower() if text.isascii() else None
     for what, pattern in LEAKS.items():
-        if lowered is not None and not any(hint in lowered for hint in LEAK_HINTS[what]):
+        if hinted is not None and what not in hinted:
             continue
         match = pattern.search(text)
-        if match and match.group(0) not in sent:
+        if match and match.group(0) not in exchange.request_body.decode("utf-8", "replace"):
             start = max(0, match.start() - 60)
             found.append(
                 (
@@ -222,6 +240,24 @@ def _schema_pointer(status: int, media_type: str) -> str | None:
 def _required_headers(status: int) -> tuple[str, ...]:
     headers = _responses()[status].get("headers", {})
     return tuple(name for name, header in headers.items() if header_required(header))
+
+
+# Bodies repeat (a replay's, the one 404 for unknown and foreign orders, the 401): each judged
+# against a schema once; the first BODY_MEMO judged are remembered, the oldest forgotten first.
+BODY_MEMO = 4096
+_judged_bodies: dict[tuple[str, bytes], tuple[str, ...]] = {}
+
+
+def _body_errors(schema: str, exchange: Exchange) -> tuple[str, ...]:
+    """The judge's errors of the response body against the schema (a pointer)."""
+    key = (schema, exchange.response_body)
+    found = _judged_bodies.get(key)
+    if found is None:
+        found = tuple(contract_judge().errors(schema, exchange.json()))
+        if len(_judged_bodies) >= BODY_MEMO:
+            del _judged_bodies[next(iter(_judged_bodies))]
+        _judged_bodies[key] = found
+    return found
 
 
 def _documented(exchange: Exchange, _: tuple[str, ...]) -> list[Draft]:
@@ -282,7 +318,7 @@ def _order_body(exchange: Exchange, _: tuple[str, ...]) -> list[Draft]:
     if exchange.status != 200:
         return []
     problems = (
-        contract_judge().errors(_schema_pointer(200, JSON) or ORDER_SCHEMA, exchange.json())
+        list(_body_errors(_schema_pointer(200, JSON) or ORDER_SCHEMA, exchange))
         if exchange.media_type == JSON
         else ["not application/json"]
     )

@@ -10,6 +10,7 @@ judged twice in two ways. `tests/spec/test_fast_schema.py` holds both to the sam
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -88,4 +89,10 @@ class FastAccept:
 
 
 def _checker(conforms: FormatCheck, name: str) -> Callable[[str], bool]:
-    return lambda value: conforms(value, name)
+    # Values repeat across documents (timestamps, problem types): each judged once, in a
+    # bounded memo (the judge's checker is a pure function of the value).
+    @functools.lru_cache(maxsize=4096)
+    def check(value: str) -> bool:
+        return conforms(value, name)
+
+    return check

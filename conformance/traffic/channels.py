@@ -55,15 +55,21 @@ class TokenBook:
     def __post_init__(self) -> None:
         # The Redactor holds this very dict: tokens seen later are redacted too.
         self.redactor = Redactor(self.variables)
+        # Every exchange asks: the values already learnt, and the secrets until a key is new.
+        self._learnt: set[str] = set()
+        self._secrets: tuple[str, ...] | None = None
 
     def learn(self, authorization: str | None) -> str | None:
         """Note the credential of a request; its channel."""
         channel = channel_of(authorization)
-        if channel is None or authorization is None:
+        if channel is None or authorization is None or authorization in self._learnt:
             return channel
+        if len(self._learnt) < 65_536:  # bounded: a stream of one-off tokens is learnt each time
+            self._learnt.add(authorization)
         _, key = split_credential(authorization)
         if key and not MARKER.fullmatch(key) and key not in self.keys:
             self.keys[key] = marker(channel)
+            self._secrets = None
             name = "$CAPTURE_ORDER_TOKEN_" + channel[3:].upper()
             self.variables[authorization.strip()] = name
             if len(key) >= MIN_SECRET:
@@ -72,7 +78,9 @@ class TokenBook:
 
     def secrets(self) -> tuple[str, ...]:
         """The keys long enough to look for in responses (at most 64: cost per exchange)."""
-        return tuple(k for k in self.keys if len(k) >= MIN_SECRET)[:64]
+        if self._secrets is None:
+            self._secrets = tuple(k for k in self.keys if len(k) >= MIN_SECRET)[:64]
+        return self._secrets
 
     def redact_header(self, name: str, value: str) -> str:
         """A header value as written: the Authorization credential replaced by its marker."""

@@ -131,17 +131,20 @@ def judge_file(
 
     With two processes (the default for a large file on two cores or more), a second one reads
     the file too and runs the second half of the checks; this one runs the first and merges the
-    verdicts. The second is spawned, not forked: a fork copies the locks other threads of this
-    process hold (a caller's threads), and the copy waits on them forever.
+    verdicts. The second is forked when this process runs no other thread: it starts at once,
+    with the spec and the compiled schemas already loaded. Otherwise it is spawned, because a
+    fork copies the locks that other threads hold (a caller's threads), and the copy would wait
+    on them forever.
     """
     started = time.perf_counter()
     if (processes or judging_processes(path)) < 2:
         judge, stats = _judge_half(path, settings, None, progress)
         return judge.report(started, stats, str(path))
-    spawn = multiprocessing.get_context("spawn")
-    receive, send = spawn.Pipe(duplex=False)
-    findings = spawn.Value("q", 0, lock=False)  # one writer; a progress line reads it
-    child = spawn.Process(target=_second_half, args=(path, settings, send, findings), daemon=True)
+    alone = threading.active_count() == 1
+    context = multiprocessing.get_context("fork") if alone else multiprocessing.get_context("spawn")
+    receive, send = context.Pipe(duplex=False)
+    findings = context.Value("q", 0, lock=False)  # one writer; a progress line reads it
+    child = context.Process(target=_second_half, args=(path, settings, send, findings), daemon=True)
     with _sigint_ignored():  # inherited: Ctrl-C stops this process, which stops the child
         child.start()
     send.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,7 +26,17 @@ def operation_path() -> str:
 
 def is_operation(exchange: Exchange, path: str) -> bool:
     """Whether an exchange was sent to this operation's path (behind any gateway prefix)."""
-    return urlsplit(exchange.url).path.endswith(path)
+    return _at(exchange.url, path)
+
+
+@functools.lru_cache(maxsize=1024)
+def _at(url: str, path: str) -> bool:
+    # Traffic repeats a few URLs: each split once.
+    return urlsplit(url).path.endswith(path)
+
+
+def _masked(headers: tuple[tuple[str, str], ...]) -> bool:
+    return any(value in MASKS for _, value in headers)
 
 
 def sniff(path: Path, head: bytes) -> str:
@@ -50,7 +61,7 @@ def read_traffic(path: Path, stats: ReadStats) -> Iterator[Exchange]:
         wanted = operation_path()
         for exchange in reader(stream, str(path), stats):
             stats.read += 1
-            if any(v in MASKS for _, v in (*exchange.request_headers, *exchange.response_headers)):
+            if _masked(exchange.request_headers) or _masked(exchange.response_headers):
                 stats.masked += 1
             if is_operation(exchange, wanted):
                 stats.judged += 1

@@ -63,6 +63,35 @@ def test_two_judging_processes_give_the_verdicts_of_one(tmp_path: Path) -> None:
     assert two.traffic["judged"] == one.traffic["judged"] == 902
 
 
+FORKED_RUN = """
+import sys, threading
+from pathlib import Path
+from conformance.settings import Settings
+from conformance.traffic.run import judge_file
+assert threading.active_count() == 1  # so the second process is forked, not spawned
+path, settings = Path(sys.argv[1]), Settings(base_url="traffic", seed=0)
+for processes in (1, 2):
+    report = judge_file(path, settings, processes=processes)
+    print(sorted((r.name, r.status.value, len(r.findings)) for r in report.results))
+"""
+
+
+def test_a_forked_second_process_gives_the_verdicts_of_one(tmp_path: Path) -> None:
+    # A command-line run has no other thread: its second process is forked from it.
+    path = _faulty(tmp_path / "faulty.ndjson")
+    done = subprocess.run(
+        [sys.executable, "-c", FORKED_RUN, str(path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    one, two = done.stdout.splitlines()
+    assert one == two
+    assert "('responses_leak_nothing', 'FAIL', 1)" in two, two
+
+
 def test_a_bad_line_stops_both_processes_with_one_clear_error(tmp_path: Path) -> None:
     path = tmp_path / "bad.ndjson"
     good = "".join(itertools.islice(sessions(), 50))
