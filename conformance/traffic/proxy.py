@@ -1,8 +1,9 @@
 """A thin reverse proxy (ASGI): forwards untouched, records each exchange, judges as it goes.
 
 Forwarding never waits for judging: each exchange goes to a queue that one thread drains
-(record to NDJSON, then judge: in the thread, or in a child process fed the lines, as
-`capture-order proxy` does), so the proxy adds one pooled upstream round trip and little else.
+(record to NDJSON, then judge the recorded line: in the thread, or in a child process fed the
+exchanges, as `capture-order proxy` does), so the proxy adds one pooled upstream round trip and
+little else.
 No cookies are kept and no header of the proxy's own is added: the upstream sees what the client
 sent, save framing (Host names the upstream, Content-Length is set).
 """
@@ -10,6 +11,7 @@ sent, save framing (Host names the upstream, Content-Length is set).
 from __future__ import annotations
 
 import multiprocessing
+import os
 import queue
 import signal
 import threading
@@ -49,6 +51,8 @@ Send = Callable[[dict[str, Any]], Awaitable[None]]
 STOP: Any = object()
 # Exchanges waiting for the recorder at most (about 5 KB each): past it they are counted only.
 MAX_BACKLOG = 20_000
+BATCH = 64  # exchanges handed to the judging process at once, at most
+JUDGE_NICENESS = 10
 
 
 def decoded(exchange: Exchange) -> Exchange:
@@ -67,12 +71,36 @@ def decoded(exchange: Exchange) -> Exchange:
     return replace(exchange, response_headers=headers, response_body=body)
 
 
-class Recorder:
-    """Drains exchanges in a thread: writes each to NDJSON, judges the operation's ones.
+class Keeper:
+    """Records each exchange to NDJSON and judges the operation's ones: the line as recorded."""
 
-    With `judge_apart`, the judging runs in a child process fed the recorded lines (the same
-    lines `conformance --traffic` reads from the file), so that it never holds the proxy's
-    interpreter lock while a request waits to be forwarded.
+    def __init__(self, judge: TrafficJudge, record: IO[str] | None) -> None:
+        self.judge = judge
+        self.path = operation_path()
+        self.file = record
+        self.seen = 0
+        self.findings = 0
+
+    def take(self, exchange: Exchange) -> None:
+        """One exchange as the proxy forwarded it."""
+        self.seen += 1
+        exchange = decoded(exchange)
+        # Learn the token before writing, so the record carries its channel's marker.
+        self.judge.book.learn(exchange.request_header("Authorization"))
+        line = to_line(exchange, self.judge.book)
+        if self.file is not None:
+            self.file.write(line)
+            self.file.flush()
+        if is_operation(exchange, self.path):
+            # The verdict is that of `conformance --traffic` on the record: the line is judged.
+            self.findings = self.judge.feed(line_exchange(line, f"exchange {self.seen}"))
+
+
+class Recorder:
+    """Takes exchanges off the event loop: a thread records and judges them (a `Keeper`).
+
+    With `judge_apart`, the thread only hands each exchange to a child process, which records
+    and judges it, so that the proxy's interpreter lock stays with forwarding.
     """
 
     def __init__(self, judge: TrafficJudge, record: Path | None, judge_apart: bool = False):
@@ -82,17 +110,19 @@ class Recorder:
         self.judged = 0
         self.dropped = 0
         self.results: list[CheckResult] | None = None
-        self._findings = 0
-        self._apart = JudgeProcess(judge) if judge_apart else None
+        file = record.open("a", encoding="utf-8") if record else None
+        self._keeper = Keeper(judge, file)
+        self._apart = JudgeProcess(self._keeper) if judge_apart else None
+        if self._apart is not None and file is not None:
+            file.close()  # the child has its own copy: it alone writes
         self._queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
-        self._file: IO[str] | None = record.open("a", encoding="utf-8") if record else None
         self._thread = threading.Thread(target=self._drain, name="recorder", daemon=True)
         self._thread.start()
 
     @property
     def findings(self) -> int:
         """Findings so far (for the live line)."""
-        return self._apart.findings.value if self._apart is not None else self._findings
+        return self._apart.findings.value if self._apart is not None else self._keeper.findings
 
     def put(self, exchange: Exchange) -> None:
         """Hand over one exchange (never blocks the event loop, never grows without bound)."""
@@ -102,61 +132,70 @@ class Recorder:
         self._queue.put(exchange)
 
     def _drain(self) -> None:
-        while (exchange := self._queue.get()) is not STOP:
-            exchange = decoded(exchange)
-            # Learn the token before writing, so the record carries its channel's marker.
-            self.judge.book.learn(exchange.request_header("Authorization"))
-            line = to_line(exchange, self.judge.book) if self._file or self._apart else ""
-            if self._file is not None:
-                self._file.write(line)
-                self._file.flush()
-            self.seen += 1
-            if not is_operation(exchange, self.path):
-                continue
-            self.judged += 1
+        stopped = False
+        while not stopped:
+            batch = [self._queue.get()]
+            # What queued up meanwhile goes along: one pipe write and one wake-up for them all.
+            while len(batch) < BATCH and batch[-1] is not STOP and not self._queue.empty():
+                batch.append(self._queue.get())
+            if batch[-1] is STOP:
+                batch.pop()
+                stopped = True
+            for exchange in batch:
+                self.seen += 1
+                if is_operation(exchange, self.path):
+                    self.judged += 1
             if self._apart is not None:
-                self._apart.feed(line, self.seen)
+                self._apart.feed(batch)
             else:
-                self._findings = self.judge.feed(replace(exchange, source=f"exchange {self.seen}"))
+                for exchange in batch:
+                    self._keeper.take(exchange)
 
     def close(self) -> None:
         """Finish what is queued, then close the record; `results` holds the judge's verdicts."""
         self._queue.put(STOP)
         self._thread.join()
-        if self._file is not None:
-            self._file.close()
-        self.results = self._apart.finish() if self._apart is not None else None
+        if self._apart is not None:
+            self.results = self._apart.finish()
+        elif self._keeper.file is not None:
+            self._keeper.file.close()
 
 
-def _judge_lines(judge: TrafficJudge, lines: Connection, findings: Synchronized[int]) -> None:
-    """The child process: judge each (line, number) it is sent; send back the results."""
+def _keep(keeper: Keeper, exchanges: Connection, findings: Synchronized[int]) -> None:
+    """The child process: record and judge each exchange it is sent; send back the results."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the proxy, which stops us
-    while (item := lines.recv()) is not None:
-        line, number = item
-        findings.value = judge.feed(line_exchange(line, f"exchange {number}"))
-    lines.send(judge.judge.results())
-    lines.close()
+    # Forwarding comes first: on a busy machine the judge takes the CPU left over and catches up
+    # when the load eases (the backlog is bounded: MAX_BACKLOG).
+    os.nice(JUDGE_NICENESS)
+    while (batch := exchanges.recv()) is not None:
+        for exchange in batch:
+            keeper.take(exchange)
+        findings.value = keeper.findings
+    if keeper.file is not None:
+        keeper.file.close()
+    exchanges.send(keeper.judge.judge.results())
+    exchanges.close()
 
 
 class JudgeProcess:
-    """The traffic judge in a forked child process, fed NDJSON lines over a pipe."""
+    """A forked child process that records and judges the exchanges sent to it over a pipe."""
 
-    def __init__(self, judge: TrafficJudge) -> None:
+    def __init__(self, keeper: Keeper) -> None:
         context = multiprocessing.get_context("fork")  # before any thread of ours starts
         self.findings: Synchronized[int] = context.Value("q", 0)
         self._pipe, child = context.Pipe()
         self._process = context.Process(
-            target=_judge_lines, args=(judge, child, self.findings), name="judge", daemon=True
+            target=_keep, args=(keeper, child, self.findings), name="judge", daemon=True
         )
         self._process.start()
         child.close()
 
-    def feed(self, line: str, number: int) -> None:
-        """One recorded line of the operation to judge."""
-        self._pipe.send((line, number))
+    def feed(self, exchanges: list[Exchange]) -> None:
+        """Exchanges the proxy forwarded."""
+        self._pipe.send(exchanges)
 
     def finish(self) -> list[CheckResult]:
-        """Everything sent is judged: the verdicts per sweep and rule."""
+        """Everything sent is recorded and judged: the verdicts per sweep and rule."""
         self._pipe.send(None)
         try:
             results: list[CheckResult] = self._pipe.recv()
