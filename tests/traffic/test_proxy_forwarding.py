@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import http.client
 import json
+import os
 import signal
 import subprocess
 import time
@@ -229,3 +230,30 @@ def test_proxy_judging_process_reports_what_the_upstream_broke(tmp_path: Path) -
     failed = {r["id"]: r for r in report["requirements"] if r["status"] == "FAIL"}
     assert "CO-RSP-01" in failed, sorted(failed)
     assert "299" in json.dumps(failed["CO-RSP-01"]["failures"])
+
+
+def _children(pid: int) -> list[int]:
+    text = Path(f"/proc/{pid}/task/{pid}/children").read_text(encoding="ascii")
+    return [int(p) for p in text.split()]
+
+
+def test_proxy_records_in_order_in_a_child_that_yields_the_cpu(tmp_path: Path) -> None:
+    """The judging child writes the record, exchange after exchange, at a lower CPU priority."""
+    port = free_port()
+    with serving(Echo(), name="echo") as upstream:
+        process = _proxy_command(upstream, port, tmp_path)
+        try:
+            url = f"http://127.0.0.1:{port}/api/v1/capture-order/"
+            _post_when_up(url)
+            with httpx.Client(timeout=5) as client:
+                for number in range(40):
+                    client.post(url, json={"order": f"CO-{number:03d}"})
+            niceness = {p: os.getpriority(os.PRIO_PROCESS, p) for p in _children(process.pid)}
+        finally:
+            process.send_signal(signal.SIGTERM)
+            out, err = process.communicate(timeout=30)
+    own = os.getpriority(os.PRIO_PROCESS, 0)
+    assert own + 10 in niceness.values(), (own, niceness)
+    lines = (tmp_path / "r.ndjson").read_text(encoding="utf-8").splitlines()
+    sent = [json.loads(json.loads(line)["request_body"])["order"] for line in lines]
+    assert sent == ["CO-none", *(f"CO-{n:03d}" for n in range(40))], out + err
