@@ -116,6 +116,12 @@ def run(args: argparse.Namespace) -> int:
         log_level="warning",
         access_log=False,
         lifespan="on",
+        # The client sees the upstream's headers only: no Server or Date of uvicorn's own
+        # beside the upstream's, and X-Forwarded-* from the client are not read as the
+        # client's address or scheme (the record keeps what arrived).
+        server_header=False,
+        date_header=False,
+        proxy_headers=False,
     )
     server = uvicorn.Server(config)
     print(

@@ -98,7 +98,9 @@ class Upstream:
     async def send(self, head: bytes, body: bytes, *, head_only: bool = False) -> Answer:
         """Send one request (its head already serialized); the whole answer."""
         try:
-            return await asyncio.wait_for(self._send(head, body, head_only), self.timeout)
+            # In the request's own task: wait_for would start another and wait a loop turn for it.
+            async with asyncio.timeout(self.timeout):
+                return await self._send(head, body, head_only)
         except (TimeoutError, OSError, httptools.HttpParserError) as exc:
             raise UpstreamError(type(exc).__name__) from exc
 
