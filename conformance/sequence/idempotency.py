@@ -172,8 +172,10 @@ class KeysReplayOrRefuse(Rule):
             return
         self.observe("CO-IDEM-01")
         a, b = executed.exchange, replay.exchange
+        if a.status == b.status and a.json() == b.json() and replay.replayed:
+            return  # most replays: no finding, so no message to build
         self.expect(
-            a.status == b.status and a.json() == b.json() and replay.replayed,
+            False,
             "CO-IDEM-01",
             "A replay differs from the stored answer",
             expected=f"{a.status}, the same body, Idempotent-Replayed: true",
