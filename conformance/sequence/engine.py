@@ -98,8 +98,8 @@ class StreamJudge:
         self.scoped = {name: 0 for name in SWEEP_SCOPE}
         self.findings = 0
 
-    def feed(self, exchange: Exchange) -> int:
-        """Judge one more exchange; the number of findings so far (for live summaries)."""
+    def feed(self, exchange: Exchange) -> None:
+        """Judge one more exchange."""
         secrets = self.secrets()
         for stream in self.sweeps:
             stream.secrets = secrets
@@ -108,6 +108,9 @@ class StreamJudge:
             if applies(exchange):
                 self.scoped[name] += 1
         self.sequence.feed(exchange)
+
+    def found(self) -> int:
+        """The number of findings so far (for live summaries)."""
         return self.findings + sum(
             len(f) for rule in self.sequence.rules for f in rule.findings.values()
         )

@@ -36,6 +36,11 @@ CODE_REQUIREMENTS = {
     "idempotency_key_reused": "CO-IDEM-02",
     "idempotency_request_in_progress": "CO-IDEM-03",
 }
+# A request that keeps every rule, refused as if it broke one: the rule and the finding's title.
+KEPT_BUT_REFUSED = {
+    405: ("CO-REQ-08", "A POST was answered 405"),
+    415: ("CO-REQ-01", "An application/json body was refused as another media type"),
+}
 IDEMPOTENCY_ANSWERS = {(422, "idempotency_key_reused"), (409, "idempotency_request_in_progress")}
 
 
@@ -366,14 +371,10 @@ class AnswersFitTheRequest(Rule):
     def _kept_rules_not_refused(self, seen: Seen) -> None:
         """A request that keeps every rule up to the order's state is not refused for one."""
         exchange = seen.exchange
-        wrong = {
-            405: ("CO-REQ-08", "A POST was answered 405"),
-            413: (
-                "CO-REQ-02",
-                f"A body of {len(exchange.request_body)} bytes was refused as too large",
-            ),
-            415: ("CO-REQ-01", "An application/json body was refused as another media type"),
-        }.get(exchange.status)
+        wrong = KEPT_BUT_REFUSED.get(exchange.status)
+        if exchange.status == 413:
+            size = len(exchange.request_body)
+            wrong = ("CO-REQ-02", f"A body of {size} bytes was refused as too large")
         if exchange.status == 400 and exchange.code == "malformed_json":
             wrong = ("CO-REQ-03", "Well-formed I-JSON was refused as malformed")
         if wrong is not None:

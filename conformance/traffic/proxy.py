@@ -83,7 +83,11 @@ class Keeper:
         self.path = operation_path()
         self.file = record
         self.seen = 0
-        self.findings = 0
+
+    @property
+    def findings(self) -> int:
+        """Findings so far."""
+        return self.judge.found()
 
     def take(self, exchange: Exchange) -> None:
         """One exchange as the proxy forwarded it."""
@@ -97,7 +101,7 @@ class Keeper:
             self.file.flush()
         if is_operation(exchange, self.path):
             # The verdict is that of `conformance --traffic` on the record: the line is judged.
-            self.findings = self.judge.feed(line_exchange(line, f"exchange {self.seen}"))
+            self.judge.feed(line_exchange(line, f"exchange {self.seen}"))
 
 
 class Recorder:

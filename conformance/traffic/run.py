@@ -52,10 +52,14 @@ class TrafficJudge:
             half,
         )
 
-    def feed(self, exchange: Exchange) -> int:
-        """Judge one exchange (its token learnt first); the findings so far."""
+    def feed(self, exchange: Exchange) -> None:
+        """Judge one exchange (its token learnt first)."""
         self.book.learn(exchange.request_header("Authorization"))
-        return self.judge.feed(exchange)
+        self.judge.feed(exchange)
+
+    def found(self) -> int:
+        """The findings so far (for live summaries)."""
+        return self.judge.found()
 
     def report(
         self,
@@ -186,11 +190,10 @@ def _judge_half(
 ) -> tuple[TrafficJudge, ReadStats]:
     stats = ReadStats()
     judge = TrafficJudge(settings, half)
-    findings = 0
     for exchange in read_traffic(path, stats):
-        findings = judge.feed(exchange)
+        judge.feed(exchange)
         if progress is not None and stats.judged % 10_000 == 0:
-            progress(stats.judged, findings)
+            progress(stats.judged, judge.found())
     if not stats.judged:
         skipped = ", ".join(f"{n} {why}" for why, n in stats.skipped.items()) or "none at all"
         raise TrafficError(f"{path}: no exchange of the capture-order operation ({skipped})")
