@@ -124,12 +124,6 @@ def _first_values(headers: tuple[tuple[str, str], ...]) -> dict[str, str]:
     return index
 
 
-def _transport_error() -> type[Exception]:
-    import httpx
-
-    return httpx.TransportError
-
-
 class RateLimiter:
     """Spaces request starts at least 1/rate seconds apart, across threads."""
 
@@ -168,6 +162,7 @@ class Client:
         # Imported here: judging traffic reads exchanges and sends none (a tenth of a second).
         import httpx
 
+        self._transport_error = httpx.TransportError
         self._http = httpx.Client(
             timeout=TIMEOUT_SECONDS,
             limits=httpx.Limits(max_connections=64, max_keepalive_connections=16),
@@ -209,7 +204,7 @@ class Client:
         started, wall = time.perf_counter(), time.time()
         try:
             response = self._http.send(request)
-        except _transport_error() as exc:
+        except self._transport_error as exc:
             raise UnreachableError(f"{method} {url}: {type(exc).__name__}: {exc}".strip()) from exc
         elapsed = (time.perf_counter() - started) * 1000
         exchange = Exchange(

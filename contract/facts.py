@@ -34,16 +34,20 @@ def capturable_statuses(spec: Spec | None = None) -> frozenset[str]:
     return order_statuses("capturable", spec)
 
 
+def _minor_units(spec: Spec | None) -> dict[str, int]:
+    found: dict[str, int] = _schemas(spec)["Currency"]["x-minor-units"]
+    return found
+
+
 def minor_units(spec: Spec | None = None) -> dict[str, int]:
     """Currencies whose amounts carry other than two fractional digits (`x-minor-units`)."""
-    return dict(_schemas(spec)["Currency"]["x-minor-units"])
+    return dict(_minor_units(spec))
 
 
 def minor_digits(currency: str | None, spec: Spec | None = None) -> int:
     """Fractional digits an amount in this currency may carry (CO-MON-03)."""
     # Read in place, not copied: judging traffic asks this for every 200.
-    units: dict[str, int] = _schemas(spec)["Currency"]["x-minor-units"]
-    return units.get(currency or "", DEFAULT_MINOR_UNITS)
+    return _minor_units(spec).get(currency or "", DEFAULT_MINOR_UNITS)
 
 
 def documented_responses(spec: Spec | None = None) -> dict[int, dict[str, Any]]:
