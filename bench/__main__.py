@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 from bench import report
-from bench.load import LoadError, LoadResult, drive, wrk_binary
+from bench.load import LoadError, drive, wrk_binary
 from bench.rss import PeakSampler
 from bench.servers import CONFIGS, Config, Running, seed, start, stop
 
@@ -85,7 +85,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"bench: {exc}", file=sys.stderr)
         return 2
     prism = _prism(args.out_dir) if any(c.kind == "prism" for c in chosen) else Path("prism")
-    results: dict[tuple[str, int], list[tuple[LoadResult, int, float]]] = {}
+    results: dict[tuple[str, int], list[report.Round]] = {}
     started = time.monotonic()
     runs: dict[str, Running] = {}
     orders: dict[str, tuple[str, list[str]]] = {}
@@ -143,11 +143,13 @@ def main(argv: list[str] | None = None) -> int:
                         f"  {result.rate:.0f} captures/s, p50 {result.p50_ms:.1f} ms, "
                         f"p99 {result.p99_ms:.1f} ms, {result.errors} errors, "
                         f"{rss.peak / 1024:.0f} MiB, "
-                        f"{rss.cpu_s / max(1, result.requests) * 1e3:.2f} ms server CPU each",
+                        f"{rss.cpu_s / max(1, result.requests) * 1e3:.2f} ms server CPU each, "
+                        f"{rss.database_cpu_s / max(1, result.requests) * 1e3:.2f} ms "
+                        f"PostgreSQL's, cores {rss.busy:.0%} busy",
                         flush=True,
                     )
                     results.setdefault((config.key, conns), []).append(
-                        (result, rss.peak, rss.cpu_s)
+                        report.Round(result, rss.peak, rss.cpu_s, rss.database_cpu_s, rss.busy)
                     )
     finally:
         for running in runs.values():

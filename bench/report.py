@@ -17,6 +17,17 @@ RATIOS = (("a", "b", "(a)/(b): Connexion and all over our own code's ceiling"),
 
 
 @dataclass(frozen=True)
+class Round:
+    """One round of one configuration: the load's result and what it cost."""
+
+    result: LoadResult
+    peak_kib: int  # the server's peak RSS
+    cpu_s: float  # the server's processes
+    database_cpu_s: float  # PostgreSQL's processes
+    busy: float  # the fraction of the machine's cores that were busy
+
+
+@dataclass(frozen=True)
 class Row:
     """One configuration at one connection count, over its rounds (median, range)."""
 
@@ -32,13 +43,15 @@ class Row:
     requests: int
     peak_rss_mib: float
     cpu_ms: float  # server CPU per request (every process of the configuration)
+    database_cpu_ms: float  # PostgreSQL's CPU per request
+    busy: float  # median fraction of the machine's cores busy
     rounds: int
 
 
 def summarise(
     configs: list[Config],
     connections: list[int],
-    results: dict[tuple[str, int], list[tuple[LoadResult, int, float]]],
+    results: dict[tuple[str, int], list[Round]],
 ) -> list[Row]:
     """One row per configuration and connection count."""
     rows = []
@@ -47,7 +60,8 @@ def summarise(
             runs = results.get((config.key, conns), [])
             if not runs:
                 continue
-            rates = [r.rate for r, _, _ in runs]
+            rates = [r.result.rate for r in runs]
+            requests = max(1, sum(r.result.requests for r in runs))
             rows.append(
                 Row(
                     config.key,
@@ -56,14 +70,14 @@ def summarise(
                     statistics.median(rates),
                     min(rates),
                     max(rates),
-                    statistics.median(r.p50_ms for r, _, _ in runs),
-                    statistics.median(r.p99_ms for r, _, _ in runs),
-                    sum(r.errors for r, _, _ in runs),
-                    sum(r.requests for r, _, _ in runs),
-                    max(rss for _, rss, _ in runs) / 1024,
-                    1e3
-                    * sum(cpu for _, _, cpu in runs)
-                    / max(1, sum(r.requests for r, _, _ in runs)),
+                    statistics.median(r.result.p50_ms for r in runs),
+                    statistics.median(r.result.p99_ms for r in runs),
+                    sum(r.result.errors for r in runs),
+                    sum(r.result.requests for r in runs),
+                    max(r.peak_kib for r in runs) / 1024,
+                    1e3 * sum(r.cpu_s for r in runs) / requests,
+                    1e3 * sum(r.database_cpu_s for r in runs) / requests,
+                    statistics.median(r.busy for r in runs),
                     len(runs),
                 )
             )
@@ -74,14 +88,15 @@ def text_table(rows: list[Row]) -> str:
     """The table as Markdown (readable on the terminal too)."""
     lines = [
         "| configuration | conns | captures/s (median, range) | p50 ms | p99 ms | errors "
-        "| peak RSS | server CPU per capture |",
-        "|---|---|---|---|---|---|---|---|",
+        "| peak RSS | server CPU per capture | PostgreSQL CPU per capture | cores busy |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
         lines.append(
             f"| {r.label} | {r.connections} | {r.rate:,.0f} ({r.rate_min:,.0f}-{r.rate_max:,.0f}) "
             f"| {r.p50_ms:.1f} | {r.p99_ms:.1f} | {r.errors} of {r.requests:,} "
-            f"| {r.peak_rss_mib:.0f} MiB | {r.cpu_ms:.2f} ms |"
+            f"| {r.peak_rss_mib:.0f} MiB | {r.cpu_ms:.2f} ms | {r.database_cpu_ms:.2f} ms "
+            f"| {r.busy:.0%} |"
         )
     return "\n".join(lines)
 
