@@ -9,9 +9,9 @@ from __future__ import annotations
 import functools
 import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from conformance import decoding
 from conformance.guard import CaptureGuard, Judgement, Ledger, RefusedCaptureError
@@ -19,6 +19,29 @@ from contract.spec import OPERATION_PATH, base_path
 
 # A deployment that hangs must not hang the suite.
 TIMEOUT_SECONDS = 30.0
+
+
+T = TypeVar("T")
+
+
+class _once(Generic[T]):  # noqa: N801 (a decorator, named like functools.cached_property)
+    """`functools.cached_property` without its lock: computed on the first read, then a plain
+    attribute. Python 3.11's takes an RLock on every first read (3.12 dropped it), and judging
+    a stream reads four such values of every exchange. Two threads reading at once may both
+    compute the value; it is the same value.
+    """
+
+    def __init__(self, func: Callable[[Any], T]) -> None:
+        self.func = func
+        self.name = func.__name__
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, instance: object, owner: type | None = None) -> T:
+        value = self.func(instance)
+        instance.__dict__[self.name] = value
+        return value
 
 
 class UnreachableError(RuntimeError):
@@ -52,11 +75,11 @@ class Exchange:
         return self._request_index.get(name.lower())
 
     # Every sweep and rule asks for headers by name: each list is indexed once, first value kept.
-    @functools.cached_property
+    @_once
     def _response_index(self) -> dict[str, str]:
         return _first_values(self.response_headers)
 
-    @functools.cached_property
+    @_once
     def _request_index(self) -> dict[str, str]:
         return _first_values(self.request_headers)
 
@@ -69,7 +92,7 @@ class Exchange:
         """The response body as JSON, or None when it is not JSON (parsed once: do not mutate)."""
         return self._parsed
 
-    @functools.cached_property
+    @_once
     def _parsed(self) -> Any:
         # Every sweep and rule reads the body; judging a stream parses each body once.
         return _memo_json(self.response_body, decimal=False)
@@ -78,7 +101,7 @@ class Exchange:
         """The response body as JSON with numbers as Decimal, or None (parsed once)."""
         return self._decimal
 
-    @functools.cached_property
+    @_once
     def _decimal(self) -> Any:
         # Amounts are judged digit by digit; the money rules read it several times.
         return _memo_json(self.response_body, decimal=True)

@@ -108,7 +108,13 @@ CREDENTIAL = re.compile(r"^token +[\x21-\x7E]{1,256}$", re.IGNORECASE)
 
 def well_formed(values: list[str]) -> bool:
     """Whether the Authorization field lines are one credential of the form `Token <key>`."""
-    return len(values) == 1 and bool(CREDENTIAL.fullmatch(values[0].strip(" ")))
+    return len(values) == 1 and _credential_form(values[0])
+
+
+@functools.lru_cache(maxsize=4096)
+def _credential_form(value: str) -> bool:
+    # A channel sends its one credential again and again: each value matched once.
+    return bool(CREDENTIAL.fullmatch(value.strip(" ")))
 
 
 def _credential(values: list[str]) -> Broken | None:

