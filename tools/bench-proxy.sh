@@ -68,4 +68,15 @@ print(f"{load}: p50 direct (median of {len(d)} rounds) {md:.2f} ms; through the 
       f"{mp:.2f} ms; ratio {mp / md:.2f} (target <= 1.2)")
 PY
 done
+kill "$proxy_pid"; wait "$proxy_pid" 2>/dev/null || true  # SIGTERM: the record is complete
 echo "exchanges recorded by the proxy: $(wc -l <"$work/record.ndjson")"
+# Real traffic, every 200 a different order: judged afresh as `conformance --traffic` does.
+start=$(date +%s.%N)
+"$BIN/capture-order" conformance --traffic "$work/record.ndjson" --report-dir "$work/report" >/dev/null || true
+"$BIN/python" - "$work/report/report.json" "$start" <<'PY'
+import json, sys, time
+traffic = json.load(open(sys.argv[1]))["traffic"]
+wall = time.time() - float(sys.argv[2])
+print(f"the record judged afresh: {traffic['judged']} exchanges in {wall:.1f} s wall "
+      f"({traffic['judged'] / wall:,.0f}/s; the judge's own count {traffic['per_second']}/s)")
+PY
