@@ -72,7 +72,12 @@ class Exchange:
 
     def request_header(self, name: str) -> str | None:
         """The first request header of that name (case-insensitive)."""
-        return self._request_index.get(name.lower())
+        values = self._request_lines.get(name.lower())
+        return values[0] if values else None
+
+    def request_header_lines(self, name: str) -> Sequence[str]:
+        """Every field line of a request header, in order (case-insensitive name)."""
+        return self._request_lines.get(name.lower(), ())
 
     # Every sweep and rule asks for headers by name: each list is indexed once, first value kept.
     @_once
@@ -80,8 +85,11 @@ class Exchange:
         return _first_values(self.response_headers)
 
     @_once
-    def _request_index(self) -> dict[str, str]:
-        return _first_values(self.request_headers)
+    def _request_lines(self) -> dict[str, list[str]]:
+        lines: dict[str, list[str]] = {}
+        for name, value in self.request_headers:
+            lines.setdefault(name.lower(), []).append(value)
+        return lines
 
     @property
     def media_type(self) -> str:

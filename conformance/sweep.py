@@ -277,16 +277,15 @@ def _documented(exchange: Exchange, _: tuple[str, ...]) -> list[Draft]:
                 exchange.media_type or "no content type",
             )
         ]
-    headers = response.get("headers", {})
     missing = [name for name in _required_headers(exchange.status) if exchange.header(name) is None]
     if missing:
         return [
             (None, f"{exchange.status} lacks a documented header", ", ".join(missing), "absent")
         ]
     # A documented header, when sent, carries a value its schema allows (an enum is exact).
-    for name in headers:
-        value = exchange.header(name)
-        problems = [] if value is None else _header_errors(exchange.status, name, value)
+    for name, lowered in _documented_headers(exchange.status):
+        value = exchange.header(lowered)
+        problems = () if value is None else _header_errors(exchange.status, name, value)
         if problems:
             return [
                 (
@@ -297,6 +296,12 @@ def _documented(exchange: Exchange, _: tuple[str, ...]) -> list[Draft]:
                 )
             ]
     return []
+
+
+@functools.cache
+def _documented_headers(status: int) -> tuple[tuple[str, str], ...]:
+    # Each status's documented headers, with the lower-case name a lookup takes.
+    return tuple((name, name.lower()) for name in _responses()[status].get("headers", {}))
 
 
 @functools.lru_cache(maxsize=4096)
@@ -339,6 +344,9 @@ SWEEPS = (
 )
 
 
+_NONE: list[Finding] = []  # what `feed` returns when it added nothing (never appended to)
+
+
 class SweepStream:
     """One sweep applied to exchanges as they come; memory stays bounded (MAX_FINDINGS)."""
 
@@ -351,17 +359,21 @@ class SweepStream:
         self.examined = 0
         self._seen: set[tuple[str, int]] = set()
         self._across = sweep.across() if sweep.across is not None else None
+        self._inspect = sweep.inspect
 
     def feed(self, exchange: Exchange) -> list[Finding]:
         """Judge one more exchange; the findings it added (none once MAX_FINDINGS are kept)."""
         self.examined += 1
         if self._across is not None:
             evidence = self._across(exchange)
-        elif self.sweep.inspect is not None:
-            evidence = [((exchange,), d) for d in self.sweep.inspect(exchange, self.secrets)]
+        elif self._inspect is not None:
+            drafts = self._inspect(exchange, self.secrets)
+            if not drafts:
+                return _NONE  # most exchanges: nothing more to build
+            evidence = [((exchange,), d) for d in drafts]
         else:
             evidence = []
-        added = []
+        added: list[Finding] = []
         for reproduce, (requirement, title, expected, received) in evidence:
             self.count += 1
             shown = reproduce[-1]

@@ -6,7 +6,7 @@ import re
 
 from conformance.context import describe
 from conformance.reproduce import Redactor
-from conformance.sequence.requests import header_lines, well_formed
+from conformance.sequence.requests import well_formed
 from conformance.sequence.rule import Need, Recent, Rule
 from conformance.sequence.seen import Seen
 
@@ -58,7 +58,7 @@ class TokensKeepTheirChannel(Rule):
             return
         # Only a well-formed `Token <key>` alone names the key: a key refused then is unknown,
         # whereas one under another scheme, or twice, is refused for its form (CO-AUTH-01).
-        if not well_formed(header_lines(exchange, "Authorization")):
+        if not well_formed(exchange.request_header_lines("Authorization")):
             if seen.order is not None:
                 self._isolation(seen)
             return

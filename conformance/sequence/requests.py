@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from conformance.context import describe
@@ -69,6 +70,15 @@ def _depth(value: object) -> int:
         level = [v for x in containers for v in (x.values() if isinstance(x, dict) else x)]
 
 
+def _nesting_past_valid(seen: Seen) -> int:
+    """The request's nesting depth; 0 when it cannot be past VALID_DEPTH (the walk spared)."""
+    body = seen.exchange.request_body
+    # Each level opens a bracket, so the brackets in all (in strings too) bound the depth.
+    if body.count(b"{") + body.count(b"[") <= VALID_DEPTH:
+        return 0
+    return _depth(seen.request)
+
+
 def raw_depth(body: bytes) -> int:
     """How deeply a body's brackets nest, strings skipped (for bodies too deep to parse)."""
     depth = deepest = 0
@@ -91,12 +101,6 @@ def raw_depth(body: bytes) -> int:
     return deepest
 
 
-def header_lines(exchange: Exchange, name: str) -> list[str]:
-    """Every field line of a request header (case-insensitive name)."""
-    lowered = name.lower()
-    return [v for k, v in exchange.request_headers if k.lower() == lowered]
-
-
 @functools.cache
 def _code_statuses() -> dict[str, int]:
     return problem_statuses()
@@ -106,7 +110,7 @@ def _code_statuses() -> dict[str, int]:
 CREDENTIAL = re.compile(r"^token +[\x21-\x7E]{1,256}$", re.IGNORECASE)
 
 
-def well_formed(values: list[str]) -> bool:
+def well_formed(values: Sequence[str]) -> bool:
     """Whether the Authorization field lines are one credential of the form `Token <key>`."""
     return len(values) == 1 and _credential_form(values[0])
 
@@ -117,7 +121,7 @@ def _credential_form(value: str) -> bool:
     return bool(CREDENTIAL.fullmatch(value.strip(" ")))
 
 
-def _credential(values: list[str]) -> Broken | None:
+def _credential(values: Sequence[str]) -> Broken | None:
     if not values or (len(values) == 1 and not values[0].strip()):
         return Broken("CO-AUTH-01", "no credential", 401, "not_authenticated")
     if len(values) > 1:
@@ -153,7 +157,7 @@ def broken_rules(seen: Seen) -> tuple[list[Broken], bool]:
                 "CO-REQ-02", f"a {len(exchange.request_body)}-byte body", 413, "request_too_large"
             )
         )
-    auth = _credential(header_lines(exchange, "Authorization"))
+    auth = _credential(exchange.request_header_lines("Authorization"))
     if auth is not None:
         found.append(auth)
     content_type = exchange.request_header("Content-Type")
@@ -165,7 +169,7 @@ def broken_rules(seen: Seen) -> tuple[list[Broken], bool]:
         )
     elif content_type.split(";")[0].strip().lower() != "application/json":
         found.append(Broken("CO-REQ-01", f"a {content_type} body", 415, "unsupported_media_type"))
-    keys = header_lines(exchange, "Idempotency-Key")
+    keys = exchange.request_header_lines("Idempotency-Key")
     if len(keys) > 1:
         found.append(Broken("CO-REQ-07", "two Idempotency-Key lines", 400, "invalid_request"))
     elif seen.key is not None and not KEY.fullmatch(seen.key):
@@ -238,7 +242,7 @@ class AnswersFitTheRequest(Rule):
         if exchange.code in ITEM_CODES:
             self._item_named(seen)
         self._code_has_its_status(seen)
-        depth = 0 if seen.request is NOT_JSON else _depth(seen.request)
+        depth = 0 if seen.request is NOT_JSON else _nesting_past_valid(seen)
         if VALID_DEPTH < depth <= MAX_DEPTH and exchange.code == "malformed_json":
             # Well-formed and within the limit: the schema judges it, the parser may not refuse.
             self._nesting(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from conformance.http import Exchange
 from conformance.reproduce import Redactor, curl_command
@@ -16,6 +16,7 @@ from contract.catalogue import requirement_of
 MAX_FINDINGS = 5
 # Orders and keys remembered at once: traffic is long, the pairs that matter are close.
 REMEMBERED = 4096
+_ABSENT: Any = object()
 K = TypeVar("K")
 V = TypeVar("V")
 
@@ -25,9 +26,10 @@ class Recent(OrderedDict[K, V], Generic[K, V]):
 
     def touch(self, key: K, default: V) -> V:
         """The entry for key (created from default), now the most recent."""
-        if key in self:
+        found = self.get(key, _ABSENT)
+        if found is not _ABSENT:
             self.move_to_end(key)
-            return self[key]
+            return found  # type: ignore[no-any-return]
         self[key] = default
         if len(self) > REMEMBERED:
             self.popitem(last=False)

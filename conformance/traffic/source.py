@@ -16,6 +16,8 @@ from contract.spec import OPERATION_PATH, base_path
 
 # What producers write instead of a header value they hide (Schemathesis: `[Filtered]`).
 MASKS = frozenset({"[Filtered]", "[REDACTED]", "<redacted>", "***"})
+# Lines are read from a buffer of this size: fewer, larger reads of a long file.
+READ_BUFFER = 1 << 20
 HAR_START = re.compile(rb'^\s*\{\s*"log"\s*:')
 
 
@@ -51,7 +53,7 @@ def sniff(path: Path, head: bytes) -> str:
 def read_traffic(path: Path, stats: ReadStats) -> Iterator[Exchange]:
     """The operation's exchanges in the file, streamed; others are counted in `stats`."""
     try:
-        stream = path.open("rb")
+        stream = path.open("rb", buffering=READ_BUFFER)
     except OSError as exc:
         raise TrafficError(f"cannot read {path}: {exc.strerror or exc}") from None
     with stream:
