@@ -79,7 +79,8 @@ class Exchange:
         """Every field line of a request header, in order (case-insensitive name)."""
         return self._request_lines.get(name.lower(), ())
 
-    # Every sweep and rule asks for headers by name: each list is indexed once, first value kept.
+    # Every sweep and rule asks for headers by name: each list is indexed once (a response's by its
+    # first value of a name, a request's with every line, for the rules on repeated lines).
     @_once
     def _response_index(self) -> dict[str, str]:
         return _first_values(self.response_headers)
