@@ -32,6 +32,11 @@ def _tree(pid: int) -> list[int]:
     return found
 
 
+def _cpu_s(stat: str) -> float:
+    fields = stat.rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime, stime
+
+
 def tree_cpu_s(pid: int) -> float:
     """User + system CPU seconds of a process and its descendants (threads included)."""
     total = 0.0
@@ -41,11 +46,6 @@ def tree_cpu_s(pid: int) -> float:
         except OSError:
             continue
     return total
-
-
-def _cpu_s(stat: str) -> float:
-    fields = stat.rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime, stime
 
 
 def postgres_cpu_s() -> float:

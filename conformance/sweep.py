@@ -283,8 +283,8 @@ def _documented(exchange: Exchange, _: tuple[str, ...]) -> list[Draft]:
             (None, f"{exchange.status} lacks a documented header", ", ".join(missing), "absent")
         ]
     # A documented header, when sent, carries a value its schema allows (an enum is exact).
-    for name, lowered in _documented_headers(exchange.status):
-        value = exchange.header(lowered)
+    for name in response.get("headers", {}):
+        value = exchange.header(name)
         problems = () if value is None else _header_errors(exchange.status, name, value)
         if problems:
             return [
@@ -296,12 +296,6 @@ def _documented(exchange: Exchange, _: tuple[str, ...]) -> list[Draft]:
                 )
             ]
     return []
-
-
-@functools.cache
-def _documented_headers(status: int) -> tuple[tuple[str, str], ...]:
-    # Each status's documented headers, with the lower-case name a lookup takes.
-    return tuple((name, name.lower()) for name in _responses()[status].get("headers", {}))
 
 
 @functools.lru_cache(maxsize=4096)
@@ -344,9 +338,6 @@ SWEEPS = (
 )
 
 
-_NONE: list[Finding] = []  # what `feed` returns when it added nothing (never appended to)
-
-
 class SweepStream:
     """One sweep applied to exchanges as they come; memory stays bounded (MAX_FINDINGS)."""
 
@@ -369,7 +360,7 @@ class SweepStream:
         elif self._inspect is not None:
             drafts = self._inspect(exchange, self.secrets)
             if not drafts:
-                return _NONE  # most exchanges: nothing more to build
+                return []  # most exchanges: nothing more to build
             evidence = [((exchange,), d) for d in drafts]
         else:
             evidence = []
