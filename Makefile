@@ -50,7 +50,8 @@ constraints:
 npm-tools: $(if $(NPM),$(NPM_STAMP))
 
 # Two processes, a test file each at a time (a module's servers and fixtures stay in one).
-test: $(STAMP)
+# The npm tools too, where npm is: the lint tests run Spectral when it is installed.
+test: $(STAMP) npm-tools
 	$(BIN)/pytest -n 2 --dist loadfile
 
 check: $(STAMP)
