@@ -167,20 +167,26 @@ def _type_per_code() -> Callable[[Exchange], list[Evidence]]:
 
 
 # Every hint at once (Aho-Corasick): one pass over a body instead of one per hint, and each
-# hint's kind. No hint holds a newline, so a text's hints are those of its lines' parts.
-_HINTS = ahocorasick_rs.AhoCorasick([hint for hints in LEAK_HINTS.values() for hint in hints])
+# hint's kind. No hint holds a newline, so a text's hints are those of its lines' parts. The
+# hints are ASCII and searched in ASCII bytes: lower-cased as bytes they are what `str.lower`
+# makes of the text, and the bytes automaton takes half the time of the text one (which maps
+# every match back to a character index).
+_HINTS = ahocorasick_rs.BytesAhoCorasick(
+    [hint.encode("ascii") for hints in LEAK_HINTS.values() for hint in hints],
+    implementation=ahocorasick_rs.Implementation.DFA,
+)
 _HINT_KIND = [what for what, hints in LEAK_HINTS.items() for _ in hints]
 
 
 @functools.lru_cache(maxsize=4096)
-def _hinted(text: str) -> frozenset[str] | None:
-    """The leak kinds whose hints an ASCII text holds; None for other text (search them all).
+def _hinted(data: bytes) -> frozenset[str] | None:
+    """The leak kinds whose hints ASCII bytes hold; None for other bytes (search them all).
 
     Bodies repeat (replays, the one 404 for unknown and foreign orders): each scanned once.
     """
-    if not text.isascii():
+    if not data.isascii():
         return None
-    found = _HINTS.find_matches_as_indexes(text.lower(), overlapping=True)
+    found = _HINTS.find_matches_as_indexes(data.lower(), overlapping=True)
     return frozenset(_HINT_KIND[index] for index, _, _ in found)
 
 
@@ -188,7 +194,8 @@ def _leaks(exchange: Exchange, secrets: tuple[str, ...]) -> list[Draft]:
     body = exchange.response_body.decode("utf-8", errors="replace")
     headers = "\n".join(f"{k}: {v}" for k, v in exchange.response_headers)
     text = body + "\n" + headers
-    in_body, in_headers = _hinted(body), _hinted(headers)
+    in_body = _hinted(exchange.response_body)
+    in_headers = _hinted(headers.encode("utf-8", errors="surrogatepass"))
     hinted = None if in_body is None or in_headers is None else in_body | in_headers
     found: list[Draft] = []
     for what, pattern in LEAKS.items():

@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from conformance.http import Exchange
-from conformance.order_expectations import decimal_body
+from conformance.order_expectations import NUMBER, decimal_body
 from conformance.traffic.channels import channel_of
 
 NOT_JSON: Any = object()
@@ -133,9 +133,9 @@ class Seen:
     def amount(self, name: str) -> Decimal | None:
         """A top-level amount of the 200 body as an exact Decimal."""
         value = self.body.get(name)
-        if isinstance(value, bool) or not isinstance(value, Decimal | int):
+        if isinstance(value, bool) or not isinstance(value, NUMBER):
             return None
-        return Decimal(value)
+        return value if isinstance(value, Decimal) else Decimal(value)
 
     def overlaps(self, other: Seen) -> bool:
         """Whether the two requests were in flight at the same time (when times are known)."""

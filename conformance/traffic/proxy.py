@@ -28,7 +28,7 @@ from urllib.parse import urlsplit
 from conformance.http import Exchange
 from conformance.traffic.errors import TrafficError
 from conformance.traffic.ndjson import line_exchange, to_line
-from conformance.traffic.run import TrafficJudge
+from conformance.traffic.run import TrafficJudge, collector_for_a_stream
 from conformance.traffic.source import is_operation, operation_path
 from conformance.traffic.upstream import Upstream, UpstreamError
 from conformance.verdict import CheckResult
@@ -89,8 +89,8 @@ class Keeper:
         """Findings so far."""
         return self.judge.found()
 
-    def take(self, exchange: Exchange) -> None:
-        """One exchange as the proxy forwarded it."""
+    def take(self, exchange: Exchange, flush: bool = True) -> None:
+        """One exchange as the proxy forwarded it (`flush`: the record holds it on return)."""
         self.seen += 1
         exchange = decoded(exchange)
         # Learn the token before writing, so the record carries its channel's marker.
@@ -98,7 +98,8 @@ class Keeper:
         line = to_line(exchange, self.judge.book)
         if self.file is not None:
             self.file.write(line)
-            self.file.flush()
+            if flush:
+                self.file.flush()
         if is_operation(exchange, self.path):
             # The verdict is that of `conformance --traffic` on the record: the line is judged.
             self.judge.feed(line_exchange(line, f"exchange {self.seen}"))
@@ -178,10 +179,15 @@ def _keep(keeper: Keeper, exchanges: Connection, findings: Synchronized[int]) ->
     # Forwarding comes first: on a busy machine the judge takes the CPU left over and catches up
     # when the load eases (the backlog is bounded: MAX_BACKLOG).
     os.nice(JUDGE_NICENESS)
-    while (batch := exchanges.recv()) is not None:
-        for exchange in batch:
-            keeper.take(exchange)
-        findings.value = keeper.findings
+    # The collector as `conformance --traffic` tunes it (this process exits when the stream
+    # ends, so it is not restored); the record is flushed once a batch, not once an exchange.
+    with collector_for_a_stream(restore=False):
+        while (batch := exchanges.recv()) is not None:
+            for exchange in batch:
+                keeper.take(exchange, flush=False)
+            if keeper.file is not None:
+                keeper.file.flush()
+            findings.value = keeper.findings
     if keeper.file is not None:
         keeper.file.close()
     exchanges.send(keeper.judge.judge.results())

@@ -188,7 +188,7 @@ YOUNG_COLLECTION_EVERY = 20_000
 
 
 @contextlib.contextmanager
-def _collector_for_a_stream(restore: bool = True) -> Iterator[None]:
+def collector_for_a_stream(restore: bool = True) -> Iterator[None]:
     """The collector tuned for judging, then (`restore`) as it was.
 
     Judging allocates a few short-lived objects per exchange beside a heap that only grows (the
@@ -196,7 +196,7 @@ def _collector_for_a_stream(restore: bool = True) -> Iterator[None]:
     walks that heap again and again and finds nothing. Frozen, with a larger first generation,
     the second judging process spent 10 % less CPU on the 40 MB file, the first 5 % less.
     Restoring costs the collection the wider generations put off (about 70 ms on that file):
-    the second judging process, which exits next, does without.
+    the second judging process and the proxy's judging process, which exit next, do without.
     """
     thresholds = gc.get_threshold()
     gc.freeze()
@@ -218,7 +218,7 @@ def _judge_half(
 ) -> tuple[TrafficJudge, ReadStats]:
     stats = ReadStats()
     judge = TrafficJudge(settings, half)
-    with _collector_for_a_stream(restore_collector):
+    with collector_for_a_stream(restore_collector):
         for exchange in read_traffic(path, stats):
             judge.feed(exchange)
             if progress is not None and stats.judged % 10_000 == 0:

@@ -66,3 +66,14 @@ def test_the_token_sent_echoed_in_a_body_is_found() -> None:
 def test_no_hint_spans_lines() -> None:
     # The body and the header lines are scanned for hints apart: a hint across them would be lost.
     assert not [h for hints in LEAK_HINTS.values() for h in hints if "\n" in h]
+
+
+def test_a_hint_in_capitals_in_the_body_is_found() -> None:
+    assert _titles(_exchange('{"detail": "SELECT pk FROM orders WHERE 1"}')) == [
+        "Response contains SQL or a database error"
+    ]
+
+
+def test_a_leak_beside_a_latin_1_header_value_is_found() -> None:
+    found = _titles(_exchange('{"title": "x"}', (("x-debug", "café /usr/lib/app.py"),)))
+    assert found == ["Response contains an internal path"]

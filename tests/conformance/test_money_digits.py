@@ -1,0 +1,59 @@
+"""CO-MON-03's digits: an amount with more fractional digits than its currency has is found,
+however the number is written (trailing zeros do not count)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from conformance.http import Exchange
+from conformance.order_expectations import expect_money_rules
+
+
+class Recorder:
+    """What `expect` was told: (requirement, condition, received) per call."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str | None, bool, str]] = []
+
+    def expect(self, condition: bool, requirement: str | None, title: str, **kwargs: Any) -> bool:
+        self.calls.append((requirement, condition, kwargs["received"]))
+        return condition
+
+
+def _digits_finding(amount: str, currency: str = "try") -> tuple[bool, str]:
+    # The amount goes in as written: a JSON value would not keep its digits.
+    body = (
+        f'{{"currency": "{currency}", "amount": {amount}, "captured_amount": 0, '
+        '"capture": {"amount": 0, "items": [{"pk": 1, "amount": 0}]}}'
+    )
+    json.loads(body)  # the body is JSON as written
+    exchange = Exchange("POST", "http://127.0.0.1/", (), b"{}", 200, (), body.encode(), 1.0, "test")
+    ctx = Recorder()
+    expect_money_rules(ctx, exchange)
+    return next((ok, received) for req, ok, received in ctx.calls if req == "CO-MON-03/digits")
+
+
+@pytest.mark.parametrize(
+    "amount", ["10", "10.5", "10.25", "10.250", "10.2500000", "1E+3", "1.5E+1", "0.10", "-0"]
+)
+def test_amounts_within_the_currency_digits_pass(amount: str) -> None:
+    assert _digits_finding(amount) == (True, "")
+
+
+@pytest.mark.parametrize("amount", ["10.251", "10.2501", "1E-7", "12.345e-1", "0.0010000001"])
+def test_amounts_past_the_currency_digits_are_named(amount: str) -> None:
+    ok, received = _digits_finding(amount)
+    assert not ok
+    assert received.startswith("amount=")
+
+
+def test_the_digits_follow_the_currency() -> None:
+    assert _digits_finding("10.251", "kwd") == (True, "")
+    assert _digits_finding("10.2501", "kwd")[0] is False
+
+
+def test_a_negative_amount_is_named() -> None:
+    assert _digits_finding("-1.5") == (False, "amount=-1.5")
