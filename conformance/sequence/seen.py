@@ -69,6 +69,9 @@ class Seen:
     replayed: bool = False  # `Idempotent-Replayed: true`, exactly as the spec writes it
     marked: bool = False  # anything that reads as a replay mark
     _body: dict[str, Any] | None = field(default=None, repr=False)
+    # Two rules ask for these of every 200 (and again of earlier ones): each read out once.
+    _now: list[Any] | None = field(default=None, repr=False)
+    _total: frozenset[Any] | None = field(default=None, repr=False)
 
     @classmethod
     def of(cls, exchange: Exchange) -> Seen:
@@ -116,19 +119,23 @@ class Seen:
         ]
 
     def captured_now(self) -> list[Any]:
-        """The pks the 200 says this request captured."""
-        capture = self.body.get("capture")
-        items = capture.get("items") if isinstance(capture, dict) else None
-        return [i.get("pk") for i in items or [] if isinstance(i, dict)]
+        """The pks the 200 says this request captured (worked out once: do not mutate)."""
+        if self._now is None:
+            capture = self.body.get("capture")
+            items = capture.get("items") if isinstance(capture, dict) else None
+            self._now = [i.get("pk") for i in items or [] if isinstance(i, dict)]
+        return self._now
 
     def captured_total(self) -> frozenset[Any]:
         """The order's captured pks after this 200."""
-        total = self.body.get("captured_items")
-        return (
-            frozenset(p for p in total if isinstance(p, int))
-            if isinstance(total, list)
-            else frozenset()
-        )
+        if self._total is None:
+            total = self.body.get("captured_items")
+            self._total = (
+                frozenset(p for p in total if isinstance(p, int))
+                if isinstance(total, list)
+                else frozenset()
+            )
+        return self._total
 
     def amount(self, name: str) -> Decimal | None:
         """A top-level amount of the 200 body as an exact Decimal."""
