@@ -48,6 +48,11 @@ def obj(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
+def listed(value: Any) -> list[Any]:
+    """The value when it is a JSON array, else an empty one (a number there must not crash)."""
+    return value if isinstance(value, list) else []
+
+
 def decimal_body(exchange: Exchange) -> dict[str, Any]:
     """The body with numbers as Decimal, so written digits can be counted."""
     body = exchange.decimal_json()
@@ -129,8 +134,9 @@ def expect_money_rules(
     capture = obj(body.get("capture"))
     values = [body.get(name) for name in MONEY_FIELDS]
     values.append(capture.get("amount"))
-    items = capture.get("items") or []
-    values += [item.get("amount") for item in items if isinstance(item, dict)]
+    values += [
+        item.get("amount") for item in listed(capture.get("items")) if isinstance(item, dict)
+    ]
     # The messages are written only for a failure: nearly every 200 passes.
     wrong = any(
         isinstance(value, NUMBER)
@@ -167,7 +173,7 @@ def _wrong_amounts(body: dict[str, Any], capture: dict[str, Any], digits: int) -
         (name, body.get(name)) for name in MONEY_FIELDS if name in body
     ]
     amounts.append(("capture.amount", capture.get("amount")))
-    for index, item in enumerate(capture.get("items") or []):
+    for index, item in enumerate(listed(capture.get("items"))):
         if isinstance(item, dict):
             amounts.append((f"capture.items[{index}].amount", item.get("amount")))
     return [
@@ -197,7 +203,7 @@ def expect_capture(
     body = decimal_body(exchange)
     full = set(captured_total) == set(order.items)
     capture = obj(body.get("capture"))
-    now = [i.get("pk") for i in capture.get("items") or [] if isinstance(i, dict)]
+    now = [i.get("pk") for i in listed(capture.get("items")) if isinstance(i, dict)]
     received = {
         "number": body.get("number"),
         "capture.items": now,
@@ -275,7 +281,7 @@ def expect_facts(
             received=f"amount {body.get('amount')}",
             exchanges=shown,
         )
-    items = [obj(i) for i in obj(body.get("capture")).get("items") or []]
+    items = [obj(i) for i in listed(obj(body.get("capture")).get("items"))]
     wrong = [
         f"pk {i.get('pk')}: {i.get('amount')} (fixtures: {order.item_amounts[i['pk']]})"
         for i in items
@@ -296,7 +302,7 @@ def expect_attributes_kept(
     ctx: CheckContext, exchange: Exchange, order: FixtureOrder, history: Sequence[Exchange] = ()
 ) -> None:
     """Items captured without `attributes` keep the ones the fixtures give (CO-CAP-07)."""
-    items = [obj(i) for i in obj(decimal_body(exchange).get("capture")).get("items") or []]
+    items = [obj(i) for i in listed(obj(decimal_body(exchange).get("capture")).get("items"))]
     wrong = [
         f"pk {i.get('pk')}: {i.get('attributes')} (fixtures: {order.item_attributes[i['pk']]})"
         for i in items
@@ -340,7 +346,7 @@ def expect_amounts_add_up(
     captured = _number(body.get("captured_amount"))
     this = _number(capture.get("amount"))
     before = Decimal(0) if previous is None else _number(previous.get("captured_amount"))
-    items = [_number(obj(i).get("amount")) for i in capture.get("items") or []]
+    items = [_number(obj(i).get("amount")) for i in listed(capture.get("items"))]
     item_amounts = [a for a in items if a is not None]
     if amount is None or captured is None or this is None or before is None:
         return  # the schema check reports a missing or non-numeric amount
@@ -416,7 +422,9 @@ def expect_untouched(
 ) -> bool:
     """A full capture after refused requests is a 200 that captures every item: none was taken."""
     ok = expect_ok(ctx, exchange, requirement, title, history)
-    now = [obj(i).get("pk") for i in obj(decimal_body(exchange).get("capture")).get("items") or []]
+    now = [
+        obj(i).get("pk") for i in listed(obj(decimal_body(exchange).get("capture")).get("items"))
+    ]
     return ok and ctx.expect(
         now == sorted(order.items),
         requirement,

@@ -11,6 +11,7 @@ from conformance.order_expectations import (
     expect_attributes_kept,
     expect_capture,
     expect_ok,
+    listed,
     obj,
 )
 from conformance.registry import check
@@ -75,7 +76,7 @@ def partial_capture_captures_exactly_the_listed_items(ctx: CheckContext) -> None
     first = ctx.capture(order.number, head)
     expect_ok(ctx, first, "CO-CAP-02/listed-items-only", "Partial capture of one item failed")
     body1 = expect_capture(ctx, first, order, captured_now=head, captured_total=head)
-    now = [obj(i).get("pk") for i in obj(body1.get("capture")).get("items") or []]
+    now = [obj(i).get("pk") for i in listed(obj(body1.get("capture")).get("items"))]
     ctx.expect(
         now == list(head),
         "CO-CAP-02/listed-items-only",
@@ -101,7 +102,7 @@ def partial_capture_captures_exactly_the_listed_items(ctx: CheckContext) -> None
         history=[first],
         previous=body1,
     )
-    now = [obj(i).get("pk") for i in obj(body2.get("capture")).get("items") or []]
+    now = [obj(i).get("pk") for i in listed(obj(body2.get("capture")).get("items"))]
     ctx.expect(
         now == sorted(rest),
         "CO-CAP-01/rest-after-partial",
@@ -148,7 +149,7 @@ def given_attributes_replace_item_attributes(ctx: CheckContext) -> None:
     exchange = ctx.capture(order.number, [{"pk": pk, "attributes": given}])
     expect_ok(ctx, exchange, "CO-CAP-07/given-replace", "Capture with item attributes failed")
     capture = obj(decimal_body(exchange).get("capture"))
-    items = {i.get("pk"): i for i in capture.get("items") or [] if isinstance(i, dict)}
+    items = {i.get("pk"): i for i in listed(capture.get("items")) if isinstance(i, dict)}
     received = obj(items.get(pk)).get("attributes")
     ctx.expect(
         received == given,

@@ -7,7 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 from conformance.context import CheckContext, describe
 from conformance.http import Exchange
 from conformance.needs import Needs, OrderNeed
-from conformance.order_expectations import decimal_body, obj
+from conformance.order_expectations import decimal_body, listed, obj
 from conformance.registry import check
 
 PARALLEL = 10
@@ -53,7 +53,7 @@ def parallel_captures_capture_each_item_once(ctx: CheckContext) -> None:
             body = decimal_body(winner)
             capture = obj(body.get("capture"))
             captured += [
-                i["pk"] for i in capture.get("items") or [] if isinstance(i, dict) and "pk" in i
+                i["pk"] for i in listed(capture.get("items")) if isinstance(i, dict) and "pk" in i
             ]
     ctx.expect(
         sorted(captured) == sorted(order.items),

@@ -11,6 +11,7 @@ from conformance.order_expectations import (
     expect_capture,
     expect_ok,
     expect_untouched,
+    listed,
     obj,
 )
 from conformance.registry import check
@@ -84,7 +85,7 @@ def captured_item_in_list_captures_nothing(ctx: CheckContext) -> None:
         "The refused request captured some of its items",
         [first, mixed],
     )
-    now = [obj(i).get("pk") for i in obj(decimal_body(last).get("capture")).get("items") or []]
+    now = [obj(i).get("pk") for i in listed(obj(decimal_body(last).get("capture")).get("items"))]
     ctx.expect(
         now == sorted(rest),
         "CO-CAP-04/nothing-captured",

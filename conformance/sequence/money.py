@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from conformance.order_expectations import expect_money_rules
+from conformance.order_expectations import expect_money_rules, listed, obj
 from conformance.reproduce import Redactor
 from conformance.sequence.rule import Need, Rule
 from conformance.sequence.seen import Seen
@@ -102,13 +102,13 @@ class CapturesReportWhatTheyDid(Rule):
                 exchanges=[exchange],
             )
             return
-        listed = sorted(set(seen.listed_pks()))
+        asked = sorted(set(seen.listed_pks()))
         self.observe("CO-CAP-02")
         self.expect(
-            sorted(now, key=str) == listed,
+            sorted(now, key=str) == asked,
             "CO-CAP-02",
             "A partial capture captured other items than the listed ones",
-            expected=f"capture.items {listed}",
+            expected=f"capture.items {asked}",
             received=f"capture.items {now}",
             exchanges=[exchange],
         )
@@ -120,14 +120,8 @@ class CapturesReportWhatTheyDid(Rule):
         if not given:
             return
         self.observe("CO-CAP-07")
-        capture = (
-            seen.exchange.json().get("capture") if isinstance(seen.exchange.json(), dict) else None
-        )
-        shown = {
-            i.get("pk"): i.get("attributes")
-            for i in (capture or {}).get("items") or []
-            if isinstance(i, dict)
-        }
+        items = listed(obj(obj(seen.exchange.json()).get("capture")).get("items"))
+        shown = {i.get("pk"): i.get("attributes") for i in items if isinstance(i, dict)}
         wrong = {
             pk: shown.get(pk) for pk, attributes in given.items() if shown.get(pk) != attributes
         }

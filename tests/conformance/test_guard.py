@@ -83,7 +83,9 @@ def test_a_planted_capture_of_a_non_fixture_order_is_refused_and_in_the_ledger(
         report = run(settings, lambda line: None)
     finally:
         REGISTRY.pop()
-    result = next(r for r in report.results if r.name == "planted_capture")
+    found = [r for r in report.results if r.name == "planted_capture"]
+    assert found, f"the check did not run: {report.error or report.verdict}"
+    result = found[0]
     assert result.status.value == "ERROR" and "refused to send" in result.reason
     assert report.verdict == Verdict.ERROR
     (refused,) = report.ledger.refusals
