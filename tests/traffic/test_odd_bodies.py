@@ -16,12 +16,13 @@ from conformance.verdict import Status
 from tests.traffic.samples import TOKEN, URL, example
 
 
-def _capture(answer: dict[str, Any]) -> Exchange:
+def _capture(answer: Any, number: str | None = None) -> Exchange:
+    """A capture of the order `number` (the answer's own by default) answered 200 with `answer`."""
     return Exchange(
         method="POST",
         url=URL,
         request_headers=(("Authorization", TOKEN), ("Content-Type", "application/json")),
-        request_body=json.dumps({"order": answer["number"]}).encode(),
+        request_body=json.dumps({"order": number or answer["number"]}).encode(),
         status=200,
         response_headers=(("Content-Type", "application/json"),),
         response_body=json.dumps(answer).encode(),
@@ -54,3 +55,42 @@ def test_a_200_with_an_odd_value_where_a_list_belongs_is_judged(change: str) -> 
     assert verdicts["success_bodies_are_orders"] == Status.FAIL
     assert "captures_report_what_they_did" in verdicts
     assert "orders_are_captured_once" in verdicts
+
+
+ODD_VALUES: tuple[Any, ...] = (5, "x", [], [5], {}, None, True, 1.5, [{"pk": "a"}])
+
+
+def _paths(value: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    found = [path]
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            found += _paths(inner, (*path, key))
+    elif isinstance(value, list):
+        for index, inner in enumerate(value):
+            found += _paths(inner, (*path, index))
+    return found
+
+
+def _replaced(value: Any, path: tuple[Any, ...], new: Any) -> Any:
+    if not path:
+        return new
+    copied = copy.deepcopy(value)
+    parent = copied
+    for key in path[:-1]:
+        parent = parent[key]
+    parent[path[-1]] = new
+    return copied
+
+
+def test_no_odd_value_anywhere_in_a_200_crashes_the_judge() -> None:
+    order = example("OrderFullyCaptured")
+    crashed = []
+    for path in _paths(order):
+        for new in ODD_VALUES:
+            odd = _capture(_replaced(order, path, new), order["number"])
+            # A first capture, then the odd answer twice: the sequence rules read it too.
+            try:
+                judge_exchanges([_capture(order), odd, odd], Settings(base_url="test"))
+            except Exception as exc:  # whatever it raises is the finding
+                crashed.append(f"{'.'.join(map(str, path))} = {new!r}: {exc!r}")
+    assert not crashed, crashed[:5]
