@@ -14,6 +14,7 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 
+from conformance.exact import exact_sum
 from contract.facts import capturable_statuses, currencies, order_statuses_all
 
 AttributeValue = str | bool
@@ -54,7 +55,7 @@ class FixtureOrder:
             len(known) == len(amounts) > 1
             and 0 in known
             and any(a > 0 for a in known)
-            and self.amount == sum(known, Decimal(0))
+            and self.amount == exact_sum(known)
         )
 
     def as_fixture(self) -> dict[str, Any]:

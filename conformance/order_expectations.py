@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any, Protocol
 
 from conformance.context import JSON, CheckContext, describe
+from conformance.exact import EXACT, exact_sum
 from conformance.fixtures import FixtureOrder
 from conformance.http import Exchange
 from contract.facts import minor_digits
@@ -68,7 +69,7 @@ def fractional_digits(value: Decimal | int) -> int:
     """Fractional digits of the value (trailing zeros do not count)."""
     if isinstance(value, int):
         return 0
-    exponent = value.normalize().as_tuple().exponent
+    exponent = value.normalize(EXACT).as_tuple().exponent
     return max(0, -exponent) if isinstance(exponent, int) else 0
 
 
@@ -352,7 +353,7 @@ def expect_amounts_add_up(
         return  # the schema check reports a missing or non-numeric amount
     # The messages are written only for a failure: nearly every 200 passes.
     if len(item_amounts) == len(items):
-        item_sum = sum(item_amounts, Decimal(0))
+        item_sum = exact_sum(item_amounts)
         adds_up = this >= item_sum if full else this == item_sum
         ctx.expect(
             adds_up,
@@ -371,7 +372,7 @@ def expect_amounts_add_up(
             received="" if adds_up else f"capture.amount {this} for items amounting to {item_sum}",
             exchanges=[*history, exchange],
         )
-    grew = captured == before + this
+    grew = captured == EXACT.add(before, this)
     ctx.expect(
         grew,
         "CO-MON-01/grows-by-capture",
@@ -381,12 +382,15 @@ def expect_amounts_add_up(
         exchanges=[*history, exchange],
     )
     if full:
+        rest = this == EXACT.subtract(amount, before)
         ctx.expect(
-            this == amount - before,
+            rest,
             "CO-CAP-08/capture-amount",
             "The final capture did not take the rest of the order amount",
-            expected=f"capture.amount == amount - captured before == {amount} - {before}",
-            received=f"capture.amount {this}",
+            expected=""
+            if rest
+            else f"capture.amount == amount - captured before == {amount} - {before}",
+            received="" if rest else f"capture.amount {this}",
             exchanges=[*history, exchange],
         )
 

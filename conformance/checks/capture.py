@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from conformance.context import CheckContext
+from conformance.exact import exact_sum
 from conformance.needs import Needs, OrderNeed, order_fact
 from conformance.order_expectations import (
     decimal_body,
@@ -117,7 +118,7 @@ def partial_capture_captures_exactly_the_listed_items(ctx: CheckContext) -> None
     ]
     if all(isinstance(a, Decimal | int) for a in amounts):
         ctx.expect(
-            sum(a for a in amounts if a is not None)
+            exact_sum(a for a in amounts if a is not None)
             == body2.get("captured_amount")
             == body2.get("amount"),
             "CO-MON-02/captures-add-up",

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from conformance.http import Exchange
-from conformance.order_expectations import expect_money_rules
+from conformance.order_expectations import expect_amounts_add_up, expect_money_rules
 
 
 class Recorder:
@@ -43,7 +43,10 @@ def test_amounts_within_the_currency_digits_pass(amount: str) -> None:
     assert _digits_finding(amount) == (True, "")
 
 
-@pytest.mark.parametrize("amount", ["10.251", "10.2501", "1E-7", "12.345e-1", "0.0010000001"])
+@pytest.mark.parametrize(
+    "amount",
+    ["10.251", "10.2501", "1E-7", "12.345e-1", "0.0010000001", "100.0000000000000000000000000001"],
+)
 def test_amounts_past_the_currency_digits_are_named(amount: str) -> None:
     ok, received = _digits_finding(amount)
     assert not ok
@@ -57,3 +60,34 @@ def test_the_digits_follow_the_currency() -> None:
 
 def test_a_negative_amount_is_named() -> None:
     assert _digits_finding("-1.5") == (False, "amount=-1.5")
+
+
+def _adds_up(amount: str, captured: str, this: str, item: str) -> dict[str | None, bool]:
+    body = (
+        f'{{"currency": "try", "amount": {amount}, "captured_amount": {captured}, '
+        f'"capture": {{"amount": {this}, "items": [{{"pk": 1, "amount": {item}}}]}}}}'
+    )
+    exchange = Exchange("POST", "http://127.0.0.1/", (), b"{}", 200, (), body.encode(), 1.0, "test")
+    ctx = Recorder()
+    expect_amounts_add_up(ctx, exchange, full=False, previous=None)
+    expect_money_rules(ctx, exchange)
+    return {requirement: ok for requirement, ok, _ in ctx.calls}
+
+
+def test_amounts_past_28_digits_add_up_exactly() -> None:
+    # The default decimal context would round these sums and call the capture wrong.
+    long = "1234567890123456789012345678.91"
+    assert _adds_up(long, long, long, long) == {
+        "CO-CAP-08/capture-amount": True,
+        "CO-MON-01/grows-by-capture": True,
+        "CO-MON-03/digits": True,
+        "CO-MON-01/never-exceeds": True,
+    }
+    wrong = _adds_up(long, "1234567890123456789012345678.9", long, long)
+    assert wrong["CO-MON-01/grows-by-capture"] is False
+
+
+def test_an_amount_past_any_exponent_is_judged_not_crashed_on() -> None:
+    huge = "1e9999999"
+    assert _adds_up(huge, huge, huge, huge)["CO-MON-01/grows-by-capture"] is True
+    assert _adds_up(huge, "1e9999998", huge, huge)["CO-MON-01/grows-by-capture"] is False

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import json
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -94,3 +95,21 @@ def test_no_odd_value_anywhere_in_a_200_crashes_the_judge() -> None:
             except Exception as exc:  # whatever it raises is the finding
                 crashed.append(f"{'.'.join(map(str, path))} = {new!r}: {exc!r}")
     assert not crashed, crashed[:5]
+
+
+@pytest.mark.parametrize("number", ["1e9999999", "-1e9999999", "1e-9999999", "1.5e999999999999"])
+def test_amounts_past_any_exponent_are_judged_not_crashed_on(number: str) -> None:
+    # Python's default decimal context raises Overflow on these; the judge reads them as they are.
+    order = copy.deepcopy(example("OrderFullyCaptured"))
+    for key in ("amount", "captured_amount", "shipping_amount"):
+        order[key] = "NUMBER"
+    order["capture"]["amount"] = "NUMBER"
+    for item in order["capture"]["items"]:
+        item["amount"] = "NUMBER"
+    text = json.dumps(order).replace('"NUMBER"', number)
+    odd = replace(_capture(order), response_body=text.encode())
+    report = judge_exchanges([odd, odd], Settings(base_url="test"))
+    verdicts = {r.requirement.id: r.status for r in report.requirements}
+    # A second full capture of one order: whatever the amounts say, that much is found.
+    assert verdicts["CO-CAP-05"] == Status.FAIL
+    assert verdicts["CO-MON-01"] in (Status.PASS, Status.FAIL)
