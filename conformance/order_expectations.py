@@ -133,26 +133,23 @@ def expect_money_rules(
         currency = order.currency
     digits = minor_digits(currency if isinstance(currency, str) else None)
     capture = obj(body.get("capture"))
-    values = [body.get(name) for name in MONEY_FIELDS]
-    values.append(capture.get("amount"))
-    values += [
-        item.get("amount") for item in listed(capture.get("items")) if isinstance(item, dict)
+    named: list[tuple[str, Any]] = [(name, body.get(name)) for name in MONEY_FIELDS]
+    named.append(("capture.amount", capture.get("amount")))
+    named += [
+        (f"capture.items[{index}].amount", item.get("amount"))
+        for index, item in enumerate(listed(capture.get("items")))
+        if isinstance(item, dict)
     ]
-    # The messages are written only for a failure: nearly every 200 passes.
-    wrong = any(
-        isinstance(value, NUMBER)
-        and not isinstance(value, bool)
-        and (value < 0 or _too_precise(value, digits))
-        for value in values
-    )
+    bad = [f"{name}={value}" for name, value in named if _bad_amount(value, digits)]
     ctx.expect(
-        not wrong,
+        not bad,
         "CO-MON-03/digits",
         "Amount is negative or has too many fractional digits",
+        # Written only for a failure: nearly every 200 passes.
         expected=f"non-negative amounts with at most {digits} fractional digits ({currency})"
-        if wrong
+        if bad
         else "",
-        received=", ".join(_wrong_amounts(body, capture, digits)) if wrong else "",
+        received=", ".join(bad),
         exchanges=[*history, exchange],
     )
     amount, captured = body.get("amount"), body.get("captured_amount")
@@ -168,22 +165,13 @@ def expect_money_rules(
         )
 
 
-def _wrong_amounts(body: dict[str, Any], capture: dict[str, Any], digits: int) -> list[str]:
-    """`name=value` for each amount that is negative or has too many fractional digits."""
-    amounts: list[tuple[str, Any]] = [
-        (name, body.get(name)) for name in MONEY_FIELDS if name in body
-    ]
-    amounts.append(("capture.amount", capture.get("amount")))
-    for index, item in enumerate(listed(capture.get("items"))):
-        if isinstance(item, dict):
-            amounts.append((f"capture.items[{index}].amount", item.get("amount")))
-    return [
-        f"{name}={value}"
-        for name, value in amounts
-        if isinstance(value, NUMBER)
+def _bad_amount(value: Any, digits: int) -> bool:
+    """Whether a JSON value is an amount that is negative or has too many fractional digits."""
+    return (
+        isinstance(value, NUMBER)
         and not isinstance(value, bool)
-        and (value < 0 or fractional_digits(value) > digits)
-    ]
+        and (value < 0 or _too_precise(value, digits))
+    )
 
 
 def expect_capture(
@@ -275,7 +263,7 @@ def expect_facts(
         )
     if order.amount is not None:
         ctx.expect(
-            _number(body.get("amount")) == order.amount,
+            exact_number(body.get("amount")) == order.amount,
             "CO-MON-01/amount-as-authorized",
             "The order's amount is not the authorized amount the fixtures give",
             expected=f"amount {order.amount}",
@@ -287,7 +275,7 @@ def expect_facts(
         f"pk {i.get('pk')}: {i.get('amount')} (fixtures: {order.item_amounts[i['pk']]})"
         for i in items
         if i.get("pk") in order.item_amounts
-        and _number(i.get("amount")) != order.item_amounts[i["pk"]]
+        and exact_number(i.get("amount")) != order.item_amounts[i["pk"]]
     ]
     ctx.expect(
         not wrong,
@@ -320,7 +308,7 @@ def expect_attributes_kept(
     )
 
 
-def _number(value: Any) -> Decimal | None:
+def exact_number(value: Any) -> Decimal | None:
     """A JSON number as an exact Decimal (None for anything else, booleans included)."""
     if isinstance(value, bool) or not isinstance(value, NUMBER):
         return None
@@ -343,11 +331,11 @@ def expect_amounts_add_up(
     """
     body = decimal_body(exchange)
     capture = obj(body.get("capture"))
-    amount = _number(body.get("amount"))
-    captured = _number(body.get("captured_amount"))
-    this = _number(capture.get("amount"))
-    before = Decimal(0) if previous is None else _number(previous.get("captured_amount"))
-    items = [_number(obj(i).get("amount")) for i in listed(capture.get("items"))]
+    amount = exact_number(body.get("amount"))
+    captured = exact_number(body.get("captured_amount"))
+    this = exact_number(capture.get("amount"))
+    before = Decimal(0) if previous is None else exact_number(previous.get("captured_amount"))
+    items = [exact_number(obj(i).get("amount")) for i in listed(capture.get("items"))]
     item_amounts = [a for a in items if a is not None]
     if amount is None or captured is None or this is None or before is None:
         return  # the schema check reports a missing or non-numeric amount

@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from conformance.http import Exchange
-from conformance.order_expectations import NUMBER, decimal_body, listed, obj
+from conformance.order_expectations import decimal_body, exact_number, listed, obj
 from conformance.traffic.channels import channel_of
 
 NOT_JSON: Any = object()
@@ -144,10 +144,7 @@ class Seen:
 
     def amount(self, name: str) -> Decimal | None:
         """A top-level amount of the 200 body as an exact Decimal."""
-        value = self.body.get(name)
-        if isinstance(value, bool) or not isinstance(value, NUMBER):
-            return None
-        return value if isinstance(value, Decimal) else Decimal(value)
+        return exact_number(self.body.get(name))
 
     def overlaps(self, other: Seen) -> bool:
         """Whether the two requests were in flight at the same time (when times are known)."""

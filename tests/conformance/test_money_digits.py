@@ -23,17 +23,24 @@ class Recorder:
         return condition
 
 
+def _calls(body: str, adding_up: bool = False) -> list[tuple[str | None, bool, str]]:
+    """What the money expectations (and, asked, the adding-up ones) say of a 200 body as written."""
+    json.loads(body)  # the body is JSON as written
+    exchange = Exchange("POST", "http://127.0.0.1/", (), b"{}", 200, (), body.encode(), 1.0, "test")
+    ctx = Recorder()
+    if adding_up:
+        expect_amounts_add_up(ctx, exchange, full=False, previous=None)
+    expect_money_rules(ctx, exchange)
+    return ctx.calls
+
+
 def _digits_finding(amount: str, currency: str = "try") -> tuple[bool, str]:
     # The amount goes in as written: a JSON value would not keep its digits.
     body = (
         f'{{"currency": "{currency}", "amount": {amount}, "captured_amount": 0, '
         '"capture": {"amount": 0, "items": [{"pk": 1, "amount": 0}]}}'
     )
-    json.loads(body)  # the body is JSON as written
-    exchange = Exchange("POST", "http://127.0.0.1/", (), b"{}", 200, (), body.encode(), 1.0, "test")
-    ctx = Recorder()
-    expect_money_rules(ctx, exchange)
-    return next((ok, received) for req, ok, received in ctx.calls if req == "CO-MON-03/digits")
+    return next((ok, got) for req, ok, got in _calls(body) if req == "CO-MON-03/digits")
 
 
 @pytest.mark.parametrize(
@@ -67,11 +74,7 @@ def _adds_up(amount: str, captured: str, this: str, item: str) -> dict[str | Non
         f'{{"currency": "try", "amount": {amount}, "captured_amount": {captured}, '
         f'"capture": {{"amount": {this}, "items": [{{"pk": 1, "amount": {item}}}]}}}}'
     )
-    exchange = Exchange("POST", "http://127.0.0.1/", (), b"{}", 200, (), body.encode(), 1.0, "test")
-    ctx = Recorder()
-    expect_amounts_add_up(ctx, exchange, full=False, previous=None)
-    expect_money_rules(ctx, exchange)
-    return {requirement: ok for requirement, ok, _ in ctx.calls}
+    return {requirement: ok for requirement, ok, _ in _calls(body, adding_up=True)}
 
 
 def test_amounts_past_28_digits_add_up_exactly() -> None:
