@@ -52,7 +52,7 @@ COMMANDS = (
         "conformance.traffic.proxy_command",
         "a recording, judging reverse proxy in front of a deployment",
         "proxy",
-        ("uvicorn", "httptools"),
+        ("httptools",),
     ),
 )
 

@@ -1,4 +1,4 @@
-"""A thin reverse proxy (ASGI): forwards untouched, records each exchange, judges as it goes.
+"""A thin reverse proxy: forwards untouched, records each exchange, judges as it goes.
 
 Forwarding never waits for judging: each exchange goes to a queue that one thread drains
 (record to NDJSON, then judge the recorded line: in the thread, or in a child process fed the
@@ -17,7 +17,6 @@ import signal
 import threading
 import time
 import zlib
-from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from multiprocessing.connection import Connection
 from multiprocessing.sharedctypes import Synchronized
@@ -27,6 +26,7 @@ from urllib.parse import urlsplit
 
 from conformance.http import Exchange
 from conformance.traffic.errors import TrafficError
+from conformance.traffic.front import Answer, Request
 from conformance.traffic.ndjson import line_exchange, to_line
 from conformance.traffic.run import TrafficJudge, collector_for_a_stream
 from conformance.traffic.source import is_operation, operation_path
@@ -45,9 +45,6 @@ HOP_BY_HOP = {
     b"content-length",
     b"host",
 }
-Scope = dict[str, Any]
-Receive = Callable[[], Awaitable[dict[str, Any]]]
-Send = Callable[[dict[str, Any]], Awaitable[None]]
 STOP: Any = object()
 # Exchanges waiting for the recorder at most (about 5 KB each): past it they are counted only.
 MAX_BACKLOG = 20_000
@@ -223,7 +220,8 @@ class JudgeProcess:
 
 
 class Proxy:
-    """The ASGI app: one pool of connections to the upstream (`conformance.traffic.upstream`)."""
+    """The forwarding handler (served by `conformance.traffic.front`): one pool of connections
+    to the upstream (`conformance.traffic.upstream`)."""
 
     def __init__(self, upstream: str, recorder: Recorder) -> None:
         parts = urlsplit(upstream.rstrip("/"))
@@ -232,38 +230,18 @@ class Proxy:
         self.recorder = recorder
         self.upstream = Upstream(parts.scheme, parts.hostname or "", parts.port)
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "lifespan":
-            await self._lifespan(receive, send)
-        elif scope["type"] == "http":
-            await self._http(scope, receive, send)
+    async def close(self) -> None:
+        """Close the idle upstream connections."""
+        await self.upstream.close()
 
-    async def _lifespan(self, receive: Receive, send: Send) -> None:
-        while True:
-            message = await receive()
-            if message["type"] == "lifespan.startup":
-                await send({"type": "lifespan.startup.complete"})
-            elif message["type"] == "lifespan.shutdown":
-                await self.upstream.close()
-                await send({"type": "lifespan.shutdown.complete"})
-                return
-
-    async def _http(self, scope: Scope, receive: Receive, send: Send) -> None:
+    async def __call__(self, request: Request) -> Answer:
         started, wall = time.perf_counter(), time.time()
-        chunks = []
-        while True:
-            message = await receive()
-            chunks.append(message.get("body", b""))
-            if not message.get("more_body"):
-                break
-        body = b"".join(chunks)
-        raw_path = self.prefix + (scope.get("raw_path") or scope["path"].encode())
-        if scope.get("query_string"):
-            raw_path += b"?" + scope["query_string"]
-        method = scope["method"].encode("latin-1")
+        body = request.body
+        raw_path = self.prefix + request.target
+        method = request.method
         lines = [method + b" " + raw_path + b" HTTP/1.1", b"host: " + self.netloc]
         framed = False
-        for name, value in scope["headers"]:
+        for name, value in request.headers:
             lower = name.lower()
             if lower in (b"content-length", b"transfer-encoding"):
                 framed = True
@@ -276,31 +254,22 @@ class Proxy:
             answer = await self.upstream.send(head, body, head_only=method == b"HEAD")
         except UpstreamError as exc:
             text = f"capture-order proxy: upstream unreachable: {exc}".encode()
-            await send(
-                {
-                    "type": "http.response.start",
-                    "status": 502,
-                    "headers": [
-                        (b"content-type", b"text/plain"),
-                        (b"content-length", str(len(text)).encode()),
-                    ],
-                }
+            return Answer(
+                502,
+                b"Bad Gateway",
+                [(b"content-type", b"text/plain"), (b"content-length", str(len(text)).encode())],
+                text,
             )
-            await send({"type": "http.response.body", "body": text})
-            return
         content = bytes(answer.body)
         out = [(k, v) for k, v in answer.headers if k.lower() not in HOP_BY_HOP]
-        out.append((b"content-length", str(len(content)).encode()))
-        await send({"type": "http.response.start", "status": answer.status, "headers": out})
-        await send({"type": "http.response.body", "body": content})
-        host = scope.get("server") or ("", 0)
+        out += _length(answer.status, method, answer.headers, content)
+        host, port = request.local
+        headers = tuple((k.decode("latin-1"), v.decode("latin-1")) for k, v in request.headers)
         self.recorder.put(
             Exchange(
-                method=scope["method"],
-                url=f"{scope.get('scheme', 'http')}://{host[0]}:{host[1]}{raw_path.decode('latin-1')}",
-                request_headers=tuple(
-                    (k.decode("latin-1"), v.decode("latin-1")) for k, v in scope["headers"]
-                ),
+                method=method.decode("latin-1"),
+                url=f"http://{host}:{port}{raw_path.decode('latin-1')}",
+                request_headers=headers,
                 request_body=body,
                 status=answer.status,
                 response_headers=tuple(
@@ -312,3 +281,16 @@ class Proxy:
                 started=wall,
             )
         )
+        return Answer(answer.status, answer.reason, out, content)
+
+
+def _length(
+    status: int, method: bytes, headers: list[tuple[bytes, bytes]], body: bytes
+) -> list[tuple[bytes, bytes]]:
+    """The Content-Length the client gets: the body's, or for HEAD and 304 the upstream's own
+    (no body follows them), none where HTTP allows none (1xx, 204)."""
+    if status < 200 or status == 204:
+        return []
+    if method == b"HEAD" or status == 304:
+        return [(k, v) for k, v in headers if k.lower() == b"content-length"][:1]
+    return [(b"content-length", str(len(body)).encode())]

@@ -88,11 +88,10 @@ class LiveLine:
 
 def run(args: argparse.Namespace) -> int:
     """Serve until SIGINT/SIGTERM; then the verdict of what passed through."""
-    import uvicorn
-
     from conformance import console
     from conformance.report import write_reports
     from conformance.traffic.console import traffic_summary
+    from conformance.traffic.front import Front, listening_socket, new_loop
     from conformance.traffic.proxy import Proxy, Recorder
     from conformance.traffic.run import TrafficJudge
     from conformance.verdict import exit_code
@@ -105,43 +104,35 @@ def run(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(f"capture-order proxy: {exc}", file=sys.stderr)
         return 2
+    try:
+        sock = listening_socket(host, port)
+    except OSError as exc:
+        print(
+            f"capture-order proxy: cannot listen on {host}:{port}: {exc.strerror or exc}",
+            file=sys.stderr,
+        )
+        return 2
     settings = traffic_settings({"report_dir": args.report_dir}, f"proxy to {args.upstream}")
     judge = TrafficJudge(settings)
     started = time.perf_counter()
     recorder = Recorder(judge, Path(args.record) if args.record else None, judge_apart=True)
-    config = uvicorn.Config(
-        Proxy(args.upstream, recorder),
-        host=host,
-        port=port,
-        log_level="warning",
-        access_log=False,
-        lifespan="on",
-        # The client sees the upstream's headers only: no Server or Date of uvicorn's own
-        # beside the upstream's, and X-Forwarded-* from the client are not read as the
-        # client's address or scheme (the record keeps what arrived).
-        server_header=False,
-        date_header=False,
-        proxy_headers=False,
-    )
-    server = uvicorn.Server(config)
+    proxy = Proxy(args.upstream, recorder)
+    front = Front(proxy, proxy.close)
     print(
         f"capture-order proxy: http://{host}:{port} -> {args.upstream}"
         + (f", recording to {args.record}" if args.record else ""),
         flush=True,
     )
     live = LiveLine(recorder, args.quiet)
-    # uvicorn re-raises the signal that stopped it once it has shut down; with these handlers
-    # in place that only notes it, and the report is still written.
+    loop = new_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, lambda *_: None)
+        loop.add_signal_handler(signum, front.stop)
     try:
-        server.run()
+        loop.run_until_complete(front.serve(sock))
     finally:
+        loop.close()
         live.stop()
         recorder.close()
-    if not server.started:
-        print(f"capture-order proxy: cannot listen on {host}:{port}", file=sys.stderr)
-        return 2
     stats = ReadStats(format="proxy", read=recorder.seen, judged=recorder.judged)
     if recorder.seen > recorder.judged:
         stats.skipped["another path than the operation's"] = recorder.seen - recorder.judged

@@ -34,6 +34,7 @@ class Answer:
     """The upstream's answer: status, raw header lines in order, the body (chunking undone)."""
 
     status: int = 0
+    reason: bytes = b""  # the status line's reason phrase, as the upstream wrote it
     headers: list[tuple[bytes, bytes]] = field(default_factory=list)
     body: bytearray = field(default_factory=bytearray)
     complete: bool = False
@@ -47,6 +48,9 @@ class _Parse:
     def __init__(self) -> None:
         self.answer = Answer()
         self.parser = httptools.HttpResponseParser(self)
+
+    def on_status(self, reason: bytes) -> None:
+        self.answer.reason += reason
 
     def on_header(self, name: bytes, value: bytes) -> None:
         self.answer.headers.append((name, value))

@@ -13,20 +13,22 @@ from typing import Any
 
 from conformance.runner import RunReport
 from conformance.settings import Settings
+from conformance.traffic.front import Front, serving_in_thread
 from conformance.traffic.proxy import Proxy, Recorder
 from conformance.traffic.run import TrafficJudge, judge_file
 from tests.faults.proxy import running_proxy
-from tests.harness import Reference, SuiteRun, loopback_socket, run_suite, serving, url_of
+from tests.harness import Reference, SuiteRun, loopback_socket, run_suite, url_of
 
 SEED = "7"
 
 
 @contextmanager
 def recording_proxy(upstream: str, record: Path, sock: socket.socket) -> Iterator[Recorder]:
-    """`capture-order proxy`'s app in a thread on the bound socket, recording to `record`."""
+    """`capture-order proxy`'s front in a thread on the bound socket, recording to `record`."""
     recorder = Recorder(TrafficJudge(Settings(base_url="test")), record)
     try:
-        with serving(Proxy(upstream, recorder), sock, name="recording-proxy"):
+        proxy = Proxy(upstream, recorder)
+        with serving_in_thread(Front(proxy, proxy.close), sock, name="recording-proxy"):
             yield recorder
     finally:
         recorder.close()
