@@ -15,7 +15,7 @@ LOSER_CODES = ("order_already_captured", "order_item_already_captured")
 KEPT = 8  # executed captures and snapshots remembered per order
 
 
-@dataclass
+@dataclass(slots=True)
 class OrderState:
     """What the traffic showed of one order of one channel."""
 
