@@ -130,7 +130,8 @@ class Exchange:
 
 # Bodies repeat in a stream (a replay's, the one 404 for unknown and foreign orders, the 401):
 # the values of the last ones parsed are kept by their bytes, and shared (do not mutate them).
-MEMO_BODIES = 1024
+# Few (sweep.BODY_MEMO says why): a thousand parsed Orders cost more than they saved.
+MEMO_BODIES = 64
 MEMO_BODY_BYTES = 16_384  # larger bodies are parsed each time: the memo stays small
 
 
