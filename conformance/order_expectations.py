@@ -139,7 +139,7 @@ def expect_money_rules(
     values.append(capture.get("amount"))
     values += [item.get("amount") for item in items]
     bad: list[str] = []
-    if any(_bad_amount(value, digits) for value in values):
+    if not _amounts_pass(values, digits):
         names = [
             *MONEY_FIELDS,
             "capture.amount",
@@ -167,6 +167,31 @@ def expect_money_rules(
             received="" if within else f"captured_amount {captured}",
             exchanges=[*history, exchange],
         )
+
+
+def _amounts_pass(values: list[Any], digits: int) -> bool:
+    """Whether no value is a bad amount: `_bad_amount` over them all, in one loop.
+
+    Judging traffic walks a dozen amounts of every 200 (most an int 0 or a short Decimal): the
+    common kinds are told by their exact type and a Decimal by its text, with no call per value.
+    """
+    for value in values:
+        kind = type(value)
+        if kind is int:
+            if value < 0:
+                return False
+        elif kind is Decimal:
+            text = str(value)
+            if text[0] == "-" and value < 0:
+                return False
+            point = text.find(".")
+            if ("E" in text or (point >= 0 and len(text) - point - 1 > digits)) and _too_precise(
+                value, digits
+            ):
+                return False
+        elif _bad_amount(value, digits):
+            return False
+    return True
 
 
 def _bad_amount(value: Any, digits: int) -> bool:

@@ -4,12 +4,18 @@ however the number is written (trailing zeros do not count)."""
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from typing import Any
 
 import pytest
 
 from conformance.http import Exchange
-from conformance.order_expectations import expect_amounts_add_up, expect_money_rules
+from conformance.order_expectations import (
+    _amounts_pass,
+    _bad_amount,
+    expect_amounts_add_up,
+    expect_money_rules,
+)
 
 
 class Recorder:
@@ -94,3 +100,27 @@ def test_an_amount_past_any_exponent_is_judged_not_crashed_on() -> None:
     huge = "1e9999999"
     assert _adds_up(huge, huge, huge, huge)["CO-MON-01/grows-by-capture"] is True
     assert _adds_up(huge, "1e9999998", huge, huge)["CO-MON-01/grows-by-capture"] is False
+
+
+# What a decimal reading of JSON can hold (no NaN: JSON has none), and values of other types.
+ODD_AMOUNTS = [
+    *(json.loads(t, parse_float=Decimal) for t in ("0", "7", "-1", "-0", "-0.0", "0.001", "-0.5")),
+    *(Decimal(t) for t in ("1E+3", "1E-7", "-1E-9", "12.345e-1", "100.10", "1.000", "-2.50")),
+    *(Decimal(t) for t in ("Infinity", "-Infinity", "1e9999999", "-1e-9999999")),
+    True,
+    False,
+    1.5,
+    -2.0,
+    "10.5",
+    None,
+    [1],
+    {"amount": 1},
+]
+
+
+@pytest.mark.parametrize("digits", [0, 2, 3])
+def test_the_quick_pass_over_amounts_agrees_with_the_judgement_of_each(digits: int) -> None:
+    for value in ODD_AMOUNTS:
+        alone = not _bad_amount(value, digits)
+        assert _amounts_pass([value], digits) == alone, (value, digits)
+        assert _amounts_pass([0, Decimal("1.5"), value], digits) == (alone and digits > 0)
