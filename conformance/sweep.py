@@ -91,6 +91,9 @@ class Sweep:
     cases: tuple[str, ...]
     inspect: Inspect | None
     across: Across | None = None
+    # The lowest status it judges: an exchange below passes it unlooked at (a stream of 200s
+    # need not call the error sweeps to learn that they have nothing to say).
+    floor: int = 0
 
 
 def _problem(exchange: Exchange, _: tuple[str, ...]) -> list[Draft]:
@@ -339,14 +342,20 @@ def _order_body(exchange: Exchange, _: tuple[str, ...]) -> list[Draft]:
 
 
 SWEEPS = (
-    Sweep("errors_are_problem_documents", ("CO-ERR-01/problem-documents",), _problem),
+    Sweep("errors_are_problem_documents", ("CO-ERR-01/problem-documents",), _problem, floor=400),
     Sweep("responses_leak_nothing", ("CO-ERR-02/no-leaks",), _leaks),
-    Sweep("client_input_never_causes_5xx", ("CO-ERR-03/no-5xx",), _no_5xx),
-    Sweep("problem_types_are_relative", ("CO-ERR-04/relative-type",), _relative_type),
-    Sweep("problem_type_is_fixed_per_code", ("CO-ERR-04/one-type-per-code",), None, _type_per_code),
+    Sweep("client_input_never_causes_5xx", ("CO-ERR-03/no-5xx",), _no_5xx, floor=500),
+    Sweep("problem_types_are_relative", ("CO-ERR-04/relative-type",), _relative_type, floor=400),
+    Sweep(
+        "problem_type_is_fixed_per_code",
+        ("CO-ERR-04/one-type-per-code",),
+        None,
+        _type_per_code,
+        floor=400,
+    ),
     Sweep("responses_are_documented", ("CO-RSP-01/documented-responses",), _documented),
     Sweep("success_bodies_are_orders", ("CO-RSP-02/order-body",), _order_body),
-    Sweep("every_401_names_the_scheme", ("CO-AUTH-02/challenge",), _challenge),
+    Sweep("every_401_names_the_scheme", ("CO-AUTH-02/challenge",), _challenge, floor=401),
 )
 
 

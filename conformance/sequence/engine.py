@@ -106,7 +106,11 @@ class StreamJudge:
             self._secrets = secrets
             for stream in self.sweeps:
                 stream.secrets = secrets
+        status = exchange.status
         for stream in self.sweeps:
+            if status < stream.sweep.floor:
+                stream.examined += 1  # looked at, and nothing to say: as `feed` would count it
+                continue
             added = stream.feed(exchange)
             if added:
                 self.findings += len(added)
