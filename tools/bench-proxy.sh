@@ -6,7 +6,7 @@
 # connection pauses PAUSE_MS between requests: a staging load, where the hop itself shows).
 set -euo pipefail
 BIN=${BIN:-.venv/bin}
-ROUNDS=${ROUNDS:-3}       # direct/proxied pairs
+ROUNDS=${ROUNDS:-5}       # direct/proxied pairs (their medians are compared)
 SECONDS_PER_ROUND=${SECONDS_PER_ROUND:-5}
 ORDERS_PER_ROUND=${ORDERS_PER_ROUND:-15000}  # more than a saturated direct round captures
 PAUSE_MS=${PAUSE_MS:-20}
