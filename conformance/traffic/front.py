@@ -24,7 +24,9 @@ from typing import cast
 
 import httptools
 
-KEEP_ALIVE_S = 5.0  # an idle kept-alive connection is closed after this (uvicorn's default)
+# A connection with nothing to answer for this long is closed: idle between requests (uvicorn's
+# keep-alive default) or stalled within one.
+KEEP_ALIVE_S = 5.0
 GRACE_S = 30.0  # how long a stop waits for requests in flight
 MAX_PIPELINED = 32  # requests read ahead on one connection: past it, reading pauses
 STARTUP_S = 30.0
@@ -120,6 +122,8 @@ class _Connection(asyncio.Protocol):
         if len(self.pending) >= MAX_PIPELINED and self.transport is not None:
             self.transport.pause_reading()
             self.paused = True
+        if self.task is None and not self.pending:
+            self._wait_idle()  # part of a request: a client that stops sending is let go too
 
     # httptools callbacks
 

@@ -264,6 +264,7 @@ class Proxy:
         out = [(k, v) for k, v in answer.headers if k.lower() not in HOP_BY_HOP]
         out += _length(answer.status, method, answer.headers, content)
         host, port = request.local
+        host = f"[{host}]" if ":" in host else host  # an IPv6 address in a URL
         headers = tuple((k.decode("latin-1"), v.decode("latin-1")) for k, v in request.headers)
         self.recorder.put(
             Exchange(

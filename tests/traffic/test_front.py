@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from conformance.traffic import front as front_module
 from conformance.traffic.front import Answer, Front, Request, serving_in_thread
 from tests.harness import loopback_socket
 from tests.traffic.recording import recording_proxy
@@ -195,3 +196,15 @@ def test_the_proxy_passes_header_case_and_reason_phrase_untouched(tmp_path: Path
     assert status == b"HTTP/1.1 207 Odd Reason"
     assert ["X-Odd-CASE", "1"] in json.loads(echoed)["headers"]
     assert headers["content-type"] == "application/json"
+
+
+def test_idle_and_stalled_connections_are_closed(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(front_module, "KEEP_ALIVE_S", 0.3)
+    with _front() as (port, _):
+        with _connect(port) as idle:
+            assert _closed(idle)  # nothing sent: closed after the keep-alive time
+        with _connect(port) as stalled:
+            stalled.sendall(b"POST /s HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n{")
+            started = time.monotonic()
+            assert _closed(stalled)
+            assert time.monotonic() - started < 5
