@@ -26,7 +26,7 @@ from urllib.parse import urlsplit
 
 from conformance.http import Exchange
 from conformance.traffic.errors import TrafficError
-from conformance.traffic.front import Answer, Request
+from conformance.traffic.front import Answer, Request, plain_answer
 from conformance.traffic.ndjson import line_exchange, to_line
 from conformance.traffic.run import TrafficJudge, collector_for_a_stream
 from conformance.traffic.source import is_operation, operation_path
@@ -254,12 +254,7 @@ class Proxy:
             answer = await self.upstream.send(head, body, head_only=method == b"HEAD")
         except UpstreamError as exc:
             text = f"capture-order proxy: upstream unreachable: {exc}".encode()
-            return Answer(
-                502,
-                b"Bad Gateway",
-                [(b"content-type", b"text/plain"), (b"content-length", str(len(text)).encode())],
-                text,
-            )
+            return plain_answer(502, b"Bad Gateway", text, b"text/plain")
         content = bytes(answer.body)
         out = [(k, v) for k, v in answer.headers if k.lower() not in HOP_BY_HOP]
         out += _length(answer.status, method, answer.headers, content)
