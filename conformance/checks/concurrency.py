@@ -11,6 +11,7 @@ from conformance.http import Exchange
 from conformance.needs import Needs, OrderNeed
 from conformance.order_expectations import decimal_body, listed, obj
 from conformance.registry import check
+from conformance.sequence.seen import pk_order
 
 PARALLEL = 10
 BARRIER_S = 10.0  # how long the captures wait for each other before going anyway
@@ -71,7 +72,7 @@ def parallel_captures_capture_each_item_once(ctx: CheckContext) -> None:
         "CO-MON-02/parallel",
         "Simultaneous captures captured an item more than once (or not at all)",
         expected=f"each of {sorted(order.items)} captured exactly once",
-        received=f"captured {sorted(captured, key=str)}",
+        received=f"captured {sorted(captured, key=pk_order)}",
         exchanges=[e for _, _, r in rounds for e in r if e.status == 200][:2],
     )
     final = ctx.capture(order.number)

@@ -7,7 +7,7 @@ import json
 from conformance.order_expectations import expect_money_rules, listed, obj
 from conformance.reproduce import Redactor
 from conformance.sequence.rule import Need, Rule
-from conformance.sequence.seen import Seen
+from conformance.sequence.seen import Seen, pk_order
 from contract.facts import capturable_statuses
 
 FULL = "fully_captured"
@@ -68,7 +68,7 @@ class CapturesReportWhatTheyDid(Rule):
                 received=f"capture_state {state}, captured_amount {captured}",
                 exchanges=[exchange],
             )
-        if not (set(now) <= total and now == sorted(now, key=str)):
+        if not (set(now) <= total and now == sorted(now, key=pk_order)):
             self.expect(
                 False,
                 "CO-CAP-08",
@@ -105,7 +105,7 @@ class CapturesReportWhatTheyDid(Rule):
         asked = sorted(set(seen.listed_pks()))
         self.observe("CO-CAP-02")
         self.expect(
-            sorted(now, key=str) == asked,
+            sorted(now, key=pk_order) == asked,
             "CO-CAP-02",
             "A partial capture captured other items than the listed ones",
             expected=f"capture.items {asked}",

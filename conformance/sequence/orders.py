@@ -8,7 +8,7 @@ from conformance.context import describe
 from conformance.order_expectations import expect_amounts_add_up
 from conformance.reproduce import Redactor
 from conformance.sequence.rule import Need, Recent, Rule
-from conformance.sequence.seen import Seen
+from conformance.sequence.seen import Seen, pk_order
 
 ITEM_REFUSALS = {"order_item_not_found": "CO-CAP-03", "order_item_already_captured": "CO-CAP-04"}
 LOSER_CODES = ("order_already_captured", "order_item_already_captured")
@@ -88,7 +88,7 @@ class OrdersAreCapturedOnce(Rule):
                 "CO-MON-02",
                 "An item was captured twice",
                 expected="each item in the capture.items of one 200 only",
-                received=f"items {sorted(common, key=str)} captured by both",
+                received=f"items {sorted(common, key=pk_order)} captured by both",
                 exchanges=[earlier.exchange, exchange],
             )
             if seen.overlaps(earlier):
@@ -98,7 +98,7 @@ class OrdersAreCapturedOnce(Rule):
                     "CO-CONC-01",
                     "Simultaneous captures both captured an item",
                     expected="one winner, the other 409",
-                    received=f"both 200 for {sorted(common, key=str)}",
+                    received=f"both 200 for {sorted(common, key=pk_order)}",
                     exchanges=[earlier.exchange, exchange],
                 )
         if any(seen.overlaps(loser) for loser in state.losers):

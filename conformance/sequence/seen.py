@@ -48,6 +48,17 @@ def request_json(body: bytes) -> Any:
     return value
 
 
+def pk_order(pk: Any) -> tuple[int, Any]:
+    """The sort key of a pk: integers by value (pks are int64), anything else after, as text.
+
+    By text, 1000 would come before 998: a correct answer listing 998, 999, 1000 would not look
+    ascending.
+    """
+    if isinstance(pk, int) and not isinstance(pk, bool):
+        return (0, pk)
+    return (1, str(pk))
+
+
 def _hashable(value: Any) -> Any:
     return json.dumps(value, default=str) if isinstance(value, list | dict) else value
 
