@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 # The project's bytecode, written ahead: where PYTHONDONTWRITEBYTECODE is set (this machine
 # kind) every process would compile our modules from source again (0.2 s a start).
-COMPILE := $(BIN)/python -m compileall -q -j0 capture_order conformance contract server bench
+COMPILE := $(BIN)/python -m compileall -q -j0 capture_order bench
 # Pinned npm tools (Spectral, Redocly CLI) live under the project, installed from the lock.
 NPM ?= $(shell command -v npm)
 NPM_TOOLS := .npm-tools

@@ -20,11 +20,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from server.answers import problem_answer
-from server.api import response
-from server.capture_service import Reply
-from server.services import STATE_KEY, Services, serving_start
-from server.settings import Settings
+from capture_order.server.answers import problem_answer
+from capture_order.server.api import response
+from capture_order.server.capture_service import Reply
+from capture_order.server.services import STATE_KEY, Services, serving_start
+from capture_order.server.settings import Settings
 
 TOKEN = re.compile(r"^[Tt][Oo][Kk][Ee][Nn] ([\x21-\x7E]{1,256})$")
 

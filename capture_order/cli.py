@@ -35,21 +35,35 @@ class Command:
 
 
 COMMANDS = (
-    Command("serve", "server.commands.serve", "run the reference server", "server", SERVER_EXTRA),
     Command(
-        "seed", "server.commands.seed", "create test channels and orders", "server", SERVER_EXTRA
+        "serve",
+        "capture_order.server.commands.serve",
+        "run the reference server",
+        "server",
+        SERVER_EXTRA,
+    ),
+    Command(
+        "seed",
+        "capture_order.server.commands.seed",
+        "create test channels and orders",
+        "server",
+        SERVER_EXTRA,
     ),
     Command("lint", "capture_order.lint", "lint the contract and the suite's coverage of it"),
-    Command("docs", "contract.docs", "render the contract as one offline HTML page"),
+    Command("docs", "capture_order.contract.docs", "render the contract as one offline HTML page"),
     Command(
         "diff",
-        "contract.diff.command",
+        "capture_order.contract.diff.command",
         "review a change of the contract: breaking changes with witnesses",
     ),
-    Command("conformance", "conformance.command", "run the conformance suite against a deployment"),
+    Command(
+        "conformance",
+        "capture_order.conformance.command",
+        "run the conformance suite against a deployment",
+    ),
     Command(
         "proxy",
-        "conformance.traffic.proxy_command",
+        "capture_order.conformance.traffic.proxy_command",
         "a recording, judging reverse proxy in front of a deployment",
         "proxy",
         ("httptools",),

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import argparse
 
-from contract.lint import command as contract_lint
+from capture_order.contract.lint import command as contract_lint
 
 HELP = "lint the contract and the suite's coverage of its cases"
 
@@ -20,6 +20,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """The contract's lint with the suite's coverage report composed in (both rooms, here)."""
-    from conformance.coverage import coverage_report
+    from capture_order.conformance.coverage import coverage_report
 
     return contract_lint.lint(args, (coverage_report,))

@@ -170,8 +170,8 @@ class Reference:
         Seeded in-process (the server's own seeding code) to save a process start per fault run;
         `capture-order seed` itself is tested in tests/server.
         """
-        from server.seed import seed_fixtures
-        from server.store import Store
+        from capture_order.server.seed import seed_fixtures
+        from capture_order.server.store import Store
 
         store = Store.open(self.database)
         try:
@@ -190,7 +190,9 @@ def reference_server(tmp: Path) -> Iterator[Reference]:
     """Start `capture-order serve` on a fresh SQLite file; stop it (and its group) afterwards."""
     database = f"sqlite:///{tmp / 'reference.sqlite3'}"
     server = ServerProcess(
-        ["--database", database, "--log-level", "warning"], tmp / "server.log", free_port()
+        ["--database", database, "--log-level", "warning"],
+        tmp / "server.log",
+        free_port(),
     )
     server.start()
     try:
@@ -216,7 +218,7 @@ class SuiteRun:
 
 def run_suite(*args: str, report_dir: Path | None = None, timeout: float = 180) -> SuiteRun:
     """Run the suite in a subprocess (as a user would) and read report.json when written."""
-    command = [PYTHON, "-m", "conformance", *args]
+    command = [PYTHON, "-m", "capture_order.conformance", *args]
     if report_dir is not None:
         command += ["--report-dir", str(report_dir)]
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=timeout)

@@ -15,7 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 
-from server.sandbox.client import Order, Sandbox
+from capture_order.server.sandbox.client import Order, Sandbox
 
 
 def capture(sandbox: Sandbox, order: Order, key: str, *, timeout: float = 1.0) -> httpx.Response:

@@ -7,12 +7,12 @@ from typing import Any
 
 import pytest
 
-from conformance import checks as _checks  # noqa: F401
-from conformance.coverage import coverage_findings, covered_refs
-from conformance.registry import REGISTRY
-from conformance.sweep import SWEEPS
-from contract.catalogue import requirements
-from contract.spec import load_spec
+from capture_order.conformance import checks as _checks  # noqa: F401
+from capture_order.conformance.coverage import coverage_findings, covered_refs
+from capture_order.conformance.registry import REGISTRY
+from capture_order.conformance.sweep import SWEEPS
+from capture_order.contract.catalogue import requirements
+from capture_order.contract.spec import load_spec
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from contract.catalogue import requirements
+from capture_order.contract.catalogue import requirements
 from tests.harness import (
     REFERENCE_VERDICTS,
     ROOT,
@@ -146,7 +146,7 @@ def test_suite_runs_as_plain_pytest_with_the_same_options(reference: Reference) 
             sys.executable,
             "-m",
             "pytest",
-            "conformance/test_suite.py",
+            "capture_order/conformance/test_suite.py",
             "-q",
             "-p",
             "no:cacheprovider",

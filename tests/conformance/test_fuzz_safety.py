@@ -9,9 +9,9 @@ import pytest
 import schemathesis
 from schemathesis.config import SchemathesisConfig
 
-from conformance.fixtures import FixtureOrder
-from conformance.fuzz_safety import CaseRewriter
-from contract.spec import load_spec
+from capture_order.conformance.fixtures import FixtureOrder
+from capture_order.conformance.fuzz_safety import CaseRewriter
+from capture_order.contract.spec import load_spec
 
 PREFIX = "cofuzz-0000abcd-"
 FULL = FixtureOrder("CO-A", (11, 12, 13))

@@ -8,14 +8,14 @@ from pathlib import Path
 import httpx
 import pytest
 
-from conformance.context import CheckContext
-from conformance.guard import CaptureGuard, RefusedCaptureError
-from conformance.http import Client
-from conformance.needs import Needs
-from conformance.registry import REGISTRY, Check
-from conformance.runner import run
-from conformance.settings import resolve
-from conformance.verdict import Verdict
+from capture_order.conformance.context import CheckContext
+from capture_order.conformance.guard import CaptureGuard, RefusedCaptureError
+from capture_order.conformance.http import Client
+from capture_order.conformance.needs import Needs
+from capture_order.conformance.registry import REGISTRY, Check
+from capture_order.conformance.runner import run
+from capture_order.conformance.settings import resolve
+from capture_order.conformance.verdict import Verdict
 from tests.harness import Reference
 
 PREFIX = "cofuzz-0000abcd-"

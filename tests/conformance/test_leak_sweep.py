@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 
-from conformance.http import Exchange
-from conformance.reproduce import Redactor
-from conformance.sweep import LEAK_HINTS, SWEEPS, run_sweep
-from conformance.verdict import Status
+from capture_order.conformance.http import Exchange
+from capture_order.conformance.reproduce import Redactor
+from capture_order.conformance.sweep import LEAK_HINTS, SWEEPS, run_sweep
+from capture_order.conformance.verdict import Status
 
 LEAKS = next(s for s in SWEEPS if s.name == "responses_leak_nothing")
 TRACE = 'Traceback (most recent call last):\n  File "/srv/app/api.py", line 12, in capture'

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from conformance.http import Exchange
-from conformance.order_expectations import (
+from capture_order.conformance.http import Exchange
+from capture_order.conformance.order_expectations import (
     _amounts_pass,
     _bad_amount,
     expect_amounts_add_up,

@@ -11,13 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from conformance.manifest import verify
-from conformance.report import write_reports
-from conformance.runner import RunReport, plan_for
-from conformance.settings import Settings
-from conformance.verdict import CheckResult, Finding, Status, case_outcomes, overall
-from conformance.verdict import requirement_verdict as verdict_of
-from contract.catalogue import requirements
+from capture_order.conformance.manifest import verify
+from capture_order.conformance.report import write_reports
+from capture_order.conformance.runner import RunReport, plan_for
+from capture_order.conformance.settings import Settings
+from capture_order.conformance.verdict import CheckResult, Finding, Status, case_outcomes, overall
+from capture_order.conformance.verdict import requirement_verdict as verdict_of
+from capture_order.contract.catalogue import requirements
 from tests.harness import ROOT
 
 TOKEN = "Token secret-token-abcdef"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import subprocess
 
-from conformance.http import Exchange
-from conformance.reproduce import curl_command, redactor_for
+from capture_order.conformance.http import Exchange
+from capture_order.conformance.reproduce import curl_command, redactor_for
 
 TOKEN = "Token 3f1c9a2b8d7e6f5a4b3c"
 

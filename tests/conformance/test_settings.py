@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from conformance.fixtures import FixtureOrder, FixturesError, load_fixtures
-from conformance.settings import normalise_token, resolve
+from capture_order.conformance.fixtures import FixtureOrder, FixturesError, load_fixtures
+from capture_order.conformance.settings import normalise_token, resolve
 
 FIXTURES = {
     "base_url": "http://127.0.0.1:9000",
@@ -119,14 +119,18 @@ def test_fixtures_schema_ships_inside_the_package_and_is_a_valid_schema() -> Non
 
     from jsonschema import Draft202012Validator
 
-    text = files("conformance").joinpath("fixtures.schema.json").read_text(encoding="utf-8")
+    text = (
+        files("capture_order.conformance")
+        .joinpath("fixtures.schema.json")
+        .read_text(encoding="utf-8")
+    )
     Draft202012Validator.check_schema(json.loads(text))
 
 
 def test_options_come_from_one_table_for_cli_environment_and_pytest() -> None:
     import argparse
 
-    from conformance.options import OPTIONS, add_arguments, options_for_pytest
+    from capture_order.conformance.options import OPTIONS, add_arguments, options_for_pytest
 
     parser = argparse.ArgumentParser()
     add_arguments(parser)

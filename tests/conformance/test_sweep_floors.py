@@ -10,8 +10,8 @@ import json
 
 import pytest
 
-from conformance.http import Exchange
-from conformance.sweep import SWEEPS, Sweep
+from capture_order.conformance.http import Exchange
+from capture_order.conformance.sweep import SWEEPS, Sweep
 
 BODIES = [
     b"",

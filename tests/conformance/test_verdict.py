@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from conformance.verdict import (
+from capture_order.conformance.verdict import (
     CheckResult,
     Finding,
     Status,
@@ -16,7 +16,7 @@ from conformance.verdict import (
     scores,
     unchecked_must_cases,
 )
-from contract.catalogue import Case, Requirement
+from capture_order.contract.catalogue import Case, Requirement
 
 MUST = Requirement(
     "CO-X-01",

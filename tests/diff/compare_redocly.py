@@ -18,9 +18,9 @@ from pathlib import Path
 
 import yaml
 
-from contract.diff.engine import diff
-from contract.npm_tools import checkout_root, find_tool
-from contract.spec import load_spec
+from capture_order.contract.diff.engine import diff
+from capture_order.contract.npm_tools import checkout_root, find_tool
+from capture_order.contract.spec import load_spec
 from tests.diff.corpus import CORPUS
 from tests.diff.edits import Edit
 

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from contract.diff.model import Severity
+from capture_order.contract.diff.model import Severity
 
 Spec = dict[str, Any]
 BC = Severity.BREAKING_CLIENTS

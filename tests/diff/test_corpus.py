@@ -6,9 +6,9 @@ import functools
 
 import pytest
 
-from contract.diff.engine import diff
-from contract.diff.model import Report, Severity
-from contract.spec import load_spec
+from capture_order.contract.diff.engine import diff
+from capture_order.contract.diff.model import Report, Severity
+from capture_order.contract.spec import load_spec
 from tests.diff.corpus import CORPUS
 from tests.diff.edits import Edit
 from tests.diff.witness_check import accepted

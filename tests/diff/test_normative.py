@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from contract.diff.normative import difference, normative_content, same_meaning
+from capture_order.contract.diff.normative import difference, normative_content, same_meaning
 
 RULE = "A request body larger than 65,536 bytes is answered 413 (`request_too_large`)."
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from contract.diff.model import Witness
-from contract.validation import SPEC_URI, Judge
+from capture_order.contract.diff.model import Witness
+from capture_order.contract.validation import SPEC_URI, Judge
 
 
 def accepted(spec: dict[str, Any], witness: Witness, side: str) -> bool:

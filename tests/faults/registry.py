@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
-from contract.catalogue import requirements
+from capture_order.contract.catalogue import requirements
 
 # Requirement levels from the spec's catalogue: SHOULD faults are expected as WARN with exit 0.
 LEVELS = {r.id: r.level for r in requirements()}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from contract.facts import minor_digits
+from capture_order.contract.facts import minor_digits
 from tests.faults.edits import on_order
 from tests.faults.registry import fault
 

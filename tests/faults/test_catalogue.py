@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from conformance.verdict import not_checkable
-from contract.catalogue import requirements
+from capture_order.conformance.verdict import not_checkable
+from capture_order.contract.catalogue import requirements
 from tests.faults import catalogue as _catalogue  # noqa: F401  (registers the faults)
 from tests.faults.registry import FAULTS, LEVELS, Message, dumps
 

@@ -9,11 +9,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from server.app import create_app
-from server.seed import seed_fixtures
-from server.services import utc_now
-from server.settings import Settings
-from server.store import Store
+from capture_order.server.app import create_app
+from capture_order.server.seed import seed_fixtures
+from capture_order.server.services import utc_now
+from capture_order.server.settings import Settings
+from capture_order.server.store import Store
 from tests.harness import loopback_socket, serving, url_of
 
 # mutmut's trampolines read the active mutant from this variable on every call.

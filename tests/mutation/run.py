@@ -40,7 +40,7 @@ def run_mutmut() -> float:
 
 def _print_counts(summary: results.Summary, wall_time: float) -> None:
     print(
-        "\nMutation testing: server/domain/, server/api.py and server/capture_service.py, "
+        "\nMutation testing: capture_order/server/domain/, api.py and capture_service.py, "
         "killed by the conformance suite"
     )
     print(f"  total mutants  {summary.total}")
@@ -87,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
     unexplained = [entry["name"] for entry in listed if entry["why"] is None]
     document: dict[str, Any] = {
         "tool": f"mutmut {importlib.metadata.version('mutmut')}",
-        "mutated": ["server/domain/*", "server/api.py"],
+        "mutated": ["capture_order/server/domain/*", "capture_order/server/api.py"],
         "killer": "tests/mutation/test_killer.py",
         "suite_budget": {"seed": SEED, "max_examples": MAX_EXAMPLES},
         "total": summary.total,

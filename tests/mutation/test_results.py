@@ -10,12 +10,13 @@ from mutmut.mutation.data import SourceFileMutationData
 
 from tests.mutation.results import Mutant, explanations, kills, load_mutants, summarize
 
-CAPTURE = "server/domain/capture.py"
+CAPTURE = "capture_order/server/domain/capture.py"
 
 
 def _mutants(*statuses: str) -> list[Mutant]:
     return [
-        Mutant(f"server.domain.capture.x_f__mutmut_{i}", CAPTURE, s) for i, s in enumerate(statuses)
+        Mutant(f"capture_order.server.domain.capture.x_f__mutmut_{i}", CAPTURE, s)
+        for i, s in enumerate(statuses)
     ]
 
 
@@ -36,14 +37,14 @@ def test_verdicts_are_read_from_mutmut_meta_files(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    (tmp_path / "mutants/server/domain").mkdir(parents=True)
+    (tmp_path / "mutants/capture_order/server/domain").mkdir(parents=True)
     data = SourceFileMutationData(path=CAPTURE)
     # mutmut's exit codes: 1 killed (suite failed), 0 survived, 33 no tests, 36 timeout.
     data.exit_code_by_key = {
-        "server.domain.capture.x_plan_capture__mutmut_2": 0,
-        "server.domain.capture.x_plan_capture__mutmut_1": 1,
-        "server.domain.capture.x_check_no_duplicates__mutmut_1": 33,
-        "server.domain.capture.x_check_capturable__mutmut_1": 36,
+        "capture_order.server.domain.capture.x_plan_capture__mutmut_2": 0,
+        "capture_order.server.domain.capture.x_plan_capture__mutmut_1": 1,
+        "capture_order.server.domain.capture.x_check_no_duplicates__mutmut_1": 33,
+        "capture_order.server.domain.capture.x_check_capturable__mutmut_1": 36,
     }
     data.save()
     loaded = {m.name.rpartition(".")[2]: (m.path, m.status) for m in load_mutants()}
@@ -57,7 +58,11 @@ def test_verdicts_are_read_from_mutmut_meta_files(
 
 def test_kills_name_the_checks_the_suite_did_not_pass(tmp_path: Path) -> None:
     failed, warned, silent = _mutants("killed", "killed", "killed")
-    survivor = Mutant("server.api.x_captureOrder__mutmut_9", "server/api.py", "survived")
+    survivor = Mutant(
+        "capture_order.server.api.x_captureOrder__mutmut_9",
+        "capture_order/server/api.py",
+        "survived",
+    )
     outcomes = {
         failed: {
             "exit_code": 1,
@@ -92,7 +97,9 @@ def _check(name: str, status: str, *requirements: str) -> dict[str, object]:
 def test_every_explained_survivor_is_listed_once_with_a_reason() -> None:
     explained = explanations()
     assert explained and all(": " in why and len(why) > 40 for why in explained.values())
-    assert all(name.startswith("server.") and "__mutmut_" in name for name in explained)
+    assert all(
+        name.startswith("capture_order.server.") and "__mutmut_" in name for name in explained
+    )
 
 
 def test_a_survivor_explained_twice_is_refused(tmp_path: Path) -> None:

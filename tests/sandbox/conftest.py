@@ -6,7 +6,7 @@ from typing import Any
 
 import httpx
 
-from server.sandbox.pytest_plugin import sandbox, sandbox_server  # noqa: F401
+from capture_order.server.sandbox.pytest_plugin import sandbox, sandbox_server  # noqa: F401
 
 PROBLEM_FIELDS = {"type", "title", "status", "detail", "code"}
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from server.app import create_app
-from server.settings import Settings
+from capture_order.server.app import create_app
+from capture_order.server.settings import Settings
 from tests.harness import ServerProcess, serving
 from tests.sandbox.conftest import problem
 

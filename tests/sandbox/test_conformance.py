@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from server.sandbox.launch import SandboxServer
-from server.seed import seed_fixtures
-from server.store import Store
+from capture_order.server.sandbox.launch import SandboxServer
+from capture_order.server.seed import seed_fixtures
+from capture_order.server.store import Store
 from tests.harness import REFERENCE_VERDICTS, run_suite
 
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import pytest
 
-from server.sandbox.client import Sandbox, SandboxError
+from capture_order.server.sandbox.client import Sandbox, SandboxError
 from tests.sandbox.conftest import problem
 
 JSON = {"Content-Type": "application/json"}

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from contract.lint.spectral import SPECTRAL_ENV
-from contract.npm_tools import find_tool
-from server.sandbox.launch import RunningSandbox, SandboxServer
-from server.sandbox.spec import sandbox_spec_path
+from capture_order.contract.lint.spectral import SPECTRAL_ENV
+from capture_order.contract.npm_tools import find_tool
+from capture_order.server.sandbox.launch import RunningSandbox, SandboxServer
+from capture_order.server.sandbox.spec import sandbox_spec_path
 from tests.harness import ROOT
 
 CONFIG = """

@@ -13,10 +13,10 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 import pytest
 
-from contract.facts import response_schema_pointer
-from contract.spec import load_spec
-from contract.validation import contract_judge
-from server.sandbox.client import Sandbox, SandboxError
+from capture_order.contract.facts import response_schema_pointer
+from capture_order.contract.spec import load_spec
+from capture_order.contract.validation import contract_judge
+from capture_order.server.sandbox.client import Sandbox, SandboxError
 from tests.sandbox.conftest import problem
 
 

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from server.sandbox.client import Sandbox, SandboxError
+from capture_order.server.sandbox.client import Sandbox, SandboxError
 from tests.sandbox.conftest import problem
 
 # What a capture of an order in each state meets.

@@ -9,8 +9,8 @@ import sys
 
 import pytest
 
-from server.sandbox.launch import TOKEN_ENV, RunningSandbox, SandboxServer
-from server.sandbox.pytest_plugin import URL_ENV
+from capture_order.server.sandbox.launch import TOKEN_ENV, RunningSandbox, SandboxServer
+from capture_order.server.sandbox.pytest_plugin import URL_ENV
 from tests.harness import ROOT
 
 EXAMPLES = ROOT / "examples" / "sandbox" / "test_client_examples.py"
@@ -45,8 +45,8 @@ def test_the_examples_pass_with_the_plugin_alone(
     # starting its own server is what every other test here does.
     env = {**os.environ, URL_ENV: sandbox_server.base_url, TOKEN_ENV: sandbox_server.admin_token}
     done = subprocess.run(
-        [sys.executable, "-m", "pytest", "-p", "server.sandbox.pytest_plugin", str(EXAMPLES),
-         "-q", "-p", "no:cacheprovider"],
+        [sys.executable, "-m", "pytest", "-p", "capture_order.server.sandbox.pytest_plugin",
+         str(EXAMPLES), "-q", "-p", "no:cacheprovider"],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=180,
     )  # fmt: skip
     assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]

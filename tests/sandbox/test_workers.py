@@ -12,7 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from server.sandbox.launch import SandboxServer
+from capture_order.server.sandbox.launch import SandboxServer
 from tests.sandbox.conftest import problem
 
 MAX_CONNECTIONS = 40

@@ -13,8 +13,8 @@ import httpx
 import pytest
 from sqlalchemy import create_engine, text
 
-from server.seed import SeededOrder, create_channel, create_order
-from server.store import Store
+from capture_order.server.seed import SeededOrder, create_channel, create_order
+from capture_order.server.store import Store
 from tests.harness import ServerProcess, free_port
 
 POSTGRES_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"

@@ -140,7 +140,7 @@ def test_order_numbers_are_matched_exactly(live: Deployment) -> None:
 
 @pytest.mark.requirement("CO-CAP-06")
 def test_a_refunded_order_with_a_cancel_status_is_cancelled(live: Deployment) -> None:
-    from server.seed import create_order
+    from capture_order.server.seed import create_order
     from tests.server.conftest import now
 
     refunded = create_order(
@@ -165,7 +165,7 @@ def test_a_replayed_409_carries_the_replay_header(live: Deployment) -> None:
 def test_another_body_under_a_key_in_flight_is_422_not_409(live: Deployment) -> None:
     from datetime import timedelta
 
-    from server.capture_service import fingerprint
+    from capture_order.server.capture_service import fingerprint
     from tests.server.conftest import now
 
     order = live.order(2)

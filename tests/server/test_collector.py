@@ -12,8 +12,8 @@ from tests.harness import ROOT
 PROBE = """
 import gc, os
 from starlette.testclient import TestClient
-from server.app import app_from_env
-from server.collector import THRESHOLDS
+from capture_order.server.app import app_from_env
+from capture_order.server.collector import THRESHOLDS
 os.environ["CAPTURE_ORDER_DATABASE_URL"] = "sqlite:///" + os.environ["PROBE_DB"]
 before = gc.get_freeze_count()
 app = app_from_env()
@@ -44,8 +44,8 @@ def test_a_serving_process_freezes_its_startup_heap_when_its_services_start(
 def test_an_app_started_in_a_test_process_leaves_its_collector_alone(tmp_path: Path) -> None:
     from starlette.testclient import TestClient
 
-    from server.app import create_app
-    from server.settings import Settings
+    from capture_order.server.app import create_app
+    from capture_order.server.settings import Settings
 
     before = (gc.get_freeze_count(), gc.get_threshold())
     app = create_app(Settings(database_url=f"sqlite:///{tmp_path / 'store.sqlite3'}"))

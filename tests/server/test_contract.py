@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
-from contract.catalogue import requirements
-from contract.spec import load_spec
-from server.problem_types import PROBLEM_TYPES
-from server.representation import NULLABLE_FIELDS, ORDER_FIELDS
+from capture_order.contract.catalogue import requirements
+from capture_order.contract.spec import load_spec
+from capture_order.server.problem_types import PROBLEM_TYPES
+from capture_order.server.representation import NULLABLE_FIELDS, ORDER_FIELDS
 
 
 def _schemas() -> dict[str, Any]:

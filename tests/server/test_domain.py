@@ -7,10 +7,10 @@ from decimal import Decimal
 
 import pytest
 
-from server.domain import errors
-from server.domain.capture import CaptureRequest, RequestedItem, plan_capture
-from server.domain.money import quantize
-from server.domain.orders import CAPTURABLE_STATUSES, Order, OrderItem
+from capture_order.server.domain import errors
+from capture_order.server.domain.capture import CaptureRequest, RequestedItem, plan_capture
+from capture_order.server.domain.money import quantize
+from capture_order.server.domain.orders import CAPTURABLE_STATUSES, Order, OrderItem
 
 NOW = datetime(2024, 11, 21, 9, 30, tzinfo=UTC)
 EARLIER = datetime(2024, 11, 20, 9, 30, tzinfo=UTC)

@@ -11,8 +11,8 @@ from typing import Any
 import httpx
 import pytest
 
-from server.capture_service import fingerprint
-from server.store import KeyState
+from capture_order.server.capture_service import fingerprint
+from capture_order.server.store import KeyState
 from tests.server.conftest import Deployment, now
 
 PROBLEM_FIELDS = {"type", "title", "status", "detail", "code"}

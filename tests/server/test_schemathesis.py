@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from contract.spec import spec_path
+from capture_order.contract.spec import spec_path
 from tests.server.conftest import Deployment
 
 CONFIG = """

@@ -11,13 +11,13 @@ from decimal import Decimal
 
 import pytest
 
-from server.answers import Answer
-from server.capture_service import CaptureService
-from server.domain.capture import CaptureRequest, RequestedItem
-from server.domain.errors import CaptureError
-from server.seed import PROFILES, create_channel, create_order, new_order
-from server.store import Claim, KeyState, Store, Transaction
-from server.tokens import hash_token
+from capture_order.server.answers import Answer
+from capture_order.server.capture_service import CaptureService
+from capture_order.server.domain.capture import CaptureRequest, RequestedItem
+from capture_order.server.domain.errors import CaptureError
+from capture_order.server.seed import PROFILES, create_channel, create_order, new_order
+from capture_order.server.store import Claim, KeyState, Store, Transaction
+from capture_order.server.tokens import hash_token
 from tests.server.conftest import now
 
 WEEK = timedelta(days=7)

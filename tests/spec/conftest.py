@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 import yaml
 
-from contract.spec import spec_path
+from capture_order.contract.spec import spec_path
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 

@@ -8,10 +8,16 @@ from typing import Any
 
 import pytest
 
-from contract.catalogue import requirements
-from contract.docs import REDOCLY_ENV, REMOTE_ASSET, build, catalogue_markdown, docs_spec
-from contract.lint.command import REQUIRE_SPECTRAL_ENV
-from contract.npm_tools import find_tool
+from capture_order.contract.catalogue import requirements
+from capture_order.contract.docs import (
+    REDOCLY_ENV,
+    REMOTE_ASSET,
+    build,
+    catalogue_markdown,
+    docs_spec,
+)
+from capture_order.contract.lint.command import REQUIRE_SPECTRAL_ENV
+from capture_order.contract.npm_tools import find_tool
 
 
 def table_rows(markdown: str) -> list[str]:

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from contract.spec import load_spec, pointer_get
-from contract.validation import contract_judge
+from capture_order.contract.spec import load_spec, pointer_get
+from capture_order.contract.validation import contract_judge
 
 ORDER = "/components/schemas/Order"
 PROBLEM = "/components/schemas/Problem"

@@ -10,9 +10,9 @@ from typing import Any
 
 import yaml
 
-from contract.lint.command import REQUIRE_SPECTRAL_ENV
-from contract.lint.spectral import SPECTRAL_ENV
-from contract.npm_tools import find_tool
+from capture_order.contract.lint.command import REQUIRE_SPECTRAL_ENV
+from capture_order.contract.lint.spectral import SPECTRAL_ENV
+from capture_order.contract.npm_tools import find_tool
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 CLEAN = "lint: 0 errors, 0 warnings"

@@ -7,8 +7,8 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from contract.catalogue import requirements
-from contract.lint.catalogue_rules import check_requirements
+from capture_order.contract.catalogue import requirements
+from capture_order.contract.lint.catalogue_rules import check_requirements
 
 ID = re.compile(r"^CO-[A-Z]+-\d{2}$")
 MENTION = re.compile(r"\bCO-[A-Z]+-\d+\b")

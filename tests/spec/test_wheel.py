@@ -47,9 +47,9 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_wheel_carries_the_contract_and_the_fixtures_schema(wheel: Path) -> None:
     with zipfile.ZipFile(wheel) as archive:
         names = archive.namelist()
-        spec = archive.read("contract/openapi/capture-order.yaml")
+        spec = archive.read("capture_order/contract/openapi/capture-order.yaml")
     assert spec == (ROOT / "openapi" / "capture-order.yaml").read_bytes()
-    assert "conformance/fixtures.schema.json" in names
+    assert "capture_order/conformance/fixtures.schema.json" in names
     assert not [name for name in names if name.startswith("tests/")]
 
 

@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from conformance.runner import RunReport
-from conformance.settings import Settings
-from conformance.traffic.front import Front, serving_in_thread
-from conformance.traffic.proxy import Proxy, Recorder
-from conformance.traffic.run import TrafficJudge, judge_file
+from capture_order.conformance.runner import RunReport
+from capture_order.conformance.settings import Settings
+from capture_order.conformance.traffic.front import Front, serving_in_thread
+from capture_order.conformance.traffic.proxy import Proxy, Recorder
+from capture_order.conformance.traffic.run import TrafficJudge, judge_file
 from tests.faults.proxy import running_proxy
 from tests.harness import Reference, SuiteRun, loopback_socket, run_suite, url_of
 

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from contract.spec import load_spec, pointer_get
+from capture_order.contract.spec import load_spec, pointer_get
 
 URL = "http://127.0.0.1:9/api/v1/capture-order/"
 TOKEN = "Token 0123456789abcdef0123456789abcdef"

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import jsonschema
 
-from conformance.settings import Settings
-from conformance.traffic.run import judge_file
+from capture_order.conformance.settings import Settings
+from capture_order.conformance.traffic.run import judge_file
 from tests.harness import PYTHON, ROOT
 from tests.traffic.samples import example, har_entry, minimal_har, ndjson_line, write_json
 
-SCHEMA = ROOT / "conformance" / "traffic" / "exchange.schema.json"
+SCHEMA = ROOT / "capture_order" / "conformance" / "traffic" / "exchange.schema.json"
 
 
 def _settings() -> Settings:

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from conformance.traffic import front as front_module
-from conformance.traffic.front import Answer, Front, Request, serving_in_thread
+from capture_order.conformance.traffic import front as front_module
+from capture_order.conformance.traffic.front import Answer, Front, Request, serving_in_thread
 from tests.harness import loopback_socket
 from tests.traffic.recording import recording_proxy
 

@@ -14,9 +14,9 @@ from typing import Any
 
 import httpx
 
-from conformance.http import Exchange
-from conformance.traffic.ndjson import from_record
-from conformance.traffic.proxy import decoded
+from capture_order.conformance.http import Exchange
+from capture_order.conformance.traffic.ndjson import from_record
+from capture_order.conformance.traffic.proxy import decoded
 from tests.harness import PYTHON, ROOT, Reference, free_port, loopback_socket, serving
 from tests.traffic.recording import recording_proxy
 

@@ -9,14 +9,14 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from conformance.traffic.run import NOT_FROM_TRAFFIC
-from contract.catalogue import requirements
+from capture_order.conformance.traffic.run import NOT_FROM_TRAFFIC
+from capture_order.contract.catalogue import requirements
 from tests.harness import PYTHON, ROOT, Reference
 from tests.traffic.recording import Recorded, record_run
 
 pytestmark = pytest.mark.slow
 TIMING = ("CO-IDEM-03", "CO-CONC-01")
-SCHEMA = ROOT / "conformance" / "traffic" / "exchange.schema.json"
+SCHEMA = ROOT / "capture_order" / "conformance" / "traffic" / "exchange.schema.json"
 
 
 @pytest.fixture(scope="module")

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from conformance.http import Exchange
-from conformance.settings import Settings
-from conformance.traffic.run import judge_exchanges
+from capture_order.conformance.http import Exchange
+from capture_order.conformance.settings import Settings
+from capture_order.conformance.traffic.run import judge_exchanges
 from tests.traffic.samples import TOKEN, URL
 
 PROBLEM = "application/problem+json"

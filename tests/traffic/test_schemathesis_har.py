@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from conformance.settings import Settings
-from conformance.traffic.run import judge_file
-from contract.spec import spec_path
+from capture_order.conformance.settings import Settings
+from capture_order.conformance.traffic.run import judge_file
+from capture_order.contract.spec import spec_path
 from tests.harness import PYTHON, Reference
 
 pytestmark = pytest.mark.slow

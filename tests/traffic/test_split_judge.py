@@ -16,13 +16,13 @@ from pathlib import Path
 
 import pytest
 
-from conformance.http import Exchange
-from conformance.settings import Settings
-from conformance.traffic import run
-from conformance.traffic.errors import ReadStats, TrafficError
-from conformance.traffic.run import judge_file
-from conformance.traffic.source import read_traffic
-from conformance.verdict import CheckResult, Status
+from capture_order.conformance.http import Exchange
+from capture_order.conformance.settings import Settings
+from capture_order.conformance.traffic import run
+from capture_order.conformance.traffic.errors import ReadStats, TrafficError
+from capture_order.conformance.traffic.run import judge_file
+from capture_order.conformance.traffic.source import read_traffic
+from capture_order.conformance.verdict import CheckResult, Status
 from tests.harness import ROOT
 from tests.traffic.samples import example
 from tests.traffic.synthetic import CHANNELS, _line, sessions, write
@@ -70,9 +70,9 @@ def test_two_judging_processes_give_the_verdicts_of_one(tmp_path: Path) -> None:
 FORKED_RUN = """
 import sys, threading
 from pathlib import Path
-from conformance.settings import Settings
-from conformance.traffic.run import judge_file
-from conformance.traffic.source import read_traffic
+from capture_order.conformance.settings import Settings
+from capture_order.conformance.traffic.run import judge_file
+from capture_order.conformance.traffic.source import read_traffic
 assert threading.active_count() == 1  # so the second process is forked, not spawned
 path, settings = Path(sys.argv[1]), Settings(base_url="traffic", seed=0)
 for processes in (1, 2):

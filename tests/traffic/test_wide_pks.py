@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
-from conformance.http import Exchange
-from conformance.settings import Settings
-from conformance.traffic.run import judge_exchanges
-from conformance.verdict import Status
+from capture_order.conformance.http import Exchange
+from capture_order.conformance.settings import Settings
+from capture_order.conformance.traffic.run import judge_exchanges
+from capture_order.conformance.verdict import Status
 from tests.traffic.samples import TOKEN, URL, example
 
 INT64_MAX = 2**63 - 1

@@ -1,0 +1,9 @@
+"""`python -m conformance`: the same as `capture-order conformance`."""
+
+from __future__ import annotations
+
+import sys
+
+from capture_order.conformance.command import main
+
+sys.exit(main())

@@ -1,0 +1,109 @@
+"""Run the Capture Order conformance suite against a deployment, or verify a report offline.
+
+Settings come from the fixtures file, then CAPTURE_ORDER_* environment variables, then these
+flags. With --traffic FILE (HAR or NDJSON) it sends nothing and judges the recorded exchanges.
+Before the run it prints what the full run needs from the fixtures and what the file
+gives. Every case of every rule gets PASS, FAIL, SKIP (with the reason) or ERROR, and the run
+one of these verdicts:
+
+  CONFORMANT                   every MUST case checked and passed      exit 0
+  NO FAILURES, BUT INCOMPLETE  nothing failed, but MUST cases were not exit 0 (default profile)
+                               checked (listed, with the fixtures     exit 1 (--profile certify)
+                               that would cover them)
+  NOT CONFORMANT               a MUST failed                           exit 1
+  COULD NOT RUN COMPLETELY     the run itself broke (a crash, the      exit 2
+                               server unreachable, a refused capture)
+
+Exit 0 in the default profile means "no failure found", not "conformant": use
+--profile certify when 0 must mean conformant. A SHOULD that fails is a WARN and fails nothing.
+
+`capture-order conformance verify REPORT_DIR` checks the report files of a run against its
+manifest.json, offline: exit 0 when every file is the one the run wrote, 1 when one differs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from capture_order.conformance import options
+from capture_order.conformance.fixtures import FixturesError
+
+HELP = "run the conformance suite against a deployment (or verify a report)"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The suite's options (the same table feeds the pytest plugin and the environment)."""
+    options.add_arguments(parser)
+    actions = parser.add_subparsers(dest="action", metavar="[verify REPORT_DIR]")
+    verify = actions.add_parser(
+        "verify",
+        help="check a report directory against its manifest.json, offline",
+        description="Check every file of a report directory against its manifest.json.",
+    )
+    verify.add_argument("report_directory", type=Path, metavar="REPORT_DIR")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the suite (0 conformant, 1 not, 2 could not run), or verify a report directory."""
+    if getattr(args, "action", None) == "verify":
+        return verify(args.report_directory)
+    from capture_order.conformance import console
+    from capture_order.conformance.report import write_reports
+    from capture_order.conformance.runner import plan_for
+    from capture_order.conformance.runner import run as run_suite
+    from capture_order.conformance.settings import resolve
+    from capture_order.conformance.verdict import exit_code
+
+    flags = options.from_namespace(args)
+    if flags.get("traffic"):
+        from capture_order.conformance.traffic.command import run_traffic
+
+        return run_traffic(flags)
+    try:
+        settings = resolve(flags)
+    except FixturesError as exc:
+        print(f"capture-order conformance: cannot run: {exc}", file=sys.stderr)
+        return 2
+    console.header(settings, plan_for(settings))
+    report = run_suite(settings, console.progress)
+    if report.error is not None:
+        print(f"capture-order conformance: cannot run: {report.error}", file=sys.stderr)
+    else:
+        console.summary(report)
+    if settings.report_dir is not None:
+        paths = write_reports(report, settings.report_dir)
+        if report.error is None:
+            console.reports(paths)
+    return 2 if report.error is not None else exit_code(report.verdict, settings.profile)
+
+
+def verify(directory: Path) -> int:
+    """Check a report directory offline: 0 every file as written, 1 a difference, 2 no manifest."""
+    from capture_order.conformance.manifest import ManifestError
+    from capture_order.conformance.manifest import verify as check_files
+
+    try:
+        lines = check_files(directory)
+    except ManifestError as exc:
+        print(f"capture-order conformance verify: {exc}", file=sys.stderr)
+        return 2
+    for line in lines:
+        print(f"  {'ok  ' if line.ok else 'FAIL'} {line.text}")
+    bad = sum(1 for line in lines if not line.ok)
+    print(
+        f"verify {directory}: " + (f"{bad} problem(s)" if bad else "every file as the run wrote it")
+    )
+    return 1 if bad else 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m conformance`: the same as `capture-order conformance`."""
+    parser = argparse.ArgumentParser(
+        prog="capture-order conformance",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    add_arguments(parser)
+    return run(parser.parse_args(sys.argv[1:] if argv is None else argv))

@@ -1,0 +1,23 @@
+"""Report files: report.json, junit.xml, report.html, fixtures.json and manifest.json."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from capture_order.conformance.manifest import write_fixtures, write_manifest
+from capture_order.conformance.report.html import write_html
+from capture_order.conformance.report.json import write_json
+from capture_order.conformance.report.junit import write_junit
+from capture_order.conformance.runner import RunReport
+
+
+def write_reports(report: RunReport, directory: Path) -> list[Path]:
+    """Write every report into the directory (created if needed), the manifest last."""
+    directory.mkdir(parents=True, exist_ok=True)
+    files = [
+        write_json(report, directory / "report.json"),
+        write_junit(report, directory / "junit.xml"),
+        write_html(report, directory / "report.html"),
+        write_fixtures(report.settings.fixtures_redacted(), directory),
+    ]
+    return [*files, write_manifest(directory, files, report.settings.seed)]

@@ -1,0 +1,317 @@
+"""One conformance run: plan, preflight, semantic checks, schema fuzzing, sweeps, verdicts."""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from typing import Any
+
+from capture_order.conformance import checks as _checks  # noqa: F401  (registers the semantic checks)
+from capture_order.conformance.context import Abort, CheckContext, Skip, SuiteBugError
+from capture_order.conformance.fuzz_cases import CHECKS as FUZZ_CHECKS
+from capture_order.conformance.fuzz_cases import FIXTURE_CASE, FUZZ
+from capture_order.conformance.fuzz_cases import WARNINGS as FUZZ_WARNINGS
+from capture_order.conformance.guard import CaptureGuard, Ledger, RefusedCaptureError
+from capture_order.conformance.http import Client, Exchange, UnreachableError
+from capture_order.conformance.needs import OrderPool, grant
+from capture_order.conformance.plan import Plan, case_reasons, make_plan, take_fuzz_orders
+from capture_order.conformance.registry import REGISTRY, Check, selected
+from capture_order.conformance.reproduce import Redactor, curl_command, redactor_for
+from capture_order.conformance.sequence.engine import second_opinion
+from capture_order.conformance.settings import Settings
+from capture_order.conformance.sweep import SWEEPS, run_sweep
+from capture_order.conformance.verdict import (
+    CheckResult,
+    Finding,
+    RequirementResult,
+    Status,
+    Verdict,
+    case_outcomes,
+    overall,
+    requirement_verdict,
+)
+from capture_order.contract.catalogue import Case, Requirement, requirements
+
+RESPONSE_TIME = Requirement(
+    "RUN-RT-01",
+    "MUST",
+    "Responses within --max-response-time",
+    "Every response arrives within the limit given with --max-response-time "
+    "(a requirement of this run, not of the spec).",
+    (Case("RUN-RT-01", "within-limit", "Every response of the semantic checks is in time."),),
+)
+RESPONSE_TIME_CASE = RESPONSE_TIME.cases[0].ref
+FUZZ_REFS = tuple(
+    dict.fromkeys(ref for refs in (*FUZZ_CHECKS.values(), *FUZZ_WARNINGS.values()) for ref in refs)
+)
+# Every case some part of the suite exercises; the lint proves it is every observable one.
+COVERED = frozenset(
+    {ref for entry in REGISTRY for ref in entry.cases}
+    | {ref for sweep in SWEEPS for ref in sweep.cases}
+    | set(FUZZ_REFS)
+    | {RESPONSE_TIME_CASE}
+)
+
+
+@dataclass
+class RunReport:
+    """Everything a run produced, for the console and the report files."""
+
+    settings: Settings
+    started_at: str
+    duration_s: float = 0.0
+    results: list[CheckResult] = field(default_factory=list)
+    requirements: list[RequirementResult] = field(default_factory=list)
+    verdict: Verdict = Verdict.ERROR
+    error: str | None = None
+    requests: int = 0
+    fuzz_cases: int = 0
+    fuzz_phases: dict[str, int] = field(default_factory=dict)
+    fuzz_duration_s: float = 0.0
+    prefix: str = ""
+    # Set by a run over recorded traffic (conformance.traffic.run): what was read and covered.
+    traffic: dict[str, Any] | None = None
+    plan: Plan | None = None
+    ledger: Ledger = field(default_factory=Ledger)
+
+
+Progress = Callable[[str], None]
+
+
+def run_prefix(seed: int) -> str:
+    """The per-run prefix of every generated order number and key (derived from the seed)."""
+    return f"cofuzz-{random.Random(f'prefix:{seed}').getrandbits(32):08x}-"
+
+
+def catalogue(settings: Settings) -> list[Requirement]:
+    """The spec's requirements, plus the response-time rule when --max-response-time is given."""
+    found = requirements()
+    return [*found, RESPONSE_TIME] if settings.max_response_time_ms else found
+
+
+def _selected_checks(settings: Settings) -> list[Check]:
+    return [e for e in REGISTRY if selected(e.name, e.cases, settings.only, settings.skip)]
+
+
+def _fuzz_selected(settings: Settings) -> bool:
+    return selected(FUZZ, FUZZ_REFS, settings.only, settings.skip) or any(
+        f"fuzz:{name}" in settings.only for name in FUZZ_CHECKS
+    )
+
+
+def _selected_sweeps(settings: Settings) -> list[tuple[str, tuple[str, ...]]]:
+    return [
+        (s.name, s.cases) for s in SWEEPS if selected(s.name, s.cases, settings.only, settings.skip)
+    ]
+
+
+def plan_for(settings: Settings) -> Plan:
+    """What the selected checks need, and which cases the given fixtures allow."""
+    sweeps = _selected_sweeps(settings)
+    if settings.max_response_time_ms:
+        sweeps.append(("responses_within_time_limit", (RESPONSE_TIME_CASE,)))
+    return make_plan(
+        settings,
+        _selected_checks(settings),
+        fuzz=(FUZZ, FUZZ_REFS, FIXTURE_CASE) if _fuzz_selected(settings) else None,
+        sweeps=sweeps,
+    )
+
+
+def guard_for(settings: Settings, prefix: str) -> CaptureGuard:
+    """The guard of a run: every fixture order of the file, and the run's prefix."""
+    numbers = [o.number for o in (*settings.orders, *settings.foreign_orders)]
+    numbers += [o.number for o in settings.uncapturable_orders]
+    return CaptureGuard(prefix, numbers)
+
+
+def run(settings: Settings, progress: Progress) -> RunReport:
+    """Carry out a whole run against settings.base_url."""
+    started = time.perf_counter()
+    report = RunReport(settings, datetime.now(UTC).isoformat(timespec="seconds"))
+    report.prefix = run_prefix(settings.seed)
+    report.plan = plan_for(settings)
+    redactor = redactor_for(settings.token, settings.foreign_token)
+    client = Client(settings.base_url, guard_for(settings, report.prefix), settings.rate_limit)
+    report.ledger = client.ledger
+    try:
+        report.error = _preflight(client, settings, report.prefix)
+        if report.error is None:
+            _run_checks(settings, client, redactor, report, progress)
+    finally:
+        client.close()
+        report.duration_s = time.perf_counter() - started
+    return report
+
+
+def _preflight(client: Client, settings: Settings, prefix: str) -> str | None:
+    """Why the run cannot be carried out (nothing listening, token refused), or None."""
+    headers = {"Content-Type": "application/json"}
+    if settings.token:
+        headers["Authorization"] = settings.token
+    body = f'{{"order": "{prefix}preflight"}}'.encode()
+    try:
+        exchange = client.send("POST", body=body, headers=headers, source="preflight")
+    except UnreachableError as exc:
+        return f"cannot reach {client.url}: {exc.__cause__ or exc}"
+    if settings.token and exchange.status == 401:
+        return f"the configured token is refused: POST {client.url} answered 401 with it"
+    if exchange.status in (404, 405) and not exchange.response_body.lstrip().startswith(b"{"):
+        # A bodiless or HTML 404 may be a wrong base URL, or a deployment answering badly:
+        # only when the path has no POST-only operation either (GET is not a 405) is there
+        # nothing to test. Otherwise the bad answers are the deployment's, reported as FAIL.
+        probe = client.send("GET", source="preflight")
+        if probe.status != 405:
+            return f"no capture-order operation at {client.url} (HTTP {exchange.status})"
+    return None
+
+
+def _run_checks(
+    settings: Settings, client: Client, redactor: Redactor, report: RunReport, progress: Progress
+) -> None:
+    pool = OrderPool(settings.orders)
+    foreign_pool = OrderPool(settings.foreign_orders)
+    results = report.results
+    for entry in _selected_checks(settings):
+        result = _run_one(entry, settings, client, pool, foreign_pool, redactor, report.prefix)
+        results.append(result)
+        progress(_line(result))
+    if _fuzz_selected(settings):
+        results += _fuzz(settings, client, pool, redactor, report, progress)
+    exchanges = list(client.exchanges)
+    report.requests = sum(1 for e in exchanges if not e.source.startswith("fuzz"))
+    for sweep in SWEEPS:
+        if selected(sweep.name, sweep.cases, settings.only, settings.skip):
+            result = _with_outcomes(run_sweep(sweep, exchanges, settings.secrets(), redactor))
+            results.append(result)
+            progress(_line(result))
+    if settings.max_response_time_ms:
+        result = _response_times(exchanges, settings.max_response_time_ms, redactor)
+        results.append(_with_outcomes(result))
+    # A second opinion: the rules over traffic, run over this run's own exchanges.
+    for result in second_opinion(exchanges, redactor):
+        if selected(result.name, result.requirements, settings.only, settings.skip):
+            results.append(_with_outcomes(result))
+            progress(_line(result))
+    chosen = {r for result in results for r in result.requirements}
+    report.requirements = [
+        requirement_verdict(
+            requirement,
+            results,
+            selected=requirement.id in chosen
+            or (not settings.only and requirement.id not in settings.skip)
+            or requirement.id in settings.only,
+            covered=COVERED,
+        )
+        for requirement in catalogue(settings)
+    ]
+    report.verdict = overall(report.requirements)
+
+
+def _with_outcomes(result: CheckResult) -> CheckResult:
+    return replace(result, outcomes=case_outcomes(result))
+
+
+def _run_one(
+    entry: Check,
+    settings: Settings,
+    client: Client,
+    pool: OrderPool,
+    foreign_pool: OrderPool,
+    redactor: Redactor,
+    prefix: str,
+) -> CheckResult:
+    given = grant(entry.name, entry.needs, settings, pool, foreign_pool)
+    if isinstance(given, str):
+        return _with_outcomes(CheckResult(entry.name, entry.cases, Status.SKIP, reason=given))
+    ctx = CheckContext(
+        entry.name,
+        settings,
+        client,
+        given,
+        redactor,
+        prefix,
+        random.Random(f"{settings.seed}:{entry.name}"),
+        cases=entry.cases,
+        needs=entry.needs.orders,
+        skipped=case_reasons(entry, given),
+    )
+    started = time.perf_counter()
+    status, reason, aborted = Status.PASS, "", False
+    try:
+        entry.function(ctx)
+    except Skip as exc:
+        status, reason = Status.SKIP, str(exc)
+    except Abort:
+        aborted = True
+    except UnreachableError as exc:
+        status, reason = Status.ERROR, f"server stopped answering: {exc}"
+    except (RefusedCaptureError, SuiteBugError) as exc:
+        status, reason = Status.ERROR, f"suite error: {exc}"
+    except Exception as exc:  # a crash of the check is the suite's fault, never a PASS
+        status, reason = Status.ERROR, f"check crashed: {type(exc).__name__}: {exc}"
+    if ctx.findings:
+        status = Status.FAIL
+    result = CheckResult(
+        entry.name,
+        entry.cases,
+        status,
+        tuple(ctx.findings),
+        redactor.text(reason),
+        time.perf_counter() - started,
+        len(ctx.exchanges),
+    )
+    outcomes = case_outcomes(result, ctx.touched, ctx.skipped, aborted=aborted)
+    return replace(result, outcomes=outcomes)
+
+
+def _fuzz(
+    settings: Settings,
+    client: Client,
+    pool: OrderPool,
+    redactor: Redactor,
+    report: RunReport,
+    progress: Progress,
+) -> list[CheckResult]:
+    from capture_order.conformance.fuzzing import (
+        run_fuzzing,
+    )  # Schemathesis loads only when it runs
+
+    orders = take_fuzz_orders(pool, FUZZ)
+    outcome = run_fuzzing(settings, orders, report.prefix, redactor, progress, client.guard)
+    report.fuzz_cases = outcome.cases
+    report.fuzz_phases = outcome.phases
+    report.fuzz_duration_s = outcome.duration_s
+    for exchange in outcome.exchanges:
+        client.record(exchange)
+    for refusal in outcome.refused:
+        client.ledger.refused(refusal, "fuzz", "POST")
+    results = [_with_outcomes(r) for r in outcome.results]
+    for result in results:
+        progress(_line(result))
+    return results
+
+
+def _response_times(exchanges: list[Exchange], limit_ms: float, redactor: Redactor) -> CheckResult:
+    slow = [e for e in exchanges if not e.source.startswith("fuzz") and e.elapsed_ms > limit_ms]
+    findings = tuple(
+        Finding(
+            None,
+            f"Response slower than {limit_ms:g} ms ({e.source})",
+            f"a response within {limit_ms:g} ms",
+            f"{e.elapsed_ms:.0f} ms for {e.status}",
+            (curl_command(e, redactor),),
+        )
+        for e in slow[:5]
+    )
+    status = Status.FAIL if findings else Status.PASS
+    return CheckResult("responses_within_time_limit", (RESPONSE_TIME_CASE,), status, findings)
+
+
+def _line(result: CheckResult) -> str:
+    ids = " ".join(result.requirements[:4]) + (" …" if len(result.requirements) > 4 else "")
+    extra = f" — {result.reason}" if result.reason and result.status != Status.PASS else ""
+    return f"{result.status.value:<5} {result.name} [{ids}]{extra}"

@@ -1,0 +1,45 @@
+"""`capture-order conformance --traffic FILE`: the suite's verdict from recorded exchanges."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+from capture_order.conformance.settings import Settings
+from capture_order.conformance.traffic.errors import TrafficError
+from capture_order.conformance.verdict import exit_code
+
+
+def traffic_settings(flags: dict[str, Any], source: str) -> Settings:
+    """The settings of a traffic run: no deployment, only selection and reports."""
+    return Settings(
+        base_url=source,
+        report_dir=Path(flags["report_dir"]) if flags.get("report_dir") else None,
+        seed=0,
+        only=frozenset(flags.get("only") or ()),
+        skip=frozenset(flags.get("skip") or ()),
+        verbose=bool(flags.get("verbose")),
+    )
+
+
+def run_traffic(flags: dict[str, Any]) -> int:
+    """Judge the file; 0 conformant, 1 not conformant, 2 the file could not be judged."""
+    from capture_order.conformance import console
+    from capture_order.conformance.report import write_reports
+    from capture_order.conformance.traffic.console import progress, traffic_summary
+    from capture_order.conformance.traffic.run import judge_file
+
+    path = Path(flags["traffic"])
+    settings = traffic_settings(flags, f"traffic {path.name}")
+    print(f"capture-order conformance · judging recorded traffic {path}", flush=True)
+    try:
+        report = judge_file(path, settings, progress)
+    except TrafficError as exc:
+        print(f"capture-order conformance: cannot judge: {exc}", file=sys.stderr)
+        return 2
+    console.summary(report)
+    traffic_summary(report)
+    if settings.report_dir is not None:
+        console.reports(write_reports(report, settings.report_dir))
+    return exit_code(report.verdict)

@@ -1,0 +1,57 @@
+"""A structural difference between two schemas, with the candidate values that may prove it."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from capture_order.contract.diff.facets import Step
+from capture_order.contract.diff.model import Severity
+from capture_order.contract.validation import Judge, field_path
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A value for `path` (or DELETE), meant to be accepted by version `side` only."""
+
+    side: str  # "old" or "new"
+    path: tuple[Step, ...]
+    value: Any
+
+
+@dataclass
+class Change:
+    """One keyword-level difference found by walking both schemas side by side."""
+
+    path: tuple[Step, ...]
+    rule: str
+    candidates: list[Candidate] = field(default_factory=list)
+    # The directions the rule suggests; generation is tried for a suspected break left unproven.
+    may_narrow: bool = True
+    may_widen: bool = True
+    fixed: Severity | None = None  # a class given by the rule itself (no validation meaning)
+
+
+@dataclass(frozen=True)
+class Judges:
+    """The judges of both versions."""
+
+    old: Judge
+    new: Judge
+
+    def of(self, side: str) -> Judge:
+        """The judge of version `side`."""
+        return self.old if side == "old" else self.new
+
+
+def path_text(path: tuple[Step, ...], root: str = "<body>") -> str:
+    """A path as reports write it: `order_items[0].pk`."""
+    parts: list[str | int] = [0 if kind == "i" else name for kind, name in path]
+    text = field_path(parts)
+    return root if text == "<body>" else text
+
+
+def shown(value: Any) -> str:
+    """A keyword value as a report shows it (JSON, compact)."""
+    return json.dumps(value, ensure_ascii=False, separators=(", ", ": "))

@@ -1,0 +1,91 @@
+"""From a structural change to a classified finding: a witness is checked, never assumed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from capture_order.contract.diff.changes import Change, path_text
+from capture_order.contract.diff.generation import draw_until
+from capture_order.contract.diff.model import Finding, Severity, Witness
+from capture_order.contract.diff.places import Place, header_text
+from capture_order.contract.diff.samples import DELETE, NOTHING
+
+
+@dataclass(frozen=True)
+class Budget:
+    """How hard generation tries for a suspected break that construction did not prove."""
+
+    tries: int
+    seed: int
+
+
+def finding(place: Place, change: Change, budget: Budget) -> Finding:
+    """The change classified by what its witnesses show."""
+    field = path_text(change.path, "<value>" if place.header else "<body>")
+    where = f"{place.label}: {place.kind}: {field}"
+    rule = f"`{path_text(change.path)}` {change.rule}" if change.path else change.rule
+    if change.fixed is not None:
+        return Finding(change.fixed, place.area, where, rule)
+    breaking_side = "old" if place.sent_by_client else "new"
+    other_side = "new" if breaking_side == "old" else "old"
+    constructed = {side: _constructed(place, change, side) for side in ("old", "new")}
+    witness = constructed[breaking_side]
+    note = None
+    suspected = change.may_narrow if place.sent_by_client else change.may_widen
+    if witness is None and suspected:
+        witness = _generated(place, change, breaking_side, budget)
+        if witness is None:
+            note = f"no witness found in {budget.tries} tries"
+    if witness is not None:
+        return Finding(Severity.BREAKING_CLIENTS, place.area, where, rule, ("clients",), witness)
+    if constructed[other_side] is not None:
+        return Finding(Severity.NON_BREAKING, place.area, where, rule, (), constructed[other_side])
+    note = note or "no witness found by construction"
+    return Finding(Severity.DOCS, place.area, where, rule, note=f"{note}: same values accepted")
+
+
+def checked_witness(place: Place, value: Any, side: str, found_by: str) -> Witness | None:
+    """A witness when version `side` accepts the value here and the other rejects it."""
+    other = "new" if side == "old" else "old"
+    if value is NOTHING or not place.accepts(side, value):
+        return None
+    reasons = place.rejection(other, value)
+    if not reasons:
+        return None
+    schemas = {s: place.facet(s).pointers for s in ("old", "new")}
+    shown = header_text(value) if place.header else value
+    return Witness(place.kind, shown, side, reasons[0], found_by, schemas, place.header)
+
+
+def _constructed(place: Place, change: Change, side: str) -> Witness | None:
+    for candidate in change.candidates:
+        if candidate.side != side:
+            continue
+        value = place.build(side, candidate.path, candidate.value)
+        found = checked_witness(place, value, side, "construction")
+        if found is not None:
+            return found
+    return None
+
+
+def _generated(place: Place, change: Change, side: str, budget: Budget) -> Witness | None:
+    # Draw the value at the changed location (the parent object for a removed member).
+    path = change.path
+    if any(c.value is DELETE for c in change.candidates):
+        path = path[:-1]
+    facet = place.facet(side)
+    for step in path:
+        facet = facet.child(step)
+
+    def keep(value: Any) -> bool:
+        whole = place.build(side, path, value)
+        return checked_witness(place, whole, side, "generation") is not None
+
+    drawn = draw_until(facet.doc, facet.pointers, keep, budget.tries, budget.seed)
+    if drawn is None:
+        return None
+    value, used = drawn
+    return checked_witness(
+        place, place.build(side, path, value), side, f"generation ({used} tries)"
+    )

@@ -1,0 +1,51 @@
+"""What the server answers: a status, a body written once, and what it was (code or state).
+
+Every problem response is built here (`problem_answer`), by the handler, the error handlers and
+the 413 middleware alike; a stored answer is replayed as it was written, never re-parsed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from capture_order.server import refusals, wire
+from capture_order.server.domain.errors import CaptureError
+from capture_order.server.problem_types import PROBLEM_MEDIA_TYPE, problem_document, problem_headers
+
+JSON_MEDIA_TYPE = "application/json"
+REPLAYED = ("Idempotent-Replayed", "true")
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A response as sent and as kept for replay."""
+
+    status: int
+    body: bytes
+    outcome: str  # the problem code, or the capture state of a 200
+
+    @property
+    def media_type(self) -> str:
+        """application/json for the Order, problem+json for everything else."""
+        return JSON_MEDIA_TYPE if self.status < 400 else PROBLEM_MEDIA_TYPE
+
+    def headers(self, *, replayed: bool = False) -> dict[str, str]:
+        """The headers beyond the body's: the problem's own, and the replay mark."""
+        headers = problem_headers(self.outcome) if self.status >= 400 else {}
+        if replayed:
+            headers[REPLAYED[0]] = REPLAYED[1]
+        return headers
+
+
+def problem_answer(
+    code: str, detail: str | None = None, errors: Mapping[str, list[str]] | None = None
+) -> Answer:
+    """The answer for an error code: its problem document, written once."""
+    document = problem_document(code, detail, errors)
+    return Answer(document["status"], wire.dumps(document), code)
+
+
+def refusal_answer(error: CaptureError) -> Answer:
+    """The answer to a capture the rules refuse, in the words of `refusals`."""
+    return problem_answer(error.code, refusals.detail(error), refusals.field_errors(error))

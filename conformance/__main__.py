@@ -1,9 +1,0 @@
-"""`python -m conformance`: the same as `capture-order conformance`."""
-
-from __future__ import annotations
-
-import sys
-
-from conformance.command import main
-
-sys.exit(main())
