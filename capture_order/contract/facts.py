@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+from dataclasses import dataclass
 from typing import Any
 
 from capture_order.contract.spec import Spec, load_spec, operation, resolve
@@ -90,3 +92,59 @@ def problem_statuses(spec: Spec | None = None) -> dict[str, int]:
         if isinstance(value, dict) and isinstance(value.get("code"), str):
             found.setdefault(value["code"], int(value["status"]))
     return found
+
+
+@dataclass(frozen=True)
+class RequestLimits:
+    """Every bound the contract puts on a capture request, as the spec writes it."""
+
+    body_bytes: int  # requestBody `x-max-bytes` (CO-REQ-02)
+    nesting_depth: int  # requestBody `x-max-depth` (CO-REQ-09)
+    key_min: int  # Idempotency-Key minLength, maxLength (CO-REQ-07)
+    key_max: int
+    order_min: int  # CaptureOrder.order minLength, maxLength (CO-REQ-04)
+    order_max: int
+    items_min: int  # CaptureOrder.order_items minItems, maxItems
+    items_max: int
+    pk_min: int  # CaptureOrderItem.pk minimum, maximum
+    pk_max: int
+    attributes_max: int  # ItemAttributes maxProperties
+    attribute_value_max: int  # the string ItemAttributeValue's maxLength
+
+
+def request_limits(spec: Spec | None = None) -> RequestLimits:
+    """The request's bounds, read from the spec (no module writes one of these numbers)."""
+    if spec is None:
+        return _default_limits()
+    schemas = _schemas(spec)
+    body = resolve(spec, operation(spec)["requestBody"])
+    key = next(
+        resolve(spec, p)["schema"]
+        for p in operation(spec).get("parameters", [])
+        if resolve(spec, p)["name"] == "Idempotency-Key"
+    )
+    order = schemas["CaptureOrder"]["properties"]["order"]
+    items = schemas["CaptureOrder"]["properties"]["order_items"]
+    pk = resolve(spec, items["items"])["properties"]["pk"]
+    value = next(
+        o for o in resolve(spec, schemas["ItemAttributeValue"])["oneOf"] if o["type"] == "string"
+    )
+    return RequestLimits(
+        body_bytes=int(body["x-max-bytes"]),
+        nesting_depth=int(body["x-max-depth"]),
+        key_min=int(key["minLength"]),
+        key_max=int(key["maxLength"]),
+        order_min=int(order["minLength"]),
+        order_max=int(order["maxLength"]),
+        items_min=int(items["minItems"]),
+        items_max=int(items["maxItems"]),
+        pk_min=int(pk["minimum"]),
+        pk_max=int(pk["maximum"]),
+        attributes_max=int(schemas["ItemAttributes"]["maxProperties"]),
+        attribute_value_max=int(value["maxLength"]),
+    )
+
+
+@functools.cache
+def _default_limits() -> RequestLimits:
+    return request_limits(load_spec())
