@@ -1,74 +1,66 @@
-"""What a check works with: the client, its granted fixtures, and a way to record expectations."""
+"""What a scenario works with: the client, its granted fixtures, and the facts it sets up.
+
+A scenario sends requests and says what it knows that the deployment does not show (an order
+number it made up, a key it knows to be unknown): the judge takes that as facts, like the
+fixtures'. It records no expectation of its own.
+"""
 
 from __future__ import annotations
 
-import functools
 import json
 import random
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from capture_order.conformance.fixtures import FixtureOrder
 from capture_order.conformance.http import Client, Exchange
+from capture_order.conformance.judge.facts import Facts, KnownOrder
+from capture_order.conformance.judge.values import JSON
 from capture_order.conformance.needs import FOREIGN_TOKEN_HINT, TOKEN_HINT, Grant, OrderNeed
-from capture_order.conformance.reproduce import Redactor, curl_command
 from capture_order.conformance.settings import Settings
-from capture_order.conformance.verdict import Finding
-from capture_order.contract.catalogue import by_id, cases_by_ref
 
-JSON = "application/json"
-PROBLEM_JSON = "application/problem+json"
 # `token=` default: the configured token; pass None to send no Authorization header.
 CONFIGURED: Any = object()
+# A pk no order has: above every pk a deployment hands out in practice, below int64's end.
+UNKNOWN_PK = 9_000_000_000_000_000_001
 
 
 class Skip(Exception):  # noqa: N818  (a control-flow signal, like pytest.skip)
-    """The check lacks what it needs (fixtures, a token); the reason is reported."""
-
-
-class Abort(Exception):  # noqa: N818  (a control-flow signal)
-    """A failed expectation makes the rest of the check meaningless."""
+    """The scenario lacks what it needs (fixtures, a token); the reason is reported."""
 
 
 class SuiteBugError(RuntimeError):
-    """A check did what its declaration does not allow (an undeclared order or case)."""
+    """A scenario did what its declaration does not allow (an undeclared order or case)."""
 
 
 Item = int | dict[str, Any]
-
-
-@functools.cache
-def _known_refs() -> frozenset[str]:
-    return frozenset(cases_by_ref()) | frozenset(by_id())
 
 
 HeaderLines = Sequence[tuple[str, str | bytes]]
 
 
 @dataclass
-class CheckContext:
-    """Per-check state: shared client, the check's grant, a seeded RNG, findings so far."""
+class ScenarioContext:
+    """Per-scenario state: shared client and facts, the grant, a seeded RNG, what it sent."""
 
     name: str
     settings: Settings
     client: Client
     grant: Grant
-    redactor: Redactor
+    facts: Facts
     prefix: str
     rng: random.Random
     cases: tuple[str, ...] = ()
     needs: tuple[OrderNeed, ...] = ()
-    findings: list[Finding] = field(default_factory=list)
     exchanges: list[Exchange] = field(default_factory=list)
-    touched: set[str | None] = field(default_factory=set)
     skipped: dict[str, str] = field(default_factory=dict)
     _orders_given: int = 0
     _foreign_given: int = 0
 
     # Fixtures ---------------------------------------------------------------
     def order(self, min_items: int = 1) -> FixtureOrder:
-        """The next fixture order granted to this check (as its `Needs` declare)."""
+        """The next fixture order granted to this scenario (as its `Needs` declare)."""
         if self._orders_given >= len(self.grant.orders):
             raise SuiteBugError(f"{self.name} asked for an order its needs do not declare")
         order = self.grant.orders[self._orders_given]
@@ -78,7 +70,7 @@ class CheckContext:
         return order
 
     def foreign_order(self) -> FixtureOrder:
-        """The next order of channel B granted to this check."""
+        """The next order of channel B granted to this scenario."""
         if self._foreign_given >= len(self.grant.foreign_orders):
             raise SuiteBugError(f"{self.name} asked for a foreign order it does not declare")
         self._foreign_given += 1
@@ -96,9 +88,26 @@ class CheckContext:
             raise Skip(f"needs {FOREIGN_TOKEN_HINT}")
         return self.settings.foreign_token
 
+    # Facts it sets up ---------------------------------------------------------
     def unknown_order(self) -> str:
         """An order number that cannot exist: the run's prefix and random hex."""
         return f"{self.prefix}{self.rng.getrandbits(48):012x}"
+
+    def unknown_token(self) -> str:
+        """`Token <key>` with a key the deployment cannot know (a fact for the judge)."""
+        value = f"Token {self.rng.getrandbits(160):040x}"
+        self.facts.token(value, valid=False)
+        return value
+
+    def unknown_pk(self) -> int:
+        """A pk no item of any order has (a fact for the judge)."""
+        self.facts.unknown_pks.add(UNKNOWN_PK)
+        return UNKNOWN_PK
+
+    def variant(self, order: FixtureOrder, number: str, case: str) -> str:
+        """Another number for a fixture order (case, spaces, Unicode form): no order has it."""
+        self.facts.add(KnownOrder(number, exists=False, variant_of=order.number, variant_case=case))
+        return number
 
     def new_key(self) -> str:
         """A fresh Idempotency-Key."""
@@ -106,23 +115,16 @@ class CheckContext:
 
     # Cases ------------------------------------------------------------------
     def allowed(self, ref: str) -> bool:
-        """Whether a declared case can be checked (its own fixtures need is met)."""
+        """Whether a declared case can be exercised (its own fixtures need is met)."""
         if ref not in self.cases:
             raise SuiteBugError(f"{self.name} asks about {ref}, which it does not declare")
         return ref not in self.skipped
 
     def skip_case(self, ref: str, reason: str) -> None:
-        """Report one case SKIP with its reason; the check goes on with the others."""
+        """Report one case SKIP with its reason; the scenario goes on with the others."""
         if ref not in self.cases:
             raise SuiteBugError(f"{self.name} skips {ref}, which it does not declare")
         self.skipped.setdefault(ref, reason)
-
-    def _declared(self, ref: str | None) -> None:
-        """A check may name any case of the catalogue (an undeclared one only fails it)."""
-        if ref is None or ref in self.cases or ref.startswith("RUN-"):
-            return
-        if ref not in _known_refs():
-            raise SuiteBugError(f"{self.name} names {ref}, which is not in the catalogue")
 
     # Requests ---------------------------------------------------------------
     def capture(
@@ -170,75 +172,3 @@ class CheckContext:
         )
         self.exchanges.append(exchange)
         return exchange
-
-    # Expectations -----------------------------------------------------------
-    def expect(
-        self,
-        condition: bool,
-        requirement: str | None,
-        title: str,
-        *,
-        expected: str,
-        received: str,
-        exchanges: Iterable[Exchange] = (),
-    ) -> bool:
-        """Record a finding (for a case, a requirement or None: all) unless the condition holds."""
-        self._declared(requirement)
-        self.touched.add(requirement)
-        if not condition:
-            curls = tuple(curl_command(e, self.redactor) for e in exchanges)
-            self.findings.append(
-                Finding(
-                    requirement,
-                    self.redactor.text(title),
-                    self.redactor.text(expected),
-                    self.redactor.text(received),
-                    curls,
-                )
-            )
-        return condition
-
-    def expect_status(
-        self,
-        exchange: Exchange,
-        status: int | tuple[int, ...],
-        requirement: str | None,
-        title: str,
-        *,
-        code: str | tuple[str, ...] | None = None,
-        history: Sequence[Exchange] = (),
-    ) -> bool:
-        """Expect a status (and problem `code`); reproduce with `history`, then this request."""
-        statuses = (status,) if isinstance(status, int) else status
-        codes = (code,) if isinstance(code, str) else code
-        ok = exchange.status in statuses and (codes is None or exchange.code in codes)
-        wanted = " or ".join(map(str, statuses))
-        if codes is not None:
-            wanted += f" with code {' or '.join(codes)}"
-        return self.expect(
-            ok,
-            requirement,
-            title,
-            expected=wanted,
-            received=describe(exchange),
-            exchanges=[*history, exchange],
-        )
-
-    def abort_unless(self, ok: bool) -> None:
-        """Stop the check when an earlier expectation failed and later steps depend on it."""
-        if not ok:
-            raise Abort()
-
-
-def describe(exchange: Exchange) -> str:
-    """Status, code and a short body: what the 'Received' line shows."""
-    code = exchange.code
-    body = exchange.text(300)
-    head = f"{exchange.status}" + (f" with code {code}" if code else "")
-    return f"{head} ({exchange.media_type or 'no content type'}): {body}" if body else head
-
-
-def body_of(exchange: Exchange) -> dict[str, Any]:
-    """The response body as a dict ({} when it is not a JSON object)."""
-    body = exchange.json()
-    return body if isinstance(body, dict) else {}

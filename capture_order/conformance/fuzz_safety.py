@@ -1,4 +1,8 @@
-"""Rewrites each generated case before it is sent: no real order but the fixtures, fresh keys."""
+"""Rewrites each generated case before it is sent: no real order but the fixtures, fresh keys.
+
+It also gives each case its credential: the configured token, or, for one case in
+WITHOUT_TOKEN_EVERY, none or a key the deployment cannot know (a fact for the judge).
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,8 @@ from typing import Any
 from schemathesis import Case
 
 from capture_order.conformance.fixtures import FixtureOrder
+from capture_order.conformance.fuzz_cases import WITHOUT_TOKEN_EVERY
+from capture_order.conformance.judge.facts import Facts
 from capture_order.contract.spec import load_spec, operation
 
 MAX_ORDER = 128
@@ -36,8 +42,18 @@ def example_orders() -> tuple[set[str], list[int]]:
 class CaseRewriter:
     """Makes generated order numbers unmatchable, except the spec's examples mapped to fixtures."""
 
-    def __init__(self, *, prefix: str, orders: tuple[FixtureOrder, ...]) -> None:
+    def __init__(
+        self,
+        *,
+        prefix: str,
+        orders: tuple[FixtureOrder, ...],
+        token: str | None = None,
+        facts: Facts | None = None,
+    ) -> None:
         self.prefix = prefix
+        self.token = token
+        self.facts = facts
+        self._cases = itertools.count(1)
         # The full-capture examples go to one fixture order, the partial ones to another,
         # so that both kinds of 200 body are validated.
         self.full = orders[0] if orders else None
@@ -53,9 +69,21 @@ class CaseRewriter:
         body = case.body
         if isinstance(body, dict):
             self._order(body)
-        headers = case.headers
-        if headers is not None and not _negative_headers(case):
-            self._key(headers)
+        if _negative_headers(case):
+            return  # the headers are the point of the case
+        self._credential(case.headers)
+        self._key(case.headers)
+
+    def _credential(self, headers: MutableMapping[str, Any]) -> None:
+        with self._lock:
+            number = next(self._cases)
+        if number % WITHOUT_TOKEN_EVERY:
+            if self.token:
+                headers["Authorization"] = self.token
+        elif number % (2 * WITHOUT_TOKEN_EVERY) and self.facts is not None:
+            unknown = f"Token {self.prefix.encode().hex()[:16]}{number:024x}"
+            self.facts.token(unknown, valid=False)
+            headers["Authorization"] = unknown
 
     def _order(self, body: dict[str, Any]) -> None:
         value = body.get("order")

@@ -1,4 +1,9 @@
-"""Schema fuzzing with Schemathesis: every applicable check, made safe for live deployments."""
+"""Schema fuzzing with Schemathesis: generated requests, made safe for live deployments.
+
+Schemathesis generates and sends (examples, coverage and fuzzing phases); its checks are off.
+Every generated exchange goes to the judge with the rest of the run, so that a rule is judged
+in one place whoever sent the request.
+"""
 
 from __future__ import annotations
 
@@ -19,27 +24,31 @@ from schemathesis.engine import events, from_schema
 from schemathesis.engine.run import UNIT_PHASES
 
 from capture_order.conformance.fixtures import FixtureOrder
-from capture_order.conformance.fuzz_cases import CHECKS, WARNINGS
 from capture_order.conformance.fuzz_events import Collector
 from capture_order.conformance.fuzz_safety import CaseRewriter
 from capture_order.conformance.guard import CaptureGuard, Judgement, RefusedCaptureError
 from capture_order.conformance.http import Exchange
-from capture_order.conformance.reproduce import Redactor
+from capture_order.conformance.judge.facts import Facts
 from capture_order.conformance.settings import Settings
-from capture_order.conformance.verdict import CheckResult
 from capture_order.contract.spec import base_path, load_spec
 
-RESPONSE_CHECKS = (
+# Every check Schemathesis has: off, the judge judges the exchanges.
+CHECKS_OFF = (
     "not_a_server_error",
     "status_code_conformance",
     "content_type_conformance",
     "response_headers_conformance",
     "response_schema_conformance",
+    "negative_data_rejection",
+    "positive_data_acceptance",
+    "missing_required_header",
+    "ignored_auth",
+    "unsupported_method",
+    "allow_header_conformance",
+    "use_after_free",
+    "ensure_resource_availability",
+    "object_level_authorization",
 )
-# Statuses a schema-violating request may get; 413 for oversized ones (TOOLCHAIN.md).
-NEGATIVE_STATUSES = [400, 401, 404, 405, 413, 415, 422]
-# Business rules reject schema-valid requests with these (unknown order, state, duplicates).
-POSITIVE_STATUSES = [200, 404, 409, 422]
 
 
 def rate_limit_text(rate: float) -> str:
@@ -63,31 +72,19 @@ def build_config(settings: Settings) -> SchemathesisConfig:
             "fuzzing": {"enabled": True},
             "stateful": {"enabled": False},
         },
-        "checks": {
-            "negative_data_rejection": {"expected-statuses": NEGATIVE_STATUSES},
-            "positive_data_acceptance": {"expected-statuses": POSITIVE_STATUSES},
-            # One operation, no links, no resource to free or look up.
-            "use_after_free": {"enabled": False},
-            "ensure_resource_availability": {"enabled": False},
-            "object_level_authorization": {"enabled": False},
-            **{name: {"enabled": False} for name in RESPONSE_CHECKS},
-        },
+        "checks": {name: {"enabled": False} for name in CHECKS_OFF},
         "request-timeout": 30,
     }
-    if settings.token:
-        data["headers"] = {"Authorization": settings.token}
+    # No configured Authorization: the rewriter gives each case its credential (or none).
     if settings.rate_limit:
         data["rate-limit"] = rate_limit_text(settings.rate_limit)
-    if settings.max_response_time_ms:
-        data["checks"]["max_response_time"] = settings.max_response_time_ms / 1000
     return SchemathesisConfig.from_dict(data)
 
 
 @dataclass
 class FuzzOutcome:
-    """What the fuzzing run found: results per Schemathesis check, exchanges, counts."""
+    """What the fuzzing run sent: the exchanges, counts, and why it broke off (if it did)."""
 
-    results: list[CheckResult] = field(default_factory=list)
     exchanges: list[Exchange] = field(default_factory=list)
     cases: int = 0
     phases: dict[str, int] = field(default_factory=dict)
@@ -127,16 +124,16 @@ def run_fuzzing(
     settings: Settings,
     orders: tuple[FixtureOrder, ...],
     prefix: str,
-    redactor: Redactor,
+    facts: Facts,
     progress: Callable[[str], None],
     guard: CaptureGuard,
 ) -> FuzzOutcome:
-    """Run the examples, coverage and fuzzing phases and turn their results into CheckResults."""
+    """Run the examples, coverage and fuzzing phases; the exchanges they sent."""
     started = time.perf_counter()
     outcome = FuzzOutcome()
     config = build_config(settings)
-    rewriter = CaseRewriter(prefix=prefix, orders=orders)
-    collector = Collector(redactor, settings.token, frozenset(o.number for o in orders))
+    rewriter = CaseRewriter(prefix=prefix, orders=orders, token=settings.token, facts=facts)
+    collector = Collector()
     with (
         tempfile.TemporaryDirectory(prefix="capture-order-hypothesis-") as home,
         _hook(rewriter, guard, outcome.refused),
@@ -163,7 +160,6 @@ def run_fuzzing(
         finally:
             hypothesis.configuration.set_hypothesis_home_dir(None)
     outcome.duration_s = time.perf_counter() - started
-    outcome.results = collector.results(CHECKS, WARNINGS, outcome.duration_s)
     outcome.exchanges = collector.exchanges
     outcome.cases = sum(outcome.phases.values())
     outcome.error = "; ".join(collector.errors) or None

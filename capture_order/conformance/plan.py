@@ -18,7 +18,7 @@ from capture_order.conformance.needs import (
     OrdersExhaustedError,
     grant,
 )
-from capture_order.conformance.registry import Check
+from capture_order.conformance.registry import Scenario
 from capture_order.conformance.settings import Settings
 
 # The full-capture examples go to the first, the partial ones (three pks) to the second.
@@ -120,14 +120,16 @@ class Plan:
         )
 
 
-def _prospect(entry: Check, settings: Settings, pool: OrderPool, foreign: OrderPool) -> CheckPlan:
+def _prospect(
+    entry: Scenario, settings: Settings, pool: OrderPool, foreign: OrderPool
+) -> CheckPlan:
     given = grant(entry.name, entry.needs, settings, pool, foreign)
     if isinstance(given, str):
         return CheckPlan(entry.name, entry.cases, given)
     return CheckPlan(entry.name, entry.cases, None, case_reasons(entry, given))
 
 
-def case_reasons(entry: Check, given: Grant) -> dict[str, str]:
+def case_reasons(entry: Scenario, given: Grant) -> dict[str, str]:
     """The cases of a check its grant does not allow, with what each lacks."""
     found = {}
     for ref, need in entry.case_needs.items():
@@ -152,7 +154,7 @@ def take_fuzz_orders(pool: OrderPool, name: str) -> tuple[FixtureOrder, ...]:
 
 def make_plan(
     settings: Settings,
-    checks: Iterable[Check],
+    checks: Iterable[Scenario],
     *,
     fuzz: tuple[str, tuple[str, ...], str] | None = None,
     sweeps: Iterable[tuple[str, tuple[str, ...]]] = (),

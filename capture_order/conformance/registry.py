@@ -1,7 +1,9 @@
-"""The check registry: each check is a function named by the property it proves.
+"""The scenario registry: each scenario is a function named by the property it exercises.
 
-A check names the cases it exercises (`CO-AUTH-01/no-header`, from the spec's catalogue), what
-it needs from the fixtures (`Needs`), and, per case, a fact that case alone needs (`CaseNeed`).
+A scenario names the cases it exercises (`CO-AUTH-01/no-header`, from the spec's catalogue),
+what it needs from the fixtures (`Needs`), and, per case, a fact that case alone needs
+(`CaseNeed`). It sends requests; it never judges their answers: the judge does
+(`conformance.judge`), the same way for an active run, a traffic file and the proxy.
 """
 
 from __future__ import annotations
@@ -14,18 +16,18 @@ from capture_order.conformance.needs import CaseNeed, Needs
 from capture_order.contract.catalogue import requirement_ids
 
 if TYPE_CHECKING:
-    from capture_order.conformance.context import CheckContext
+    from capture_order.conformance.context import ScenarioContext
 
-CheckFunction = Callable[["CheckContext"], None]
+ScenarioFunction = Callable[["ScenarioContext"], None]
 
 
 @dataclass(frozen=True)
-class Check:
-    """A registered check, the cases it exercises and what it needs."""
+class Scenario:
+    """A registered scenario, the cases it exercises and what it needs."""
 
     name: str
     cases: tuple[str, ...]
-    function: CheckFunction
+    function: ScenarioFunction
     area: str
     needs: Needs = field(default_factory=Needs)
     case_needs: Mapping[str, CaseNeed] = field(default_factory=dict, hash=False)
@@ -36,20 +38,22 @@ class Check:
         return requirement_ids(self.cases)
 
 
-REGISTRY: list[Check] = []
+SCENARIOS: list[Scenario] = []
 
 
-def check(
+def scenario(
     *case_refs: str,
     needs: Needs | None = None,
     case_needs: Mapping[str, CaseNeed] | None = None,
-) -> Callable[[CheckFunction], CheckFunction]:
-    """Register a semantic check exercising the given cases (`CO-AREA-NN/case-id`)."""
+) -> Callable[[ScenarioFunction], ScenarioFunction]:
+    """Register a scenario exercising the given cases (`CO-AREA-NN/case-id`)."""
 
-    def register(function: CheckFunction) -> CheckFunction:
+    def register(function: ScenarioFunction) -> ScenarioFunction:
         area = function.__module__.rsplit(".", 1)[-1]
-        REGISTRY.append(
-            Check(function.__name__, case_refs, function, area, needs or Needs(), case_needs or {})
+        SCENARIOS.append(
+            Scenario(
+                function.__name__, case_refs, function, area, needs or Needs(), case_needs or {}
+            )
         )
         return function
 
@@ -59,7 +63,7 @@ def check(
 def selected(
     entry_name: str, refs: tuple[str, ...], only: frozenset[str], skip: frozenset[str]
 ) -> bool:
-    """Whether --only/--skip (check names, requirement IDs or case refs) let this check run."""
+    """Whether --only/--skip (scenario names, requirement IDs or case refs) let it run."""
     names = set(refs) | set(requirement_ids(refs))
     if entry_name in skip or (refs and set(requirement_ids(refs)) <= skip):
         return False

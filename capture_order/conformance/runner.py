@@ -1,4 +1,8 @@
-"""One conformance run: plan, preflight, semantic checks, schema fuzzing, sweeps, verdicts."""
+"""One conformance run: plan, preflight, scenarios, schema fuzzing, then the judge's verdicts.
+
+Scenarios and the fuzzer only send; every exchange of the run then goes through the one judge
+(`conformance.judge`), with the fixtures and what the scenarios set up as its facts.
+"""
 
 from __future__ import annotations
 
@@ -9,20 +13,20 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
-from capture_order.conformance import checks as _checks  # noqa: F401  (registers the semantic checks)
-from capture_order.conformance.context import Abort, CheckContext, Skip, SuiteBugError
-from capture_order.conformance.fuzz_cases import CHECKS as FUZZ_CHECKS
+from capture_order.conformance import scenarios as _scenarios  # noqa: F401  (registers them)
+from capture_order.conformance.context import ScenarioContext, Skip, SuiteBugError
+from capture_order.conformance.fuzz_cases import CASES as FUZZ_REFS
 from capture_order.conformance.fuzz_cases import FIXTURE_CASE, FUZZ
-from capture_order.conformance.fuzz_cases import WARNINGS as FUZZ_WARNINGS
 from capture_order.conformance.guard import CaptureGuard, Ledger, RefusedCaptureError
 from capture_order.conformance.http import Client, Exchange, UnreachableError
+from capture_order.conformance.judge.engine import judge_all
+from capture_order.conformance.judge.facts import Facts
 from capture_order.conformance.needs import OrderPool, grant
 from capture_order.conformance.plan import Plan, case_reasons, make_plan, take_fuzz_orders
-from capture_order.conformance.registry import REGISTRY, Check, selected
+from capture_order.conformance.registry import SCENARIOS, Scenario, selected
 from capture_order.conformance.reproduce import Redactor, curl_command, redactor_for
-from capture_order.conformance.sequence.engine import second_opinion
 from capture_order.conformance.settings import Settings
-from capture_order.conformance.sweep import SWEEPS, run_sweep
+from capture_order.conformance.sweep import SWEEPS
 from capture_order.conformance.verdict import (
     CheckResult,
     Finding,
@@ -32,6 +36,7 @@ from capture_order.conformance.verdict import (
     case_outcomes,
     overall,
     requirement_verdict,
+    scenario_outcomes,
 )
 from capture_order.contract.catalogue import Case, Requirement, requirements
 
@@ -44,12 +49,10 @@ RESPONSE_TIME = Requirement(
     (Case("RUN-RT-01", "within-limit", "Every response of the semantic checks is in time."),),
 )
 RESPONSE_TIME_CASE = RESPONSE_TIME.cases[0].ref
-FUZZ_REFS = tuple(
-    dict.fromkeys(ref for refs in (*FUZZ_CHECKS.values(), *FUZZ_WARNINGS.values()) for ref in refs)
-)
-# Every case some part of the suite exercises; the lint proves it is every observable one.
+# Every case some scenario (or the fuzzer) exercises; the lint proves it is every observable
+# one. The sweeps judge every exchange of a run: any scenario exercises them.
 COVERED = frozenset(
-    {ref for entry in REGISTRY for ref in entry.cases}
+    {ref for entry in SCENARIOS for ref in entry.cases}
     | {ref for sweep in SWEEPS for ref in sweep.cases}
     | set(FUZZ_REFS)
     | {RESPONSE_TIME_CASE}
@@ -92,14 +95,12 @@ def catalogue(settings: Settings) -> list[Requirement]:
     return [*found, RESPONSE_TIME] if settings.max_response_time_ms else found
 
 
-def _selected_checks(settings: Settings) -> list[Check]:
-    return [e for e in REGISTRY if selected(e.name, e.cases, settings.only, settings.skip)]
+def _selected_scenarios(settings: Settings) -> list[Scenario]:
+    return [e for e in SCENARIOS if selected(e.name, e.cases, settings.only, settings.skip)]
 
 
 def _fuzz_selected(settings: Settings) -> bool:
-    return selected(FUZZ, FUZZ_REFS, settings.only, settings.skip) or any(
-        f"fuzz:{name}" in settings.only for name in FUZZ_CHECKS
-    )
+    return selected(FUZZ, FUZZ_REFS, settings.only, settings.skip)
 
 
 def _selected_sweeps(settings: Settings) -> list[tuple[str, tuple[str, ...]]]:
@@ -115,7 +116,7 @@ def plan_for(settings: Settings) -> Plan:
         sweeps.append(("responses_within_time_limit", (RESPONSE_TIME_CASE,)))
     return make_plan(
         settings,
-        _selected_checks(settings),
+        _selected_scenarios(settings),
         fuzz=(FUZZ, FUZZ_REFS, FIXTURE_CASE) if _fuzz_selected(settings) else None,
         sweeps=sweeps,
     )
@@ -126,6 +127,19 @@ def guard_for(settings: Settings, prefix: str) -> CaptureGuard:
     numbers = [o.number for o in (*settings.orders, *settings.foreign_orders)]
     numbers += [o.number for o in settings.uncapturable_orders]
     return CaptureGuard(prefix, numbers)
+
+
+def facts_for(settings: Settings, prefix: str) -> Facts:
+    """What the judge knows before the run: the fixtures, and the run's own prefix."""
+    facts = Facts(prefix)
+    facts.add_fixtures(
+        settings.token,
+        settings.orders,
+        settings.foreign_token,
+        settings.foreign_orders,
+        settings.uncapturable_orders,
+    )
+    return facts
 
 
 def run(settings: Settings, progress: Progress) -> RunReport:
@@ -140,7 +154,7 @@ def run(settings: Settings, progress: Progress) -> RunReport:
     try:
         report.error = _preflight(client, settings, report.prefix)
         if report.error is None:
-            _run_checks(settings, client, redactor, report, progress)
+            _run_scenarios(settings, client, redactor, report, progress)
     finally:
         client.close()
         report.duration_s = time.perf_counter() - started
@@ -169,33 +183,36 @@ def _preflight(client: Client, settings: Settings, prefix: str) -> str | None:
     return None
 
 
-def _run_checks(
+def _run_scenarios(
     settings: Settings, client: Client, redactor: Redactor, report: RunReport, progress: Progress
 ) -> None:
     pool = OrderPool(settings.orders)
     foreign_pool = OrderPool(settings.foreign_orders)
+    facts = facts_for(settings, report.prefix)
     results = report.results
-    for entry in _selected_checks(settings):
-        result = _run_one(entry, settings, client, pool, foreign_pool, redactor, report.prefix)
+    for entry in _selected_scenarios(settings):
+        result = _run_one(entry, settings, client, pool, foreign_pool, facts, report.prefix)
         results.append(result)
-        progress(_line(result))
+        progress(_sent(result))
     if _fuzz_selected(settings):
-        results += _fuzz(settings, client, pool, redactor, report, progress)
+        results.append(_fuzz(settings, client, pool, facts, report, progress))
     exchanges = list(client.exchanges)
     report.requests = sum(1 for e in exchanges if not e.source.startswith("fuzz"))
-    for sweep in SWEEPS:
-        if selected(sweep.name, sweep.cases, settings.only, settings.skip):
-            result = _with_outcomes(run_sweep(sweep, exchanges, settings.secrets(), redactor))
-            results.append(result)
+    progress(f"judging {len(exchanges)} exchanges")
+    judged = judge_all(
+        exchanges,
+        redactor,
+        facts,
+        settings.secrets(),
+        lambda name, refs: selected(name, refs, settings.only, settings.skip),
+    )
+    results += judged
+    for result in judged:
+        if result.status != Status.SKIP:
             progress(_line(result))
     if settings.max_response_time_ms:
         result = _response_times(exchanges, settings.max_response_time_ms, redactor)
         results.append(_with_outcomes(result))
-    # A second opinion: the rules over traffic, run over this run's own exchanges.
-    for result in second_opinion(exchanges, redactor):
-        if selected(result.name, result.requirements, settings.only, settings.skip):
-            results.append(_with_outcomes(result))
-            progress(_line(result))
     chosen = {r for result in results for r in result.requirements}
     report.requirements = [
         requirement_verdict(
@@ -216,23 +233,24 @@ def _with_outcomes(result: CheckResult) -> CheckResult:
 
 
 def _run_one(
-    entry: Check,
+    entry: Scenario,
     settings: Settings,
     client: Client,
     pool: OrderPool,
     foreign_pool: OrderPool,
-    redactor: Redactor,
+    facts: Facts,
     prefix: str,
 ) -> CheckResult:
     given = grant(entry.name, entry.needs, settings, pool, foreign_pool)
     if isinstance(given, str):
-        return _with_outcomes(CheckResult(entry.name, entry.cases, Status.SKIP, reason=given))
-    ctx = CheckContext(
+        skipped = CheckResult(entry.name, entry.cases, Status.SKIP, reason=given, kind="scenario")
+        return replace(skipped, outcomes=scenario_outcomes(skipped, {}))
+    ctx = ScenarioContext(
         entry.name,
         settings,
         client,
         given,
-        redactor,
+        facts,
         prefix,
         random.Random(f"{settings.seed}:{entry.name}"),
         cases=entry.cases,
@@ -240,48 +258,43 @@ def _run_one(
         skipped=case_reasons(entry, given),
     )
     started = time.perf_counter()
-    status, reason, aborted = Status.PASS, "", False
+    status, reason = Status.PASS, ""
     try:
         entry.function(ctx)
     except Skip as exc:
         status, reason = Status.SKIP, str(exc)
-    except Abort:
-        aborted = True
     except UnreachableError as exc:
         status, reason = Status.ERROR, f"server stopped answering: {exc}"
     except (RefusedCaptureError, SuiteBugError) as exc:
         status, reason = Status.ERROR, f"suite error: {exc}"
-    except Exception as exc:  # a crash of the check is the suite's fault, never a PASS
-        status, reason = Status.ERROR, f"check crashed: {type(exc).__name__}: {exc}"
-    if ctx.findings:
-        status = Status.FAIL
+    except Exception as exc:  # a crash of the scenario is the suite's fault, never a PASS
+        status, reason = Status.ERROR, f"scenario crashed: {type(exc).__name__}: {exc}"
     result = CheckResult(
         entry.name,
         entry.cases,
         status,
-        tuple(ctx.findings),
-        redactor.text(reason),
+        (),
+        reason,
         time.perf_counter() - started,
         len(ctx.exchanges),
+        kind="scenario",
     )
-    outcomes = case_outcomes(result, ctx.touched, ctx.skipped, aborted=aborted)
-    return replace(result, outcomes=outcomes)
+    return replace(result, outcomes=scenario_outcomes(result, ctx.skipped))
 
 
 def _fuzz(
     settings: Settings,
     client: Client,
     pool: OrderPool,
-    redactor: Redactor,
+    facts: Facts,
     report: RunReport,
     progress: Progress,
-) -> list[CheckResult]:
-    from capture_order.conformance.fuzzing import (
-        run_fuzzing,
-    )  # Schemathesis loads only when it runs
+) -> CheckResult:
+    """Schemathesis as one more scenario: generated requests, recorded for the judge."""
+    from capture_order.conformance.fuzzing import run_fuzzing  # loads only when it runs
 
     orders = take_fuzz_orders(pool, FUZZ)
-    outcome = run_fuzzing(settings, orders, report.prefix, redactor, progress, client.guard)
+    outcome = run_fuzzing(settings, orders, report.prefix, facts, progress, client.guard)
     report.fuzz_cases = outcome.cases
     report.fuzz_phases = outcome.phases
     report.fuzz_duration_s = outcome.duration_s
@@ -289,14 +302,22 @@ def _fuzz(
         client.record(exchange)
     for refusal in outcome.refused:
         client.ledger.refused(refusal, "fuzz", "POST")
-    results = [_with_outcomes(r) for r in outcome.results]
-    for result in results:
-        progress(_line(result))
-    return results
+    status = Status.ERROR if outcome.error else Status.PASS
+    result = CheckResult(
+        FUZZ,
+        FUZZ_REFS,
+        status,
+        reason=outcome.error or "",
+        duration_s=outcome.duration_s,
+        requests=len(outcome.exchanges),
+        kind="scenario",
+    )
+    skipped = {} if orders else {FIXTURE_CASE: "needs an order left for fuzzing (orders)"}
+    return replace(result, outcomes=scenario_outcomes(result, skipped))
 
 
 def _response_times(exchanges: list[Exchange], limit_ms: float, redactor: Redactor) -> CheckResult:
-    slow = [e for e in exchanges if not e.source.startswith("fuzz") and e.elapsed_ms > limit_ms]
+    slow = [e for e in exchanges if e.elapsed_ms > limit_ms]
     findings = tuple(
         Finding(
             None,
@@ -309,6 +330,12 @@ def _response_times(exchanges: list[Exchange], limit_ms: float, redactor: Redact
     )
     status = Status.FAIL if findings else Status.PASS
     return CheckResult("responses_within_time_limit", (RESPONSE_TIME_CASE,), status, findings)
+
+
+def _sent(result: CheckResult) -> str:
+    if result.status == Status.PASS:
+        return f"sent  {result.name}: {result.requests} requests"
+    return f"{result.status.value:<5} {result.name} — {result.reason}"
 
 
 def _line(result: CheckResult) -> str:

@@ -15,8 +15,8 @@ from typing import Any
 
 import ahocorasick_rs
 
-from capture_order.conformance.context import JSON, PROBLEM_JSON, describe
 from capture_order.conformance.http import Exchange
+from capture_order.conformance.judge.values import JSON, PROBLEM_JSON, describe
 from capture_order.conformance.reproduce import Redactor, curl_command
 from capture_order.conformance.verdict import CheckResult, Finding, Status
 from capture_order.contract.facts import (

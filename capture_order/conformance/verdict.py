@@ -74,6 +74,9 @@ class CheckResult:
     requests: int = 0
     examined: int = 0  # generated cases or inspected responses
     outcomes: tuple[CaseOutcome, ...] = ()
+    # "scenario" (it sent requests: its SKIP says what the fixtures lack) or "judge" (a rule
+    # or sweep of the judge, or a run rule: its outcomes are verdicts).
+    kind: str = "judge"
 
     @property
     def requirements(self) -> tuple[str, ...]:
@@ -93,40 +96,39 @@ class CheckResult:
         return next((o for o in self.outcomes if o.ref == ref), None)
 
 
-def case_outcomes(
-    result: CheckResult,
-    touched: Iterable[str | None] = (),
-    skipped: dict[str, str] | None = None,
-    *,
-    aborted: bool = False,
-) -> tuple[CaseOutcome, ...]:
-    """The outcome of each case a check declares, from its status, findings and progress.
-
-    A check that stopped early (an expectation it depends on failed) reached only the cases
-    it touched; the others were not checked.
-    """
-    skipped = skipped or {}
-    reached = set(touched)
-    stopped = aborted
+def case_outcomes(result: CheckResult) -> tuple[CaseOutcome, ...]:
+    """The outcome of each case a judging result declares, from its status and findings."""
     found = []
     for ref in result.refs:
         if any(f.concerns(ref) for f in result.findings):
             status, reason = Status.FAIL, ""
         elif result.status in (Status.SKIP, Status.ERROR):
             status, reason = result.status, result.reason
-        elif ref in skipped:
-            status, reason = Status.SKIP, skipped[ref]
-        elif stopped and ref not in reached and not _reached_all(result, reached):
-            status, reason = Status.SKIP, "not reached: the check stopped at an earlier failure"
         else:
             status, reason = Status.PASS, ""
         found.append(CaseOutcome(ref, status, reason, (result.name,)))
     return tuple(found)
 
 
-def _reached_all(result: CheckResult, reached: set[str | None]) -> bool:
-    # Checks that name requirements (not cases) in their expectations reach every case.
-    return bool(reached & set(result.requirements)) or None in reached
+NOT_OBSERVED = "its requests did not exercise it (an earlier answer went otherwise)"
+
+
+def scenario_outcomes(result: CheckResult, skipped: dict[str, str]) -> tuple[CaseOutcome, ...]:
+    """What a scenario says of each case it declares: why it was not exercised, if it was not.
+
+    A scenario never passes a case: the judge does, from the exchanges. A scenario that ran
+    leaves a SKIP that a PASS or FAIL of the judge outranks.
+    """
+    found = []
+    for ref in result.refs:
+        if result.status in (Status.SKIP, Status.ERROR):
+            status, reason = result.status, result.reason
+        elif ref in skipped:
+            status, reason = Status.SKIP, skipped[ref]
+        else:
+            status, reason = Status.SKIP, NOT_OBSERVED
+        found.append(CaseOutcome(ref, status, reason, (result.name,)))
+    return tuple(found)
 
 
 @dataclass(frozen=True)
@@ -176,20 +178,25 @@ def _aggregate(
 ) -> CaseOutcome:
     if not case.observable:
         return CaseOutcome(case.ref, Status.SKIP, f"not observable: {case.reason}", (), False)
-    mine = [(r.name, o) for r in results if (o := r.outcome(case.ref)) is not None]
-    names = tuple(n for n, _ in mine)
+    mine = [(r, o) for r in results if (o := r.outcome(case.ref)) is not None]
+    names = tuple(dict.fromkeys(r.name for r, _ in mine))
     noticed = _incidental(case, every)
     if noticed:
         return CaseOutcome(case.ref, Status.FAIL, "", (*names, *noticed))
     if not mine:
-        if selected and covered is not None and case.ref not in covered:
-            return CaseOutcome(case.ref, Status.ERROR, "no check covers this case")
-        return CaseOutcome(case.ref, Status.SKIP, "not selected (--only/--skip)")
+        if not selected:
+            return CaseOutcome(case.ref, Status.SKIP, "not selected (--only/--skip)")
+        if covered is not None and case.ref not in covered:
+            return CaseOutcome(case.ref, Status.ERROR, "no scenario exercises this case")
+        return CaseOutcome(case.ref, Status.SKIP, "not judged in this run")
     for status in (Status.FAIL, Status.ERROR, Status.PASS):
-        if any(o.status == status for _, o in mine):
-            reason = "; ".join(f"{n}: {o.reason}" for n, o in mine if o.reason)
+        hits = [(r, o) for r, o in mine if o.status == status]
+        if hits:
+            reason = "; ".join(f"{r.name}: {o.reason}" for r, o in hits if o.reason)
             return CaseOutcome(case.ref, status, reason if status != Status.PASS else "", names)
-    reason = "; ".join(f"{n}: {o.reason}" for n, o in mine)
+    # Not exercised: what a scenario says (the fixtures it lacked) before what the judge needed.
+    scenarios = [(r, o) for r, o in mine if r.kind == "scenario"]
+    reason = "; ".join(dict.fromkeys(f"{r.name}: {o.reason}" for r, o in scenarios or mine))
     return CaseOutcome(case.ref, Status.SKIP, reason, names)
 
 
@@ -236,22 +243,22 @@ def requirement_verdict(
         return RequirementResult(
             requirement, status, (), reason="no check covers this requirement", cases=cases
         )
-    errors = [r for r in mine if r.status == Status.ERROR]
     if findings:
         status = Status.FAIL if requirement.level == "MUST" else Status.WARN
         return RequirementResult(requirement, status, names, findings, cases=cases)
-    uncovered = [c.ref for c in cases if c.reason == "no check covers this case"]
-    if errors or uncovered:
-        reason = "; ".join(
-            [f"{r.name}: {r.reason}" for r in errors]
-            + [f"{ref}: no check covers this case" for ref in uncovered]
-        )
+    errored = [c for c in cases if c.status == Status.ERROR]
+    if errored:
+        reason = "; ".join(dict.fromkeys(f"{c.ref}: {c.reason}" for c in errored))
         return RequirementResult(requirement, Status.ERROR, names, reason=reason, cases=cases)
-    if all(r.status == Status.SKIP for r in mine):
-        reason = "; ".join(f"{r.name}: {r.reason}" for r in mine)
+    observable = [c for c in cases if c.observable]
+    if all(c.status == Status.SKIP for c in observable):
+        # Not one case checked: SKIP, whatever ran (never a PASS of nothing).
+        reason = not_checkable(requirement) or "; ".join(
+            dict.fromkeys(c.reason for c in observable if c.reason)
+        )
         return RequirementResult(requirement, Status.SKIP, names, reason=reason, cases=cases)
-    skipped = [r for r in mine if r.status == Status.SKIP]
-    reason = "; ".join(f"{r.name} skipped: {r.reason}" for r in skipped)
+    skipped = [c.ref for c in observable if c.status == Status.SKIP]
+    reason = f"not checked: {', '.join(skipped)}" if skipped else ""
     return RequirementResult(requirement, Status.PASS, names, reason=reason, cases=cases)
 
 

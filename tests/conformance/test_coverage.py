@@ -7,9 +7,8 @@ from typing import Any
 
 import pytest
 
-from capture_order.conformance import checks as _checks  # noqa: F401
 from capture_order.conformance.coverage import coverage_findings, covered_refs
-from capture_order.conformance.registry import REGISTRY
+from capture_order.conformance.registry import SCENARIOS
 from capture_order.conformance.sweep import SWEEPS
 from capture_order.contract.catalogue import requirements
 from capture_order.contract.spec import load_spec
@@ -43,7 +42,7 @@ def test_an_unobservable_case_needs_no_check(spec: dict[str, Any]) -> None:
     assert coverage_findings(spec) == []
 
 
-def test_check_names_are_unique_and_every_check_names_cases() -> None:
-    names = [entry.name for entry in REGISTRY] + [s.name for s in SWEEPS]
+def test_scenario_names_are_unique_and_every_scenario_names_cases() -> None:
+    names = [entry.name for entry in SCENARIOS] + [s.name for s in SWEEPS]
     assert len(names) == len(set(names))
-    assert all(entry.cases and all("/" in ref for ref in entry.cases) for entry in REGISTRY)
+    assert all(entry.cases and all("/" in ref for ref in entry.cases) for entry in SCENARIOS)

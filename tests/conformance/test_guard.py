@@ -8,11 +8,11 @@ from pathlib import Path
 import httpx
 import pytest
 
-from capture_order.conformance.context import CheckContext
+from capture_order.conformance.context import ScenarioContext
 from capture_order.conformance.guard import CaptureGuard, RefusedCaptureError
 from capture_order.conformance.http import Client
 from capture_order.conformance.needs import Needs
-from capture_order.conformance.registry import REGISTRY, Check
+from capture_order.conformance.registry import SCENARIOS, Scenario
 from capture_order.conformance.runner import run
 from capture_order.conformance.settings import resolve
 from capture_order.conformance.verdict import Verdict
@@ -74,15 +74,17 @@ def test_a_planted_capture_of_a_non_fixture_order_is_refused_and_in_the_ledger(
     fixtures = tmp_path / "fixtures.json"
     fixtures.write_text(json.dumps(seeded), encoding="utf-8")
 
-    def planted(ctx: CheckContext) -> None:
+    def planted(ctx: ScenarioContext) -> None:
         ctx.capture(kept_out["number"])
 
-    REGISTRY.append(Check("planted_capture", ("CO-CAP-01/whole-order",), planted, "test", Needs()))
+    SCENARIOS.append(
+        Scenario("planted_capture", ("CO-CAP-01/whole-order",), planted, "test", Needs())
+    )
     try:
         settings = resolve({"fixtures": str(fixtures), "only": ("planted_capture",)}, env={})
         report = run(settings, lambda line: None)
     finally:
-        REGISTRY.pop()
+        SCENARIOS.pop()
     found = [r for r in report.results if r.name == "planted_capture"]
     assert found, f"the check did not run: {report.error or report.verdict}"
     result = found[0]

@@ -5,45 +5,34 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
-from typing import Any
 
 import pytest
 
 from capture_order.conformance.http import Exchange
-from capture_order.conformance.order_expectations import (
-    _amounts_pass,
-    _bad_amount,
-    expect_amounts_add_up,
-    expect_money_rules,
-)
+from capture_order.conformance.judge.book import Book
+from capture_order.conformance.judge.broken import Expected
+from capture_order.conformance.judge.captures import CapturesReportWhatTheyDid
+from capture_order.conformance.judge.facts import Facts
+from capture_order.conformance.judge.seen import Seen
+from capture_order.conformance.judge.values import amounts_pass, bad_amount
+from capture_order.conformance.reproduce import Redactor
 
 
-class Recorder:
-    """What `expect` was told: (requirement, condition, received) per call."""
-
-    def __init__(self) -> None:
-        self.calls: list[tuple[str | None, bool, str]] = []
-
-    def expect(self, condition: bool, requirement: str | None, title: str, **kwargs: Any) -> bool:
-        self.calls.append((requirement, condition, kwargs["received"]))
-        return condition
-
-
-def _calls(body: str, adding_up: bool = False) -> list[tuple[str | None, bool, str]]:
-    """What the money expectations (and, asked, the adding-up ones) say of a 200 body as written."""
+def _calls(body: str) -> list[tuple[str, bool, str]]:
+    """What the captures rule says of a 200 body as written: (case, passed, received) each."""
     json.loads(body)  # the body is JSON as written
     exchange = Exchange("POST", "http://127.0.0.1/", (), b"{}", 200, (), body.encode(), 1.0, "test")
-    ctx = Recorder()
-    if adding_up:
-        expect_amounts_add_up(ctx, exchange, full=False, previous=None)
-    expect_money_rules(ctx, exchange)
-    return ctx.calls
+    rule = CapturesReportWhatTheyDid(Redactor({}), Book(Facts()))
+    rule.feed_expected(Seen.of(exchange), Expected((), False))
+    found = [(ref, False, f.received) for ref, kept in rule.findings.items() for f in kept]
+    return found + [(ref, True, "") for ref in rule.observed if ref not in rule.findings]
 
 
 def _digits_finding(amount: str, currency: str = "try") -> tuple[bool, str]:
     # The amount goes in as written: a JSON value would not keep its digits.
     body = (
         f'{{"currency": "{currency}", "amount": {amount}, "captured_amount": 0, '
+        '"capture_state": "partially_captured", '
         '"capture": {"amount": 0, "items": [{"pk": 1, "amount": 0}]}}'
     )
     return next((ok, got) for req, ok, got in _calls(body) if req == "CO-MON-03/digits")
@@ -75,23 +64,28 @@ def test_a_negative_amount_is_named() -> None:
     assert _digits_finding("-1.5") == (False, "amount=-1.5")
 
 
-def _adds_up(amount: str, captured: str, this: str, item: str) -> dict[str | None, bool]:
+def _adds_up(amount: str, captured: str, this: str, item: str) -> dict[str, bool]:
     body = (
         f'{{"currency": "try", "amount": {amount}, "captured_amount": {captured}, '
+        '"capture_state": "partially_captured", '
         f'"capture": {{"amount": {this}, "items": [{{"pk": 1, "amount": {item}}}]}}}}'
     )
-    return {requirement: ok for requirement, ok, _ in _calls(body, adding_up=True)}
+    return {requirement: ok for requirement, ok, _ in _calls(body)}
+
+
+ADDING_UP = (
+    "CO-CAP-08/capture-amount",
+    "CO-MON-01/grows-by-capture",
+    "CO-MON-03/digits",
+    "CO-MON-01/never-exceeds",
+)
 
 
 def test_amounts_past_28_digits_add_up_exactly() -> None:
     # The default decimal context would round these sums and call the capture wrong.
     long = "1234567890123456789012345678.91"
-    assert _adds_up(long, long, long, long) == {
-        "CO-CAP-08/capture-amount": True,
-        "CO-MON-01/grows-by-capture": True,
-        "CO-MON-03/digits": True,
-        "CO-MON-01/never-exceeds": True,
-    }
+    found = _adds_up(long, long, long, long)
+    assert {ref: found[ref] for ref in ADDING_UP} == dict.fromkeys(ADDING_UP, True)
     wrong = _adds_up(long, "1234567890123456789012345678.9", long, long)
     assert wrong["CO-MON-01/grows-by-capture"] is False
 
@@ -121,6 +115,6 @@ ODD_AMOUNTS = [
 @pytest.mark.parametrize("digits", [0, 2, 3])
 def test_the_quick_pass_over_amounts_agrees_with_the_judgement_of_each(digits: int) -> None:
     for value in ODD_AMOUNTS:
-        alone = not _bad_amount(value, digits)
-        assert _amounts_pass([value], digits) == alone, (value, digits)
-        assert _amounts_pass([0, Decimal("1.5"), value], digits) == (alone and digits > 0)
+        alone = not bad_amount(value, digits)
+        assert amounts_pass([value], digits) == alone, (value, digits)
+        assert amounts_pass([0, Decimal("1.5"), value], digits) == (alone and digits > 0)

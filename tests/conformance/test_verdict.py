@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from capture_order.conformance.verdict import (
+    CaseOutcome,
     CheckResult,
     Finding,
     Status,
@@ -13,6 +14,7 @@ from capture_order.conformance.verdict import (
     exit_code,
     overall,
     requirement_verdict,
+    scenario_outcomes,
     scores,
     unchecked_must_cases,
 )
@@ -71,23 +73,28 @@ def test_skipped_checks_alone_never_pass() -> None:
     assert all(c.status == Status.SKIP and "why" in c.reason for c in verdict.cases)
 
 
-def test_a_case_not_reached_after_an_abort_is_not_checked() -> None:
-    one = Finding("CO-X-01/a", "broken", "this", "that")
-    result = CheckResult("aborts", ("CO-X-01/a", "CO-X-01/b"), Status.FAIL, (one,))
-    outcomes = case_outcomes(result, touched={"CO-X-01/a"}, aborted=True)
-    assert [(o.status, o.reason[:11]) for o in outcomes] == [
-        (Status.FAIL, ""),
-        (Status.SKIP, "not reached"),
-    ]
+def test_a_scenario_never_passes_a_case_and_says_why_it_did_not_exercise_one() -> None:
+    ran = CheckResult("facts", ("CO-X-01/a", "CO-X-01/b"), Status.PASS, kind="scenario")
+    outcomes = scenario_outcomes(ran, {"CO-X-01/b": "needs `status`"})
+    assert [o.status for o in outcomes] == [Status.SKIP, Status.SKIP]
+    assert outcomes[1].reason == "needs `status`"
+    judged = CheckResult(
+        "rule", ("CO-X-01/a",), Status.PASS, outcomes=(CaseOutcome("CO-X-01/a", Status.PASS),)
+    )
+    verdict = requirement_verdict(MUST, [replace(ran, outcomes=outcomes), judged])
+    cases = {c.ref: (c.status, c.reason) for c in verdict.cases}
+    assert cases == {
+        "CO-X-01/a": (Status.PASS, ""),
+        "CO-X-01/b": (Status.SKIP, "facts: needs `status`"),
+    }
+    assert verdict.status == Status.PASS
 
 
-def test_a_case_the_fixtures_do_not_allow_is_skipped_with_the_reason() -> None:
-    result = CheckResult("facts", ("CO-X-01/a", "CO-X-01/b"), Status.PASS)
-    outcomes = case_outcomes(result, skipped={"CO-X-01/b": "needs `status`"})
-    assert [(o.status, o.reason) for o in outcomes] == [
-        (Status.PASS, ""),
-        (Status.SKIP, "needs `status`"),
-    ]
+def test_a_requirement_with_every_case_skipped_is_a_skip_never_a_pass() -> None:
+    ran = CheckResult("sent", ("CO-X-01/a", "CO-X-01/b"), Status.PASS, kind="scenario")
+    outcomes = scenario_outcomes(ran, {})
+    verdict = requirement_verdict(MUST, [replace(ran, outcomes=outcomes)])
+    assert verdict.status == Status.SKIP
 
 
 def test_an_unobservable_requirement_is_a_skip_that_says_why() -> None:
@@ -96,14 +103,18 @@ def test_an_unobservable_requirement_is_a_skip_that_says_why() -> None:
     assert not verdict.cases[0].observable
 
 
-def test_an_uncovered_case_is_an_error_and_a_deselected_one_a_skip() -> None:
+def test_an_uncovered_case_is_an_error_and_only_a_deselected_one_says_not_selected() -> None:
     covered = frozenset({"CO-X-01/a"})
     verdict = requirement_verdict(MUST, [_result(Status.PASS, "CO-X-01/a")], covered=covered)
     assert verdict.status == Status.ERROR and "CO-X-01/b" in verdict.reason
     verdict = requirement_verdict(
         MUST, [_result(Status.PASS, "CO-X-01/a")], covered=covered | {"CO-X-01/b"}
     )
-    assert verdict.status == Status.PASS and verdict.cases[1].reason.startswith("not selected")
+    assert verdict.status == Status.PASS
+    assert verdict.cases[1].reason == "not judged in this run"
+    deselected = requirement_verdict(MUST, [], selected=False)
+    assert deselected.status == Status.SKIP
+    assert all(c.reason == "not selected (--only/--skip)" for c in deselected.cases)
 
 
 def test_the_run_is_conformant_only_when_every_must_case_passed() -> None:

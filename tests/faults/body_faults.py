@@ -6,7 +6,7 @@ import json
 import re
 from typing import Any
 
-from capture_order.conformance.sequence.requests import raw_depth
+from capture_order.conformance.judge.broken import raw_depth
 from tests.faults.edits import problem
 from tests.faults.registry import FaultContext, Message, fault
 

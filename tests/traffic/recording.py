@@ -42,6 +42,7 @@ class Recorded:
     suite: SuiteRun
     record: Path
     fixtures: dict[str, Any]
+    fixtures_path: Path
     report: RunReport
 
     def verdicts(self) -> dict[str, str]:
@@ -69,6 +70,8 @@ def record_run(
                 stack.enter_context(running_proxy(upstream, fault, fixtures, inner))
                 upstream = url_of(inner)
             stack.enter_context(recording_proxy(upstream, record, outer))
-            suite = run_suite("--fixtures", str(fixtures_path), "--seed", SEED, *extra)
+            suite = run_suite(
+                "--fixtures", str(fixtures_path), "--seed", SEED, *extra, report_dir=tmp / name
+            )
     report = judge_file(record, Settings(base_url=f"traffic {record.name}", seed=0))
-    return Recorded(fault, suite, record, fixtures, report)
+    return Recorded(fault, suite, record, fixtures, fixtures_path, report)

@@ -16,40 +16,31 @@ from pathlib import Path
 from typing import Any
 
 from capture_order.conformance.http import Exchange
+from capture_order.conformance.judge.engine import HALVES, Judge
+from capture_order.conformance.judge.facts import Facts
 from capture_order.conformance.registry import selected
 from capture_order.conformance.runner import RunReport, catalogue
-from capture_order.conformance.sequence.engine import HALVES, StreamJudge
 from capture_order.conformance.settings import Settings
 from capture_order.conformance.traffic.channels import TokenBook
 from capture_order.conformance.traffic.errors import ReadStats, TrafficError
 from capture_order.conformance.traffic.source import read_traffic
 from capture_order.conformance.verdict import CheckResult, Status, overall, requirement_verdict
 
-# Requirements no rule over traffic judges, and why.
-NOT_FROM_TRAFFIC = {
-    "CO-CAP-06": "not judged from traffic: whether an order is cancelled or refunded is not in "
-    "the exchanges (the active suite checks it with uncapturable_orders)",
-    "CO-IDEM-04": "not judged from traffic: it needs a replay 7 days after the first request",
-    "CO-CONC-02": "not judged from traffic: durability shows only across a crash of the server",
-    "CO-REQ-10": "not judged from traffic: the path without its slash is another path, and the "
-    "traffic judged is the operation's path",
-}
-NO_RULE = "not judged from traffic: no rule over traffic covers it yet"
-
 
 class TrafficJudge:
     """The stream judge with the token book that names channels and redacts credentials.
 
-    `half`: only that half of the checks (`StreamJudge`), for one process of a split judge.
+    `half`: only that half of the checks (`Judge`), for one process of a split judge.
     """
 
     def __init__(self, settings: Settings, half: int | None = None) -> None:
         self.book = TokenBook()
         self.settings = settings
-        self.judge = StreamJudge(
+        self.judge = Judge(
             self.book.redactor,
             self.book.secrets,
             lambda name, ids: selected(name, ids, settings.only, settings.skip),
+            facts_of(settings),
             half,
         )
 
@@ -76,12 +67,6 @@ class TrafficJudge:
         settings = self.settings
         report = RunReport(settings, datetime.now(UTC).isoformat(timespec="seconds"))
         results = list(results) if results is not None else self.judge.results()
-        named = {r for result in results for r in result.requirements}
-        results += [
-            CheckResult("traffic", (r.id,), Status.SKIP, reason=NOT_FROM_TRAFFIC.get(r.id, NO_RULE))
-            for r in catalogue(settings)
-            if r.id not in named
-        ]
         report.results = results
         report.requirements = [
             requirement_verdict(
@@ -93,6 +78,19 @@ class TrafficJudge:
         report.duration_s = time.perf_counter() - started
         report.traffic = summary(stats, report, source)
         return report
+
+
+def facts_of(settings: Settings) -> Facts:
+    """What a fixtures file given with the traffic says of its orders and tokens."""
+    facts = Facts()
+    facts.add_fixtures(
+        settings.token,
+        settings.orders,
+        settings.foreign_token,
+        settings.foreign_orders,
+        settings.uncapturable_orders,
+    )
+    return facts
 
 
 def summary(stats: ReadStats, report: RunReport, source: str) -> dict[str, Any]:

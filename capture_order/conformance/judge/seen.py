@@ -1,4 +1,4 @@
-"""One exchange as the sequence rules read it: channel, order, items, key, replay mark."""
+"""One exchange as the rules read it: channel, order, items, key, replay mark."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from capture_order.conformance.http import Exchange
-from capture_order.conformance.order_expectations import decimal_body, exact_number, listed, obj
+from capture_order.conformance.judge.values import decimal_body, exact_number, integer, listed, obj
 from capture_order.conformance.traffic.channels import channel_of
 
 NOT_JSON: Any = object()
@@ -19,6 +19,10 @@ class _RepeatedMemberError(ValueError):
     """An object names a member twice: no I-JSON (RFC 7493), so no JSON this contract accepts."""
 
 
+class _ConstantError(ValueError):
+    """`NaN`, `Infinity` or `-Infinity`: Python's parser takes them, RFC 8259 has no such value."""
+
+
 def _members(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     found = dict(pairs)
     if len(found) != len(pairs):
@@ -26,37 +30,57 @@ def _members(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return found
 
 
+def _constant(name: str) -> Any:
+    raise _ConstantError(name)
+
+
 # One decoder for every body: `json.loads` with a hook builds a new one per call.
-_DECODER = json.JSONDecoder(object_pairs_hook=_members)
+_DECODER = json.JSONDecoder(object_pairs_hook=_members, parse_constant=_constant)
+
+
+@dataclass(frozen=True)
+class Read:
+    """A request body as JSON: its value, or why it is not I-JSON (`fault`)."""
+
+    value: Any
+    fault: str | None = (
+        None  # invalid-utf8, escaped-surrogate, duplicate-member, not-json, too-deep
+    )
 
 
 @functools.lru_cache(maxsize=1024)
-def request_json(body: bytes) -> Any:
-    """The request body as JSON, NOT_JSON when it is not I-JSON (CO-REQ-03).
+def read_body(body: bytes) -> Read:
+    """The request body as I-JSON (RFC 7493), or the kind of fault that keeps it from being it.
 
-    I-JSON: UTF-8, well formed, no member named twice in an object, no unpaired surrogate.
-    Kept for the bodies seen last (retries and replays send one body again): do not mutate.
+    I-JSON: UTF-8, well formed RFC 8259 JSON, no member named twice in an object, no unpaired
+    surrogate. `too-deep`: well formed, but nested beyond what Python's parser follows (the
+    contract lets a deployment refuse such nesting either way, CO-REQ-09). Kept for the bodies
+    seen last (retries and replays send one body again): do not mutate.
     """
     try:
         text = body.decode("utf-8")
+    except UnicodeError:
+        return Read(NOT_JSON, "invalid-utf8")
+    try:
         value = _DECODER.decode(text)
-        if "\\u" in text:
+    except _RepeatedMemberError:
+        return Read(NOT_JSON, "duplicate-member")
+    except RecursionError:
+        return Read(NOT_JSON, "too-deep")
+    except ValueError:
+        return Read(NOT_JSON, "not-json")
+    if "\\u" in text:
+        try:
             # An escaped lone surrogate parses; it is no Unicode text (UTF-8 text holds none).
             json.dumps(value, ensure_ascii=False).encode("utf-8")
-    except (ValueError, UnicodeError, RecursionError):
-        return NOT_JSON
-    return value
+        except UnicodeError:
+            return Read(NOT_JSON, "escaped-surrogate")
+    return Read(value)
 
 
-def pk_order(pk: Any) -> tuple[int, Any]:
-    """The sort key of a pk: integers by value (pks are int64), anything else after, as text.
-
-    By text, 1000 would come before 998: a correct answer listing 998, 999, 1000 would not look
-    ascending.
-    """
-    if isinstance(pk, int) and not isinstance(pk, bool):
-        return (0, pk)
-    return (1, str(pk))
+def request_json(body: bytes) -> Any:
+    """The request body as JSON, NOT_JSON when it is not I-JSON (CO-REQ-03)."""
+    return read_body(body).value
 
 
 def _hashable(value: Any) -> Any:
@@ -125,13 +149,7 @@ class Seen:
 
     def listed_pks(self) -> list[int]:
         """The pks the request lists (integers only)."""
-        return [
-            i["pk"]
-            for i in self.items or []
-            if isinstance(i, dict)
-            and isinstance(i.get("pk"), int)
-            and not isinstance(i["pk"], bool)
-        ]
+        return [i["pk"] for i in self.items or [] if isinstance(i, dict) and integer(i.get("pk"))]
 
     def captured_now(self) -> list[Any]:
         """The pks the 200 says this request captured (worked out once: do not mutate)."""

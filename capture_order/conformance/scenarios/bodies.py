@@ -1,0 +1,124 @@
+"""Request bodies: I-JSON only, bounded nesting, the schema, unknown fields, duplicates."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from capture_order.conformance.context import ScenarioContext
+from capture_order.conformance.needs import Needs, OrderNeed
+from capture_order.conformance.registry import scenario
+from capture_order.conformance.scenarios.requests import oversized_body
+from capture_order.contract.facts import request_limits
+
+
+def _malformed(prefix: str) -> list[bytes]:
+    """Bodies that are not I-JSON; each names only a generated order number, however read."""
+    number = prefix.encode() + b"malformed"
+    return [
+        b'{"order": "' + number + b'", ',
+        b"order=" + number,
+        b'{"order": "' + number + b'",}',
+        b'{"order": "' + number + b'\xff\xfe"}',
+        b'{"order": "' + number + b'\xc0\xaf"}',
+        b'{"order": "' + number + b'\xed\xa0\x80"}',
+        b'{"order": "' + number + b'\\ud800"}',
+        b'{"order": "' + number + b'", "order": "' + number + b'x"}',
+        b'{"order": "' + number + b'", "order_items": [{"pk": 1, "pk": 2}]}',
+        b"",
+    ]
+
+
+@scenario(
+    "CO-REQ-03/not-json",
+    "CO-REQ-03/invalid-utf8",
+    "CO-REQ-03/escaped-surrogate",
+    "CO-REQ-03/duplicate-member",
+    "CO-REQ-03/empty-body",
+)
+def malformed_json_is_bad_request(ctx: ScenarioContext) -> None:
+    """Bodies that are not I-JSON (RFC 7493): truncated, a form, a trailing comma, bad UTF-8."""
+    for raw in _malformed(ctx.prefix):
+        ctx.capture(
+            None,
+            raw=raw,
+            content_type=None if not raw else "application/json",
+            extra_headers={"Content-Type": "application/json"} if not raw else None,
+        )
+
+
+def _schema_violations(number: str) -> list[Any]:
+    limit = request_limits().order_max
+    return [
+        {},
+        {"order": ""},
+        {"order": number + "C" * (limit + 1)},
+        {"order": number + "\u0001"},
+        {"order": 12345},
+        {"order": number, "order_items": [{"pk": "1"}]},
+        {"order": number, "order_items": [{"pk": 1, "attributes": {"a": 1}}]},
+        {"order": number, "order_items": []},
+        {"order": number, "order_items": [{"pk": 0}]},
+        {"order": number, "order_items": [{}]},
+        [{"order": number}],
+    ]
+
+
+@scenario(
+    "CO-REQ-04/missing-order",
+    "CO-REQ-04/order-bounds",
+    "CO-REQ-04/wrong-types",
+    "CO-REQ-04/item-bounds",
+    "CO-REQ-04/root-not-object",
+)
+def schema_invalid_body_names_the_field(ctx: ScenarioContext) -> None:
+    """Bodies that break the schema: a missing or unbounded order, wrong types, bad items."""
+    for body in _schema_violations(ctx.unknown_order()):
+        ctx.capture(None, body=body)
+
+
+@scenario("CO-REQ-05/top-level", "CO-REQ-05/item-level")
+def unknown_fields_are_rejected(ctx: ScenarioContext) -> None:
+    """A field the schema does not define, at the top and in an item."""
+    number = ctx.unknown_order()
+    ctx.capture(None, body={"order": number, "order_item": [{"pk": 1}]})
+    ctx.capture(None, body={"order": number, "order_items": [{"pk": 1, "qty": 2}]})
+
+
+@scenario(
+    "CO-REQ-02/nothing-captured",
+    "CO-REQ-04/nothing-captured",
+    "CO-REQ-05/nothing-captured",
+    "CO-REQ-06/duplicate-is-422",
+    "CO-REQ-06/nothing-captured",
+    needs=Needs(orders=(OrderNeed(),)),
+)
+def rejected_bodies_capture_nothing(ctx: ScenarioContext) -> None:
+    """Refused bodies for a real order (too large, invalid, misspelt, duplicate), then its 200."""
+    order = ctx.order()
+    pk = order.items[0]
+    raw, shell = oversized_body(order.number, pk)
+    ctx.capture(None, raw=raw, body_shell=shell)
+    ctx.capture(
+        None, body={"order": order.number, "order_items": [{"pk": pk, "attributes": {"a": 1}}]}
+    )
+    ctx.capture(None, body={"order": order.number, "order_item": [{"pk": pk}]})
+    ctx.capture(order.number, [pk, pk])
+    ctx.capture(order.number)
+
+
+def _nested(depth: int) -> dict[str, Any]:
+    """A capture body whose deepest container is `depth` levels down (in the attributes)."""
+    deep: Any = "x"
+    for _ in range(depth - 3):  # the body, order_items and the item are three levels
+        deep = {"a": deep}
+    return {"order_items": [{"pk": 1, "attributes": deep}]}
+
+
+@scenario("CO-REQ-09/within-limit", "CO-REQ-09/beyond-limit")
+def nesting_is_bounded_never_a_5xx(ctx: ScenarioContext) -> None:
+    """A body nested to the depth limit, and 10,000 nested arrays."""
+    ctx.capture(
+        None, body={"order": ctx.unknown_order(), **_nested(request_limits().nesting_depth)}
+    )
+    deep = b"[" * 10_000 + b"]" * 10_000
+    ctx.capture(None, raw=deep, body_shell='python3 -c \'print("[" * 10000 + "]" * 10000)\'')
