@@ -170,7 +170,11 @@ def make_plan(
     if fuzz is not None:
         name, cases, needs_order = fuzz
         got = take_fuzz_orders(pool, name)
-        reasons = {} if got else {needs_order: "needs an order left for fuzzing (orders)"}
+        reasons = (
+            {}
+            if got
+            else {needs_order: "needs an order left for fuzzing (orders in the fixtures file)"}
+        )
         plans.append(CheckPlan(name, cases, None, reasons))
         needs.append(Needs(orders=FUZZ_ORDERS))
     plans += [CheckPlan(name, cases) for name, cases in sweeps]

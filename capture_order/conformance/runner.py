@@ -99,6 +99,51 @@ def _selected_scenarios(settings: Settings) -> list[Scenario]:
     return [e for e in SCENARIOS if selected(e.name, e.cases, settings.only, settings.skip)]
 
 
+def selected_cases(settings: Settings) -> frozenset[str] | None:
+    """The cases --only/--skip leave to judge (None: every case).
+
+    A case is chosen when --only names it, its requirement, or a scenario or sweep declaring
+    it; --skip drops it when it names the case, its requirement, or every scenario declaring it.
+    """
+    only, skip = settings.only, settings.skip
+    if not only and not skip:
+        return None
+    declared: dict[str, set[str]] = {}
+    for name, cases in [
+        *((e.name, e.cases) for e in SCENARIOS),
+        *((s.name, s.cases) for s in SWEEPS),
+        (FUZZ, FUZZ_REFS),
+    ]:
+        for ref in cases:
+            declared.setdefault(ref, set()).add(name)
+    chosen = set()
+    for requirement in requirements():
+        for case in requirement.cases:
+            names = declared.get(case.ref, set())
+            wanted = not only or bool({case.ref, requirement.id, *names} & only)
+            dropped = bool({case.ref, requirement.id} & skip) or bool(names and names <= skip)
+            if wanted and not dropped:
+                chosen.add(case.ref)
+    return frozenset(chosen)
+
+
+def _restricted(result: CheckResult, chosen: frozenset[str] | None) -> CheckResult | None:
+    """A judging result cut to the chosen cases, and whatever it found broken (None: nothing).
+
+    What the chosen scenarios' exchanges show broken fails its case, chosen or not.
+    """
+    if chosen is None:
+        return result
+    outcomes = tuple(o for o in result.outcomes if o.ref in chosen or o.status == Status.FAIL)
+    refs = tuple(o.ref for o in outcomes)
+    if not refs and not result.findings:
+        return None
+    status = result.status if result.findings else Status.SKIP
+    if not result.findings and any(o.status == Status.PASS for o in outcomes):
+        status = Status.PASS
+    return replace(result, refs=refs, outcomes=outcomes, status=status)
+
+
 def _fuzz_selected(settings: Settings) -> bool:
     return selected(FUZZ, FUZZ_REFS, settings.only, settings.skip)
 
@@ -199,13 +244,14 @@ def _run_scenarios(
     exchanges = list(client.exchanges)
     report.requests = sum(1 for e in exchanges if not e.source.startswith("fuzz"))
     progress(f"judging {len(exchanges)} exchanges")
-    judged = judge_all(
-        exchanges,
-        redactor,
-        facts,
-        settings.secrets(),
-        lambda name, refs: selected(name, refs, settings.only, settings.skip),
-    )
+    # Every rule judges every exchange (the state of an order depends on all of them); the
+    # verdicts are then cut to the cases --only/--skip chose.
+    chosen = selected_cases(settings)
+    judged = [
+        cut
+        for result in judge_all(exchanges, redactor, facts, settings.secrets())
+        if (cut := _restricted(result, chosen)) is not None
+    ]
     results += judged
     for result in judged:
         if result.status != Status.SKIP:
@@ -213,16 +259,8 @@ def _run_scenarios(
     if settings.max_response_time_ms:
         result = _response_times(exchanges, settings.max_response_time_ms, redactor)
         results.append(_with_outcomes(result))
-    chosen = {r for result in results for r in result.requirements}
     report.requirements = [
-        requirement_verdict(
-            requirement,
-            results,
-            selected=requirement.id in chosen
-            or (not settings.only and requirement.id not in settings.skip)
-            or requirement.id in settings.only,
-            covered=COVERED,
-        )
+        requirement_verdict(requirement, results, covered=COVERED, chosen=chosen)
         for requirement in catalogue(settings)
     ]
     report.verdict = overall(report.requirements)
@@ -312,7 +350,11 @@ def _fuzz(
         requests=len(outcome.exchanges),
         kind="scenario",
     )
-    skipped = {} if orders else {FIXTURE_CASE: "needs an order left for fuzzing (orders)"}
+    skipped = (
+        {}
+        if orders
+        else {FIXTURE_CASE: "needs an order left for fuzzing (orders in the fixtures file)"}
+    )
     return replace(result, outcomes=scenario_outcomes(result, skipped))
 
 

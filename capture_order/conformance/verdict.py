@@ -181,11 +181,11 @@ def _aggregate(
     mine = [(r, o) for r in results if (o := r.outcome(case.ref)) is not None]
     names = tuple(dict.fromkeys(r.name for r, _ in mine))
     noticed = _incidental(case, every)
-    if noticed:
+    if noticed or any(o.status == Status.FAIL for _, o in mine):
         return CaseOutcome(case.ref, Status.FAIL, "", (*names, *noticed))
+    if not selected:
+        return CaseOutcome(case.ref, Status.SKIP, "not selected (--only/--skip)")
     if not mine:
-        if not selected:
-            return CaseOutcome(case.ref, Status.SKIP, "not selected (--only/--skip)")
         if covered is not None and case.ref not in covered:
             return CaseOutcome(case.ref, Status.ERROR, "no scenario exercises this case")
         return CaseOutcome(case.ref, Status.SKIP, "not judged in this run")
@@ -214,14 +214,21 @@ def requirement_verdict(
     *,
     selected: bool = True,
     covered: frozenset[str] | None = None,
+    chosen: frozenset[str] | None = None,
 ) -> RequirementResult:
-    """Aggregate the results of the checks naming one requirement, case by case.
+    """Aggregate the results naming one requirement, case by case.
 
-    `covered` holds every case some check of the suite exercises (None: do not judge coverage).
+    `covered` holds every case some scenario of the suite exercises (None: do not judge
+    coverage); `chosen` the cases --only/--skip left (None: all).
     """
+    if chosen is not None:
+        selected = selected and any(c.ref in chosen for c in requirement.cases)
     mine = [r for r in results if requirement.id in r.requirements]
     names = tuple(r.name for r in mine)
-    cases = tuple(_aggregate(c, mine, results, selected, covered) for c in requirement.cases)
+    cases = tuple(
+        _aggregate(c, mine, results, selected and (chosen is None or c.ref in chosen), covered)
+        for c in requirement.cases
+    )
     # A finding counts for its requirement whichever check made it: none is ever hidden.
     findings = tuple(
         (r.name, f)

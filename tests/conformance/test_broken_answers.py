@@ -7,6 +7,7 @@ and runs only the checks concerned, so a finding can only come from the rule und
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from decimal import Decimal
@@ -40,10 +41,13 @@ def _run(reference: Reference, fault: Fault | None, only: str, tmp_path: Path) -
 
 
 def _findings(outcome: SuiteRun) -> dict[str, set[str]]:
-    """Requirement ID -> titles of its findings, for the requirements that did not pass."""
+    """Requirement ID -> titles of its findings (without the scenario that showed them)."""
     assert outcome.report is not None, outcome.stdout + outcome.stderr
     return {
-        r["id"]: {f["title"] for f in r["failures"]}
+        r["id"]: {
+            re.sub(r"( \([a-z_:, ]+\))?( \(and \d+ more like these\))?$", "", f["title"])
+            for f in r["failures"]
+        }
         for r in outcome.report["requirements"]
         if r["status"] in ("FAIL", "WARN")
     }
@@ -154,10 +158,7 @@ def test_replay_header_in_another_case_fails(reference: Reference, tmp_path: Pat
     outcome = _run(reference, fault, f"{REPLAY},responses_are_documented", tmp_path)
     assert outcome.returncode == 1, outcome.stdout
     titles = _findings(outcome)
-    assert (
-        "A retry with the same bytes was not a replay of the stored response"
-        in titles["CO-IDEM-01"]
-    )
+    assert "A replay differs from the stored answer" in titles["CO-IDEM-01"]
     assert any(
         "Idempotent-Replayed header has an undocumented value" in t for t in titles["CO-RSP-01"]
     )
@@ -168,10 +169,7 @@ def test_retry_with_reordered_members_must_replay(reference: Reference, tmp_path
     outcome = _run(reference, fault, REPLAY, tmp_path)
     assert outcome.returncode == 1, outcome.stdout
     assert _findings(outcome) == {
-        "CO-IDEM-01": {
-            "A retry with the same JSON value in another member order and whitespace was not "
-            "a replay of the stored response"
-        }
+        "CO-IDEM-01": {"A retry with the same key and body was refused as key reuse"}
     }
 
 
@@ -179,9 +177,12 @@ def test_request_in_flight_refused_as_key_reuse_fails(reference: Reference, tmp_
     fault = _fault("in-flight", "CO-IDEM-03", on_request=_in_flight_is_reuse)
     outcome = _run(reference, fault, "concurrent_same_key_executes_once", tmp_path)
     assert outcome.returncode == 1, outcome.stdout
-    assert _findings(outcome) == {
-        "CO-IDEM-03": {"Requests with the same key were not executed exactly once"}
+    found = _findings(outcome)
+    assert found["CO-IDEM-03"] == {
+        "Simultaneous requests with one key and body were refused as key reuse"
     }
+    # A refusal whose timing did not show it simultaneous reads as a retry refused instead.
+    assert set(found) <= {"CO-IDEM-03", "CO-IDEM-01"}
 
 
 # Bodiless answers are the deployment's failure, not a run that could not be carried out -------

@@ -71,7 +71,8 @@ def test_too_few_fixtures_make_an_incomplete_run_that_says_what_is_missing(
     missing = {c["id"]: c["reason"] for c in report["not_checked"]}
     assert missing and all("orders in the fixtures file" in r for r in missing.values()), missing
     must = next(s for s in report["scores"] if s["level"] == "MUST")
-    assert must["cases_allowed"] < must["cases"] and must["cases_passed"] == must["cases_allowed"]
+    # The judge may see a case exercised beyond what the plan could promise: never less.
+    assert must["cases_allowed"] < must["cases"] and must["cases_passed"] >= must["cases_allowed"]
     fresh = ("--fixtures", str(reference.seed(orders=8)), *args[2:])  # the first run used those
     certify = run_suite(*fresh, "--profile", "certify", report_dir=tmp_path / "certify")
     assert certify.returncode == 1, certify.stdout + certify.stderr

@@ -9,6 +9,7 @@ exchanges show of each other.
 from __future__ import annotations
 
 import threading
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -52,6 +53,10 @@ class KnownOrder:
         return self.exists and self.refusal is None and bool(self.items)
 
 
+def _folded(number: str) -> str:
+    return unicodedata.normalize("NFKC", number).strip().casefold()
+
+
 def refusal_of(order: UncapturableOrder) -> tuple[str, str]:
     """The CO-CAP-06 case an uncapturable order exercises, and the code it must get.
 
@@ -88,6 +93,7 @@ class Facts:
         # An active run's prefix: no order has a number beginning with it, and an
         # Idempotency-Key beginning with it is new to the deployment at its first use.
         self.prefix = prefix
+        self._folded: dict[str, str] | None = None  # folded number -> a known order's number
         self._lock = threading.Lock()
 
     def __bool__(self) -> bool:
@@ -100,7 +106,29 @@ class Facts:
         found = self.orders.get(number)
         if found is None and self.prefix and number.startswith(self.prefix):
             return KnownOrder(number, exists=False)
+        if found is None and self.orders:
+            return self._variant(number)
         return found
+
+    def _variant(self, number: str) -> KnownOrder | None:
+        """A number that names a known order only once spaces, case or Unicode form are folded.
+
+        Order numbers are matched exactly (CO-CAP-10), so it names no order; found by the folded
+        form, kept per number (a stream asks again and again).
+        """
+        if self._folded is None or len(self._folded) != len(self.orders):
+            self._folded = {
+                _folded(n): n for n, o in self.orders.items() if o.exists and o.variant_of is None
+            }
+        real = self._folded.get(_folded(number))
+        if real is None or real == number:
+            return None
+        case = "surrounding-space" if number.strip() != number else "other-case"
+        variant = KnownOrder(
+            number, exists=False, variant_of=real, variant_case=f"CO-CAP-10/{case}"
+        )
+        self.add(variant)
+        return variant
 
     def add(self, order: KnownOrder) -> None:
         """Learn an order (a scenario's made-up number, a variant, a fixture)."""

@@ -38,13 +38,17 @@ ITEM_KEY = re.compile(r"order_items\[(\d+)\]\.pk")
 IDEMPOTENCY_ANSWERS = {(422, "idempotency_key_reused"), (409, "idempotency_request_in_progress")}
 # The case that names each code's answer, for a code answered with another status.
 CODE_CASES = {
-    "order_not_found": "CO-OLA-02/unknown-404",
+    "order_not_found": "CO-OLA-01/foreign-order-404",
     "order_already_captured": "CO-CAP-05/second-capture",
     "order_item_already_captured": "CO-CAP-04/captured-item-409",
     "order_item_not_found": "CO-CAP-03/unknown-item-422",
     "duplicate_order_item": "CO-REQ-06/duplicate-is-422",
 }
 LOSER_CODES = ("order_already_captured", "order_item_already_captured")
+# The rules evaluated before the credential (CO-ERR-05): the path, the method, the size.
+BEFORE_TOKEN = frozenset({"CO-REQ-10", "CO-REQ-08", "CO-REQ-02", "CO-AUTH-01"})
+# The rules of what earlier captures left: a finding shows the 200 that made the state.
+STATE_LEVEL = frozenset({"CO-CAP-03", "CO-CAP-04", "CO-CAP-05"})
 # The rules of the request itself, evaluated before the order is looked up (CO-ERR-05).
 REQUEST_LEVEL = frozenset(
     {
@@ -159,6 +163,9 @@ class AnswersFitTheRequest(Rule):
             self._one_channel_per_token(seen)
         if exchange.status == 405:
             self._method_answer(seen)
+        if seen.code == "order_not_found" and self.book.owner_elsewhere(seen) is not None:
+            # Without the facts: a 404 for a number another channel's 200 captured.
+            self.observe("CO-OLA-01/foreign-order-404")
         self._limits_kept(seen)
         first = expected.first
         if first is None:
@@ -195,13 +202,15 @@ class AnswersFitTheRequest(Rule):
         ):
             self._later(seen, first, later, pair)
             return
+        state = self.book.state(seen) if first.requirement in STATE_LEVEL else None
+        last = state.last if state is not None else None  # the 200 that made the state
         self.expect(
             False,
             first.case,
             f"A request with {first.what} was not refused as the rule says",
             expected=first.wanted,
             received=describe(exchange),
-            exchanges=[exchange],
+            exchanges=[*([last.exchange] if last is not None else []), exchange],
         )
         if later is not None and (first.requirement, later.requirement) in PAIRS:
             self._later(seen, first, later, pair)
@@ -219,7 +228,7 @@ class AnswersFitTheRequest(Rule):
     def _not_ours(self, seen: Seen, expected: Expected, first: Broken) -> bool:
         """Answers another rule judges, or that the stream cannot tell wrong."""
         answer = (seen.status, seen.code)
-        if first.status > 401 and answer == (401, "authentication_failed"):
+        if first.requirement not in BEFORE_TOKEN and answer == (401, "authentication_failed"):
             # A well-formed key refused: unknown to the deployment (so the answer is right), or
             # a known key spelled otherwise than `Token <key>` (CO-AUTH-03: the tokens rule).
             written = seen.exchange.request_header("Authorization") or ""

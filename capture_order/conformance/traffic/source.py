@@ -28,14 +28,16 @@ def operation_path() -> str:
 
 
 def is_operation(exchange: Exchange, path: str) -> bool:
-    """Whether an exchange was sent to this operation's path (behind any gateway prefix)."""
+    """Whether an exchange was sent to this operation's path, or to it without its slash."""
     return _at(exchange.url, path)
 
 
 @functools.lru_cache(maxsize=1024)
 def _at(url: str, path: str) -> bool:
-    # Traffic repeats a few URLs: each split once.
-    return urlsplit(url).path.endswith(path)
+    # Traffic repeats a few URLs: each split once. The path without its slash is judged too
+    # (CO-REQ-10: it must not be the operation).
+    found = urlsplit(url).path
+    return found.endswith(path) or found.endswith(path.rstrip("/"))
 
 
 def _masked(headers: tuple[tuple[str, str], ...]) -> bool:
