@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from capture_order.conformance.runner import RunReport
-from capture_order.conformance.settings import Settings
+from capture_order.conformance.settings import Settings, resolve
 from capture_order.conformance.traffic.front import Front, serving_in_thread
 from capture_order.conformance.traffic.proxy import Proxy, Recorder
 from capture_order.conformance.traffic.run import TrafficJudge, judge_file
@@ -48,6 +48,10 @@ class Recorded:
     def verdicts(self) -> dict[str, str]:
         """Requirement ID -> verdict of the traffic judgement."""
         return {r.requirement.id: r.status.value for r in self.report.requirements}
+
+    def with_facts(self) -> RunReport:
+        """The recording judged again with the fixtures file's facts (`--traffic --fixtures`)."""
+        return judge_file(self.record, resolve({"fixtures": str(self.fixtures_path)}, env={}))
 
     def failures(self, requirement: str) -> list[Any]:
         """The findings the traffic judgement reported for a requirement."""
