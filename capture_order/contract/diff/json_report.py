@@ -57,5 +57,6 @@ def _finding(item: Finding) -> dict[str, Any]:
             "reason": witness.reason,
             "found_by": witness.found_by,
             "schemas": {side: list(pointers) for side, pointers in witness.schemas.items()},
+            "isolated": None if witness.isolated is None else list(witness.isolated),
         },
     }

@@ -47,6 +47,9 @@ class Witness:
     # The JSON pointers of the schemas it was checked against, per version (a conjunction).
     schemas: dict[str, tuple[str, ...]] = field(default_factory=dict)
     header: bool = False  # the value is a header's text
+    # The document the "new" side was judged on: the old one with these RFC 6902 operations made,
+    # this change alone (None: the whole new document).
+    isolated: tuple[dict[str, Any], ...] | None = None
 
     @property
     def rejected_by(self) -> str:

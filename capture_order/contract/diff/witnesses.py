@@ -55,7 +55,9 @@ def checked_witness(place: Place, value: Any, side: str, found_by: str) -> Witne
         return None
     schemas = {s: place.facet(s).pointers for s in ("old", "new")}
     shown = header_text(value) if place.header else value
-    return Witness(place.kind, shown, side, reasons[0], found_by, schemas, place.header)
+    return Witness(
+        place.kind, shown, side, reasons[0], found_by, schemas, place.header, place.change
+    )
 
 
 def _constructed(place: Place, change: Change, side: str) -> Witness | None:
