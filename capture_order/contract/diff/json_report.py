@@ -46,6 +46,9 @@ def _finding(item: Finding) -> dict[str, Any]:
         "requirement": item.requirement,
         "evidence": item.evidence,
         "note": item.note,
+        "reworded": None
+        if item.reworded is None
+        else {"field": item.reworded.field, "old": item.reworded.old, "new": item.reworded.new},
         "witness": None
         if witness is None
         else {

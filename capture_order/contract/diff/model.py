@@ -58,6 +58,15 @@ class Witness:
 
 
 @dataclass(frozen=True)
+class Reworded:
+    """The old and the new text of a rule's field."""
+
+    field: str  # "text", "title", or another field of the catalogue entry
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
 class Finding:
     """One change of the contract, classified."""
 
@@ -70,6 +79,7 @@ class Finding:
     evidence: str | None = None  # a request or response that shows a presence change
     requirement: str | None = None
     note: str | None = None  # e.g. "no witness found in 100 tries"
+    reworded: Reworded | None = None  # a catalogue field's old and new text
 
 
 @dataclass(frozen=True)
