@@ -21,6 +21,7 @@ def as_json(report: Report) -> dict[str, Any]:
         "new": _source(report.new),
         "verdict": None if verdict is None else verdict.value,
         "breaking": report.breaking,
+        "missing_version_bump": report.missing_version_bump,
         "summary": {s.value: len(report.of(s)) for s in ORDER},
         "changes": [_finding(f) for f in report.findings],
     }

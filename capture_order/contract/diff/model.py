@@ -111,3 +111,8 @@ class Report:
     def breaking(self) -> bool:
         """Whether anything breaking was found."""
         return any(f.severity.breaking for f in self.findings)
+
+    @property
+    def missing_version_bump(self) -> bool:
+        """Whether breaking changes came without a new major info.version."""
+        return any(f.area == "version" for f in self.findings)
