@@ -86,6 +86,53 @@ def test_fail_on_never_passes_a_breaking_edit(
     assert run(capsys, str(spec_path()), str(new), "--fail-on", "never")[0] == 0
 
 
+def lowered_with_major_bump(spec: Spec) -> None:
+    pk_maximum_lowered(spec)
+    spec["info"]["version"] = "2.0.0"
+
+
+def test_missing_version_bump_fails_only_breaking_changes_without_a_major_bump(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    unbumped = edited(tmp_path, "unbumped", pk_maximum_lowered)
+    bumped = edited(tmp_path, "bumped", lowered_with_major_bump)
+    additive = edited(tmp_path, "additive", pk_minimum_lowered)
+    gate = ("--fail-on", "missing-version-bump")
+    assert run(capsys, str(spec_path()), str(unbumped), *gate)[0] == 1
+    assert run(capsys, str(spec_path()), str(bumped), *gate)[0] == 0
+    assert run(capsys, str(spec_path()), str(additive), *gate)[0] == 0
+    assert run(capsys, str(spec_path()), str(bumped))[0] == 1  # the default still fails a break
+
+
+def test_github_format_is_a_pull_request_comment(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    new = edited(tmp_path, "new", pk_maximum_lowered)
+    status, out, _ = run(capsys, str(spec_path()), str(new), "--format", "github")
+    assert status == 1
+    assert out.startswith("### capture-order diff: breaking, 1 breaking change without")
+    assert '```json\n  {\n    "order": "CO-000001",' in out
+
+
+def test_help_shows_every_default_and_no_markdown(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["diff", "--help"])
+    out = capsys.readouterr().out
+    assert "`" not in out
+    options = out[out.index("options:") :]
+    for option in ("--format", "--fail-on", "--tries", "--seed", "--repo"):
+        described = options[options.index(option) :].split("\n  --", 1)[0]
+        assert "(default: " in described, described
+    assert "missing-version-bump" in options and "github" in options
+
+
+def test_tries_below_one_is_refused_in_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["diff", "a.yaml", "b.yaml", "--tries", "0"])
+    assert exited.value.code == 2
+    assert "expected a whole number of at least 1, got '0'" in capsys.readouterr().err
+
+
 def test_git_revisions_are_compared(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     status, out, _ = run(capsys, "HEAD~1", "HEAD", "--repo", str(repo))
     assert status == 1

@@ -45,6 +45,7 @@ def _finding(item: Finding) -> dict[str, Any]:
         "rule": item.rule,
         "affects": list(item.affects),
         "requirement": item.requirement,
+        "catalogue": item.catalogue,
         "evidence": item.evidence,
         "note": item.note,
         "reworded": None

@@ -80,6 +80,7 @@ class Finding:
     requirement: str | None = None
     note: str | None = None  # e.g. "no witness found in 100 tries"
     reworded: Reworded | None = None  # a catalogue field's old and new text
+    catalogue: str | None = None  # a catalogue rule "added", "removed" or "changed"
 
 
 @dataclass(frozen=True)

@@ -48,6 +48,7 @@ def requirement_findings(old: Spec, new: Spec) -> Iterator[Finding]:
 
 
 def _finding(severity: Severity, rule_id: str, rule: str, **extra: Any) -> Finding:
+    extra.setdefault("catalogue", "changed")
     return Finding(severity, "requirement", rule_id, rule, requirement=rule_id, **extra)
 
 
@@ -56,16 +57,17 @@ def _removed(rule_id: str, entry: dict[str, Any]) -> Finding:
     if level == "MUST":
         title = entry.get("title")
         rule = f"MUST rule removed: clients that relied on it lose the guarantee ({title})"
-        return _finding(CLIENTS, rule_id, rule, affects=("clients",))
-    return _finding(Severity.NON_BREAKING, rule_id, f"{level} rule removed")
+        return _finding(CLIENTS, rule_id, rule, affects=("clients",), catalogue="removed")
+    return _finding(Severity.NON_BREAKING, rule_id, f"{level} rule removed", catalogue="removed")
 
 
 def _added(rule_id: str, entry: dict[str, Any]) -> Finding:
     level = entry.get("level")
     if level == "MUST":
         rule = f"new MUST rule: deployments may no longer conform ({entry.get('title')})"
-        return _finding(DEPLOYMENTS, rule_id, rule, affects=("deployments",))
-    return _finding(Severity.NON_BREAKING, rule_id, f"new {level} rule ({entry.get('title')})")
+        return _finding(DEPLOYMENTS, rule_id, rule, affects=("deployments",), catalogue="added")
+    rule = f"new {level} rule ({entry.get('title')})"
+    return _finding(Severity.NON_BREAKING, rule_id, rule, catalogue="added")
 
 
 def _changed(rule_id: str, o: dict[str, Any], n: dict[str, Any]) -> Iterator[Finding]:

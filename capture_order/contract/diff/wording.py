@@ -13,7 +13,7 @@ import re
 WORD = re.compile(r"(?:`[^`]*`|[^\s`]|`)+")
 CODE = re.compile(r"(`[^`]*`)")
 # Characters Markdown could read as markup in plain words (CommonMark escapes any of them).
-MARKDOWN_SPECIAL = re.compile(r"([\\`*_~\[\]<>|&#!])")
+MARKDOWN_SPECIAL = re.compile(r"([\\`*_~\[\]<|&#!])")
 
 
 def runs(old: str, new: str) -> list[tuple[str, list[str]]]:
@@ -42,14 +42,14 @@ def as_markdown(old: str, new: str) -> str:
     """`~~removed words~~ **added words**` between the words both texts share, escaped."""
     marks = {"equal": "{}", "delete": "~~{}~~", "insert": "**{}**"}
     return " ".join(
-        marks[tag].format(" ".join(_escaped(word) for word in words))
+        marks[tag].format(" ".join(markdown_text(word) for word in words))
         for tag, words in runs(old, new)
     )
 
 
-def _escaped(word: str) -> str:
-    # A code span shows its text as it is; the text around it is escaped.
+def markdown_text(text: str) -> str:
+    """Text as Markdown shows it literally: code spans kept, markup around them escaped."""
     return "".join(
         part if CODE.fullmatch(part) else MARKDOWN_SPECIAL.sub(r"\\\1", part)
-        for part in CODE.split(word)
+        for part in CODE.split(text)
     )
