@@ -103,3 +103,19 @@ def test_a_shortened_field_is_not_proved_by_a_newly_required_one(report: Report)
     assert "order_items" not in value
     assert len(value["order"]) == 65
     assert witness.reason.startswith("order: ") and "too long" in witness.reason
+
+
+def test_a_property_added_with_a_new_definition_brings_the_definition_along() -> None:
+    new = copy.deepcopy(load_spec())
+    order_items_required(new)
+    new["components"]["schemas"]["Note"] = {"type": "string", "maxLength": 10, "example": "hi"}
+    note = {"$ref": "#/components/schemas/Note"}
+    schema(new, "CaptureOrder")["properties"]["note"] = note
+    [added] = [f for f in diff(load_spec(), new).findings if f.rule == "`note` property added"]
+    witness = added.witness
+    assert witness is not None and witness.isolated is not None
+    assert witness.accepted_by == "new" and witness.value == {"order": "CO-000001", "note": "hi"}
+    one_change = applied(load_spec(), witness.isolated)
+    assert one_change["components"]["schemas"]["Note"] == new["components"]["schemas"]["Note"]
+    assert "order_items" not in schema(one_change, "CaptureOrder")["required"]
+    assert accepted(one_change, witness, "new") and not accepted(load_spec(), witness, "old")
