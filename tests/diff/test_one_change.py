@@ -119,3 +119,23 @@ def test_a_property_added_with_a_new_definition_brings_the_definition_along() ->
     assert one_change["components"]["schemas"]["Note"] == new["components"]["schemas"]["Note"]
     assert "order_items" not in schema(one_change, "CaptureOrder")["required"]
     assert accepted(one_change, witness, "new") and not accepted(load_spec(), witness, "old")
+
+
+def test_a_location_with_an_enum_is_tried_value_by_value_not_drawn_from() -> None:
+    old = copy.deepcopy(load_spec())
+    codes = [f"a{i}" for i in range(50)] + ["zz"]
+    schema(old, "CaptureOrder")["properties"]["code"] = {"type": "string", "enum": codes}
+    new = copy.deepcopy(old)
+    prop(new, "CaptureOrder", "code")["pattern"] = "^a"
+    [tightened] = [f for f in diff(old, new).findings if f.where.endswith(": code")]
+    assert tightened.witness is not None
+    assert tightened.witness.value == {"order": "CO-000001", "code": "zz"}
+    assert tightened.witness.found_by == "construction (every one of 51 enum values)"
+
+
+def test_an_enum_that_no_value_tells_apart_is_documentation_only() -> None:
+    new = copy.deepcopy(load_spec())
+    del prop(new, "Problem", "code")["pattern"]
+    [relaxed] = [f for f in diff(load_spec(), new).findings if f.where.endswith(": code")]
+    assert relaxed.witness is None
+    assert relaxed.note == "no witness among its 2 enum values: same values accepted"
