@@ -16,7 +16,7 @@ from capture_order.contract.diff.command import changes_since
 from capture_order.contract.diff.json_report import SCHEMA_FILE
 from capture_order.contract.spec import load_spec, spec_path
 from tests.diff.corpus_requests import pk_maximum_lowered, pk_minimum_lowered
-from tests.diff.edits import Spec
+from tests.diff.edits import Spec, major_bump
 
 CONTRACT = "openapi/capture-order.yaml"
 
@@ -88,7 +88,7 @@ def test_fail_on_never_passes_a_breaking_edit(
 
 def lowered_with_major_bump(spec: Spec) -> None:
     pk_maximum_lowered(spec)
-    spec["info"]["version"] = "2.0.0"
+    major_bump(spec)
 
 
 def test_missing_version_bump_fails_only_breaking_changes_without_a_major_bump(
@@ -136,7 +136,8 @@ def test_tries_below_one_is_refused_in_one_line(capsys: pytest.CaptureFixture[st
 def test_git_revisions_are_compared(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     status, out, _ = run(capsys, "HEAD~1", "HEAD", "--repo", str(repo))
     assert status == 1
-    assert f"HEAD~1:{CONTRACT} (1.0.0) -> HEAD:{CONTRACT} (1.0.0)" in out
+    version = load_spec()["info"]["version"]
+    assert f"HEAD~1:{CONTRACT} ({version}) -> HEAD:{CONTRACT} ({version})" in out
 
 
 def test_working_tree_is_compared_with_a_revision(

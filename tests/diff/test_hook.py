@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from capture_order.contract.spec import spec_path
+from capture_order.contract.spec import load_spec, spec_path
 from tests.diff.corpus_requests import pk_maximum_lowered, pk_minimum_lowered
 from tests.diff.edits import Spec
 
@@ -92,7 +92,8 @@ def test_the_staged_contract_is_compared_not_the_working_tree(repo: Path) -> Non
     contract(repo, pk_maximum_lowered)  # breaking, but not staged
     done = commit(repo)
     assert done.returncode == 0, done.stderr
-    assert f"HEAD:{CONTRACT} (1.0.0) -> :{CONTRACT} (1.0.0)" in done.stderr
+    version = load_spec()["info"]["version"]
+    assert f"HEAD:{CONTRACT} ({version}) -> :{CONTRACT} ({version})" in done.stderr
 
 
 def test_the_gate_is_chosen_by_the_environment(repo: Path) -> None:

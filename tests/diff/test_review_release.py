@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from capture_order.contract.spec import spec_path
+from capture_order.contract.spec import load_spec, spec_path
 from tests.diff.corpus_requests import pk_maximum_lowered
-from tests.diff.edits import Spec
+from tests.diff.edits import Spec, major_bump
 
 SCRIPT = Path(__file__).resolve().parents[2] / "tools" / "review-release.sh"
 CONTRACT = "openapi/capture-order.yaml"
@@ -49,10 +49,6 @@ def commit(repo: Path, message: str) -> str:
     git(repo, "add", ".")
     git(repo, "commit", "-qm", message)
     return git(repo, "rev-parse", "HEAD")
-
-
-def major_bump(spec: Spec) -> None:
-    spec["info"]["version"] = "2.0.0"
 
 
 def review(repo: Path) -> subprocess.CompletedProcess[str]:
@@ -92,7 +88,9 @@ def test_without_a_tag_the_last_version_bump_is_the_release(repo: Path) -> None:
         f"review-release: no v* tag; against {bump}, the commit that last changed "
         "'version = ' in pyproject.toml"
     )
-    assert "breaking changes need a new major version: info.version 1.0.0 -> 1.0.0" in done.stdout
+    version = load_spec()["info"]["version"]
+    unbumped = f"breaking changes need a new major version: info.version {version} -> {version}"
+    assert unbumped in done.stdout
 
 
 def test_a_release_tag_is_preferred_and_named(repo: Path) -> None:
