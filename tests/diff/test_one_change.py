@@ -139,3 +139,21 @@ def test_an_enum_that_no_value_tells_apart_is_documentation_only() -> None:
     [relaxed] = [f for f in diff(load_spec(), new).findings if f.where.endswith(": code")]
     assert relaxed.witness is None
     assert relaxed.note == "no witness among its 2 enum values: same values accepted"
+
+
+@pytest.mark.parametrize(
+    ("edit", "field"),
+    [
+        (lambda spec: prop(spec, "CaptureOrderItem", "pk").pop("format"), "order_items[0].pk"),
+        (lambda spec: prop(spec, "Order", "number").update(pattern="^.*$"), "number"),
+    ],
+    ids=["request-format-removed", "response-pattern-added"],
+)
+def test_a_change_that_cannot_break_in_its_direction_is_not_drawn_for(
+    edit: Callable[[Spec], None], field: str
+) -> None:
+    # A request that loses a format only widens; a response that gains a pattern only narrows.
+    new = copy.deepcopy(load_spec())
+    edit(new)
+    [found] = [f for f in diff(load_spec(), new).findings if f.where.endswith(f": {field}")]
+    assert found.note == "no witness found by construction: same values accepted"

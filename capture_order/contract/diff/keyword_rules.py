@@ -34,13 +34,18 @@ def keyword_changes(
     yield from ctx.strings()
     if o.multiple_of != n.multiple_of:
         rule = f"`multipleOf` is now {_list(n.multiple_of)} (was {_list(o.multiple_of)})"
-        yield ctx.change(rule, None, ("multipleOf",))
+        change = ctx.change(rule, None, ("multipleOf",))
+        before, after = set(o.multiple_of), set(n.multiple_of)
+        change.may_narrow, change.may_widen = not after <= before, not before <= after
+        yield change
     if o.unique != n.unique:
         side = "old" if n.unique else "new"
         item = sample(judges.of(side), ctx.facet(side).child(("i", "")))
         rule = "items must now be unique" if n.unique else "items may now repeat"
         values = {side: [] if item is NOTHING else [[item, item]]}
-        yield ctx.change(rule, values, ("uniqueItems",))
+        change = ctx.change(rule, values, ("uniqueItems",))
+        change.may_narrow, change.may_widen = n.unique, not n.unique
+        yield change
     if o.deprecated != n.deprecated:
         rule = "is now deprecated" if n.deprecated else "is no longer deprecated"
         yield Change(path, rule, may_narrow=False, may_widen=False, fixed=Severity.NON_BREAKING)
@@ -116,7 +121,10 @@ class _Context:
                 if kind == "number" and isinstance(value, int):
                     value = value + 0.5
                 values[side].append(value)
-        yield self.change(rule, values, TYPE_KEYWORDS)
+        change = self.change(rule, values, TYPE_KEYWORDS)
+        # Fewer types accept fewer values: only a lost type can narrow, only a new one widen.
+        change.may_narrow, change.may_widen = not o <= n, not n <= o
+        yield change
 
     def enum(self) -> Iterator[Change]:
         o, n = self.o.enum, self.n.enum
@@ -135,10 +143,16 @@ class _Context:
             yield change
         elif n is not None:
             others = [v for v in [*self.near("old"), *OTHER_VALUES] if v not in n]
-            yield self.change(f"is now restricted to {_list(tuple(n))}", {"old": others}, ("enum",))
+            change = self.change(
+                f"is now restricted to {_list(tuple(n))}", {"old": others}, ("enum",)
+            )
+            change.may_widen = False
+            yield change
         else:
             others = [v for v in [*self.near("new"), *OTHER_VALUES] if v not in (o or [])]
-            yield self.change("is no longer restricted to an enum", {"new": others}, ("enum",))
+            change = self.change("is no longer restricted to an enum", {"new": others}, ("enum",))
+            change.may_narrow = False
+            yield change
 
     def bounds(self) -> Iterator[Change]:
         for which, (plain, exclusive) in BOUND_NAMES.items():
@@ -197,9 +211,12 @@ class _Context:
         ):
             if o == n:
                 continue
-            text = f"now has `{keyword}: {_list(n)}`" if n else f"no longer has `{keyword}`"
+            text = f"now has `{keyword}` {_list(n)}" if n else f"no longer has `{keyword}`"
             values = {side: self.string_variants(side) for side in ("old", "new")}
-            yield self.change(f"{text} (was {_list(o) if o else 'none'})", values, (keyword,))
+            change = self.change(f"{text} (was {_list(o) if o else 'none'})", values, (keyword,))
+            # Patterns and formats all apply: more of them narrow, fewer widen.
+            change.may_narrow, change.may_widen = not set(n) <= set(o), not set(o) <= set(n)
+            yield change
 
     def string_variants(self, side: str) -> list[Any]:
         texts = [v for v in self.near(side) if isinstance(v, str)] or ["x"]

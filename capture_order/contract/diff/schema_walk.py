@@ -139,7 +139,10 @@ def _additional(
         value = sample(judges.of(side), facet.child(step))
         values = [value, *OTHER_VALUES] if value is not NOTHING else list(OTHER_VALUES)
         candidates += [Candidate(side, at, v) for v in values]
-    yield Change(at, rule, candidates, scope=Scope(old, new, ("additionalProperties",)))
+    change = Change(at, rule, candidates, scope=Scope(old, new, ("additionalProperties",)))
+    # Closing an open object only narrows, opening a closed one only widens.
+    change.may_narrow, change.may_widen = not o.closed or n.closed, o.closed or not n.closed
+    yield change
 
 
 def _branches(
@@ -164,7 +167,15 @@ def _branches(
         candidates += [Candidate(side, path, v) for side in ("old", "new") for v in OTHER_VALUES]
         rule = f"`{keyword}` now has {len(nb)} branches (was {len(ob)})"
         found = [c for c in candidates if c.value is not NOTHING]
-        yield Change(path, rule, found, scope=Scope(old, new, (keyword,)))
+        # A combinator that went can only widen what is accepted, a new one only narrow it.
+        yield Change(
+            path,
+            rule,
+            found,
+            may_narrow=bool(nb),
+            may_widen=bool(ob),
+            scope=Scope(old, new, (keyword,)),
+        )
     o_not = [node["not"] for _, node in old.parts if "not" in node]
     n_not = [node["not"] for _, node in new.parts if "not" in node]
     if o_not != n_not:
