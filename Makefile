@@ -69,9 +69,14 @@ docs: $(STAMP) $(NPM_STAMP)
 
 # The contract's change since BASE (a git revision), working tree included; exit 1 if breaking.
 BASE ?=
-.PHONY: review diff-compare
+.PHONY: review review-release diff-compare
 review: $(STAMP)
 	$(BIN)/capture-order diff $(or $(BASE),main) --against-working-tree
+
+# The contract against the last release (a v* tag, else the last version bump in pyproject.toml):
+# exit 1 when breaking changes since then come without a new major info.version. CI runs it.
+review-release: $(STAMP)
+	BIN=$(BIN) tools/review-release.sh
 
 # The labelled corpus through capture-order diff and Redocly diff: docs/diff-comparison.md.
 diff-compare: $(STAMP) $(NPM_STAMP)

@@ -18,6 +18,7 @@ from capture_order.conformance.settings import Settings
 from capture_order.conformance.verdict import CheckResult, Finding, Status, case_outcomes, overall
 from capture_order.conformance.verdict import requirement_verdict as verdict_of
 from capture_order.contract.catalogue import requirements
+from capture_order.contract.spec import load_spec
 from tests.harness import ROOT
 
 TOKEN = "Token secret-token-abcdef"
@@ -75,7 +76,8 @@ def test_every_report_file_is_written_and_parses(tmp_path: Path) -> None:
     assert sorted(p.name for p in paths) == REPORT_FILES
     data = json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))
     assert [r["id"] for r in data["requirements"]] == [r.id for r in requirements()]
-    assert data["seed"] == 5 and data["suite"]["version"] and data["spec"]["version"] == "1.0.0"
+    assert data["seed"] == 5 and data["suite"]["version"]
+    assert data["spec"]["version"] == load_spec()["info"]["version"]
     assert data["verdict"] == "NOT_CONFORMANT" and data["exit_code"] == 1
     cap05 = next(r for r in data["requirements"] if r["id"] == "CO-CAP-05")
     assert cap05["status"] == "FAIL" and cap05["failures"][0]["curl"] == [CURL]

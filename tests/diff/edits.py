@@ -107,3 +107,9 @@ def registry() -> tuple[
         return add
 
     return edits, labelled
+
+
+def major_bump(spec: Spec) -> None:
+    """info.version raised to the next major version (SemVer MAJOR.MINOR.PATCH)."""
+    major = int(str(need(spec, "info", "version")).split(".")[0])
+    spec["info"]["version"] = f"{major + 1}.0.0"

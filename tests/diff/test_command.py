@@ -16,7 +16,7 @@ from capture_order.contract.diff.command import changes_since
 from capture_order.contract.diff.json_report import SCHEMA_FILE
 from capture_order.contract.spec import load_spec, spec_path
 from tests.diff.corpus_requests import pk_maximum_lowered, pk_minimum_lowered
-from tests.diff.edits import Spec
+from tests.diff.edits import Spec, major_bump
 
 CONTRACT = "openapi/capture-order.yaml"
 
@@ -66,7 +66,7 @@ def test_breaking_edit_fails_with_its_witness(
     new = edited(tmp_path, "new", pk_maximum_lowered)
     status, out, _ = run(capsys, str(spec_path()), str(new))
     assert status == 1
-    assert "Breaking for clients (1)" in out
+    assert "Breaking for clients (2)" in out  # the change, and info.version not bumped
     assert '{"order": "CO-000001", "order_items": [{"pk": 1001}]}' in out
     assert "was accepted and is now rejected" in out
 
@@ -86,10 +86,58 @@ def test_fail_on_never_passes_a_breaking_edit(
     assert run(capsys, str(spec_path()), str(new), "--fail-on", "never")[0] == 0
 
 
+def lowered_with_major_bump(spec: Spec) -> None:
+    pk_maximum_lowered(spec)
+    major_bump(spec)
+
+
+def test_missing_version_bump_fails_only_breaking_changes_without_a_major_bump(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    unbumped = edited(tmp_path, "unbumped", pk_maximum_lowered)
+    bumped = edited(tmp_path, "bumped", lowered_with_major_bump)
+    additive = edited(tmp_path, "additive", pk_minimum_lowered)
+    gate = ("--fail-on", "missing-version-bump")
+    assert run(capsys, str(spec_path()), str(unbumped), *gate)[0] == 1
+    assert run(capsys, str(spec_path()), str(bumped), *gate)[0] == 0
+    assert run(capsys, str(spec_path()), str(additive), *gate)[0] == 0
+    assert run(capsys, str(spec_path()), str(bumped))[0] == 1  # the default still fails a break
+
+
+def test_github_format_is_a_pull_request_comment(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    new = edited(tmp_path, "new", pk_maximum_lowered)
+    status, out, _ = run(capsys, str(spec_path()), str(new), "--format", "github")
+    assert status == 1
+    assert out.startswith("### capture-order diff: breaking, 1 breaking change without")
+    assert '```json\n  {\n    "order": "CO-000001",' in out
+
+
+def test_help_shows_every_default_and_no_markdown(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["diff", "--help"])
+    out = capsys.readouterr().out
+    assert "`" not in out
+    options = out[out.index("options:") :]
+    for option in ("--format", "--fail-on", "--tries", "--seed", "--repo"):
+        described = options[options.index(option) :].split("\n  --", 1)[0]
+        assert "(default: " in described, described
+    assert "missing-version-bump" in options and "github" in options
+
+
+def test_tries_below_one_is_refused_in_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["diff", "a.yaml", "b.yaml", "--tries", "0"])
+    assert exited.value.code == 2
+    assert "expected a whole number of at least 1, got '0'" in capsys.readouterr().err
+
+
 def test_git_revisions_are_compared(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     status, out, _ = run(capsys, "HEAD~1", "HEAD", "--repo", str(repo))
     assert status == 1
-    assert f"HEAD~1:{CONTRACT} (1.0.0) -> HEAD:{CONTRACT} (1.0.0)" in out
+    version = load_spec()["info"]["version"]
+    assert f"HEAD~1:{CONTRACT} ({version}) -> HEAD:{CONTRACT} ({version})" in out
 
 
 def test_working_tree_is_compared_with_a_revision(
@@ -109,10 +157,8 @@ def test_json_report_follows_its_schema(tmp_path: Path, capsys: pytest.CaptureFi
     Draft202012Validator.check_schema(schema)
     assert list(Draft202012Validator(schema).iter_errors(report)) == []
     assert (status, report["verdict"], report["breaking"]) == (1, "breaking-clients", True)
-    assert report["changes"][0]["witness"]["value"] == {
-        "order": "CO-000001",
-        "order_items": [{"pk": 1001}],
-    }
+    [proved] = [change for change in report["changes"] if change["witness"]]
+    assert proved["witness"]["value"] == {"order": "CO-000001", "order_items": [{"pk": 1001}]}
 
 
 def test_markdown_report_has_a_section_per_class(
@@ -121,7 +167,7 @@ def test_markdown_report_has_a_section_per_class(
     new = edited(tmp_path, "new", pk_maximum_lowered)
     _, out, _ = run(capsys, str(spec_path()), str(new), "--format", "markdown")
     assert out.startswith("## Contract changes")
-    assert "### Breaking for clients (1)" in out
+    assert "### Breaking for clients (2)" in out
 
 
 def one_line_error(capsys: pytest.CaptureFixture[str], *args: str) -> str:
@@ -185,4 +231,4 @@ def test_contract_against_itself_is_no_difference(capsys: pytest.CaptureFixture[
 def test_docs_section_lists_the_changes_since_a_revision(repo: Path) -> None:
     section = changes_since("HEAD~1", repo / CONTRACT)
     assert section.startswith("## Changes since HEAD~1")
-    assert "### Breaking for clients (1)" in section
+    assert "### Breaking for clients (2)" in section

@@ -7,6 +7,7 @@ import functools
 import pytest
 
 from capture_order.contract.diff.engine import diff
+from capture_order.contract.diff.isolation import applied
 from capture_order.contract.diff.model import Report, Severity
 from capture_order.contract.spec import load_spec
 from tests.diff.corpus import CORPUS
@@ -43,7 +44,9 @@ def test_every_witness_is_accepted_by_one_version_and_rejected_by_the_other(name
         witness = finding.witness
         if witness is None:
             continue
-        docs = {"old": old, "new": new}
+        # The new side is the old document with this change alone, when it could be isolated.
+        alone = new if witness.isolated is None else applied(old, witness.isolated)
+        docs = {"old": old, "new": alone}
         assert accepted(docs[witness.accepted_by], witness, witness.accepted_by), finding
         assert not accepted(docs[witness.rejected_by], witness, witness.rejected_by), finding
 

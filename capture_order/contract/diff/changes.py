@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from capture_order.contract.diff.facets import Step
+from capture_order.contract.diff.facets import Facet, Step
 from capture_order.contract.diff.model import Severity
 from capture_order.contract.validation import Judge, field_path
 
@@ -20,6 +20,19 @@ class Candidate:
     value: Any
 
 
+@dataclass(frozen=True)
+class Scope:
+    """Where a change sits in both documents, and which keywords of the new schema make it.
+
+    `member` narrows a keyword to one entry: a property name in `required` or `properties`.
+    """
+
+    old: Facet
+    new: Facet
+    keywords: tuple[str, ...]
+    member: str | None = None
+
+
 @dataclass
 class Change:
     """One keyword-level difference found by walking both schemas side by side."""
@@ -31,6 +44,8 @@ class Change:
     may_narrow: bool = True
     may_widen: bool = True
     fixed: Severity | None = None  # a class given by the rule itself (no validation meaning)
+    # What to copy from the new document into the old one to make this change alone.
+    scope: Scope | None = None
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,8 @@
 """Review a change of the contract: what breaks whom, each schema break proved by a witness.
 
 OLD and NEW are files or git revisions of openapi/capture-order.yaml (an argument that is an
-existing file is a file; REV:PATH names another path). `--against-working-tree` compares OLD with
-the working tree's contract.
+existing file is a file; REV:PATH names another path, and ":openapi/capture-order.yaml" is the
+staged one). --against-working-tree compares OLD with the working tree's contract.
 
 Classes (most severe first):
   breaking for clients      a request the old contract accepts is rejected (narrowed request
@@ -14,25 +14,33 @@ Classes (most severe first):
   breaking for deployments  a new MUST, a SHOULD made MUST, a MUST whose normative content
                             changed: a conforming deployment may no longer conform
   non-breaking              additions clients may use (the other direction of the above)
-  documentation only        descriptions, examples, titles, reordered enums, renamed `$ref`
+  documentation only        descriptions, examples, titles, reordered enums, renamed "$ref"
                             targets, equivalent rewrites: no value is valid in one and not the
                             other
 
-Witnesses: every schema change is tried with values built from the difference (just past the
-new bound, of the removed type, the new enum value, null, the body without the field ...),
-placed in a minimal valid body, and checked with the project's OpenAPI 3.0 validator
-(contract.validation.Judge) on both documents. When none proves a suspected break, Schemathesis
-draws up to --tries values (fixed --seed); a change no value tells apart is not breaking.
+Witnesses: each schema change is made alone to a copy of OLD (the keywords that make it copied
+from NEW), so that another change made at the same time cannot prove it. It is tried with values
+built from the difference (just past the new bound, of the removed type, the new enum value,
+null, the body without the field ...), placed in a minimal valid body, and checked with the
+project's OpenAPI 3.0 validator (contract.validation.Judge) on OLD and on that one-change
+document. When none proves a suspected break, Schemathesis draws up to --tries values (fixed
+--seed); a change no value tells apart is not breaking.
+
+Versions: breaking changes need a new major info.version (SemVer), or they are a breaking
+finding of their own. Before 1.0.0 the minor version counts as the major one: 0.2.0 -> 0.3.0
+is a major bump, 0.2.0 -> 0.2.1 is not; 1.4.0 -> 2.0.0 is, 1.4.0 -> 1.5.0 is not.
 
 Rewording heuristic for the catalogue: a rule's normative content is its backticked spans,
 quoted strings, numbers and status codes, and condition words (not, no, never, only, unless,
 except, without, and, or, each, every, all, any, if, when, at least, at most, must, should,
 may, ...), after normalising whitespace, case and punctuation. Equal content: documentation
 only; different content in a MUST: breaking for deployments (and worth a look for clients).
+A reworded rule shows its words: text [-old-]{+new+}, Markdown struck through and bold.
 
-Exit status: 0 nothing to fail on, 1 --fail-on matched (default: anything breaking), 2 the
-diff could not run (unreadable file, unknown revision, invalid spec: one line on stderr).
-JSON fields: contract/diff/report.schema.json.
+Exit status: 0 nothing to fail on; 1 what --fail-on names was found: "breaking" anything
+breaking, "missing-version-bump" breaking changes without a new major info.version, "any" any
+change, "never" nothing; 2 the diff could not run (unreadable file, unknown revision, invalid
+spec: one line on stderr). JSON fields: capture_order/contract/diff/report.schema.json.
 """
 
 from __future__ import annotations
@@ -43,6 +51,7 @@ from pathlib import Path
 
 from capture_order.contract.diff.engine import diff
 from capture_order.contract.diff.generation import DEFAULT_SEED, DEFAULT_TRIES
+from capture_order.contract.diff.github import github
 from capture_order.contract.diff.json_report import dumps
 from capture_order.contract.diff.model import Report
 from capture_order.contract.diff.render import markdown, text
@@ -50,34 +59,66 @@ from capture_order.contract.diff.sources import load, working_tree
 from capture_order.contract.spec import SpecError
 
 HELP = "review a change of the contract: breaking changes with witnesses"
-FAIL_ON = ("breaking", "any", "never")
+FAIL_ON = ("breaking", "missing-version-bump", "any", "never")
+FORMATS = ("text", "markdown", "github", "json")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The diff's options."""
     parser.add_argument("old", metavar="OLD", help="file or git revision of the old contract")
     parser.add_argument(
-        "new", metavar="NEW", nargs="?", help="file or git revision of the new contract"
+        "new",
+        metavar="NEW",
+        nargs="?",
+        help="file or git revision of the new contract (or --against-working-tree)",
     )
     parser.add_argument(
         "--against-working-tree",
         action="store_true",
         help="compare OLD with the working tree's openapi/capture-order.yaml",
     )
-    parser.add_argument("--format", choices=("text", "markdown", "json"), default="text")
+    parser.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="text",
+        help="text for a terminal, markdown for the docs, github for a pull-request comment "
+        "(verdict, witnesses, other changes folded, catalogue diff), json for tools "
+        "(default: %(default)s)",
+    )
     parser.add_argument(
         "--fail-on",
         choices=FAIL_ON,
         default="breaking",
-        help="exit 1 on anything breaking (default), on any change, or never",
+        help="exit 1 on anything breaking, on breaking changes without a new major "
+        "info.version, on any change, or never (default: %(default)s)",
     )
     parser.add_argument(
-        "--tries", type=int, default=DEFAULT_TRIES, help="generated values per unproven break"
+        "--tries",
+        type=_positive,
+        default=DEFAULT_TRIES,
+        help="values Schemathesis draws per break that construction did not prove "
+        "(default: %(default)s)",
     )
-    parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="generation seed")
     parser.add_argument(
-        "--repo", type=Path, default=Path.cwd(), help="checkout for git revisions (default: .)"
+        "--seed", type=int, default=DEFAULT_SEED, help="generation seed (default: %(default)s)"
     )
+    parser.add_argument(
+        "--repo",
+        type=Path,
+        default=Path(),
+        help="a directory inside the git checkout that revisions are read from "
+        "(default: the current directory)",
+    )
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
+    return value
 
 
 def report_for(old_arg: str, new_arg: str | None, repo: Path, tries: int, seed: int) -> Report:
@@ -99,6 +140,8 @@ def exit_status(report: Report, fail_on: str) -> int:
         return 0
     if fail_on == "any":
         return 1 if report.findings else 0
+    if fail_on == "missing-version-bump":
+        return 1 if report.missing_version_bump else 0
     return 1 if report.breaking else 0
 
 
@@ -111,6 +154,6 @@ def run(args: argparse.Namespace) -> int:
     except SpecError as exc:
         print(f"capture-order diff: {exc}", file=sys.stderr)
         return 2
-    render = {"text": text, "markdown": markdown, "json": dumps}[args.format]
+    render = {"text": text, "markdown": markdown, "github": github, "json": dumps}[args.format]
     sys.stdout.write(render(report))
     return exit_status(report, args.fail_on)

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from capture_order.contract.diff.changes import Judges
+from capture_order.contract.diff.changes import Change, Judges
 from capture_order.contract.diff.facets import Facet
+from capture_order.contract.diff.isolation import isolated
 from capture_order.contract.diff.model import Finding
 from capture_order.contract.diff.places import Place
 from capture_order.contract.diff.schema_walk import schema_changes
 from capture_order.contract.diff.witnesses import Budget, finding
 from capture_order.contract.spec import Spec, pointer, pointer_get
+from capture_order.contract.validation import Judge
 
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
@@ -25,6 +28,9 @@ class Pair:
     new: Spec
     judges: Judges
     budget: Budget
+    # One-change documents' judges by their operations: a shared schema changed under nine
+    # statuses is one document.
+    _alone: dict[str, Judge] = field(default_factory=dict, compare=False, repr=False)
 
     def doc(self, side: str) -> Spec:
         """The document of version `side`."""
@@ -33,7 +39,24 @@ class Pair:
     def place_findings(self, place: Place) -> Iterator[Finding]:
         """Every schema change of one place, classified by its witnesses."""
         for change in schema_changes(self.judges, place.old, place.new):
-            yield finding(place, change, self.budget)
+            yield finding(self.alone(place, change), change, self.budget)
+
+    def alone(self, place: Place, change: Change) -> Place:
+        """The place judged on the old document with only this change made.
+
+        The place itself (the whole new document) when the change has no validation meaning or
+        could not be made alone.
+        """
+        if change.fixed is not None or change.scope is None:
+            return place
+        doc, operations = isolated(self.old, self.new, change.scope)
+        if not operations:
+            return place
+        key = json.dumps(operations, sort_keys=True, default=repr)
+        judge = self._alone.get(key)
+        if judge is None:
+            judge = self._alone[key] = Judge(doc)
+        return place.alone(judge, operations)
 
     def facet(self, side: str, at: str | None) -> Facet:
         """The facet of the schema at `at` in version `side` (none: unconstrained)."""

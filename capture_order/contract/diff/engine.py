@@ -9,6 +9,7 @@ from capture_order.contract.diff.endpoints import endpoint_findings
 from capture_order.contract.diff.generation import DEFAULT_SEED, DEFAULT_TRIES
 from capture_order.contract.diff.model import ORDER, Finding, Report, Source
 from capture_order.contract.diff.requirements import requirement_findings
+from capture_order.contract.diff.versions import version_finding
 from capture_order.contract.diff.witnesses import Budget
 from capture_order.contract.spec import Spec
 from capture_order.contract.validation import Judge
@@ -29,11 +30,11 @@ def diff(
         *endpoint_findings(pair),
         *annotation_findings(old, new),
     ]
-    report = Report(
-        old_source or Source("old", _version(old)),
-        new_source or Source("new", _version(new)),
-        _grouped(findings),
-    )
+    old_source = old_source or Source("old", _version(old))
+    new_source = new_source or Source("new", _version(new))
+    grouped = _grouped(findings)
+    unbumped = version_finding(grouped, old_source.version, new_source.version)
+    report = Report(old_source, new_source, ([unbumped] if unbumped else []) + grouped)
     report.findings.sort(key=lambda f: ORDER.index(f.severity))
     return report
 

@@ -21,6 +21,7 @@ def as_json(report: Report) -> dict[str, Any]:
         "new": _source(report.new),
         "verdict": None if verdict is None else verdict.value,
         "breaking": report.breaking,
+        "missing_version_bump": report.missing_version_bump,
         "summary": {s.value: len(report.of(s)) for s in ORDER},
         "changes": [_finding(f) for f in report.findings],
     }
@@ -44,8 +45,12 @@ def _finding(item: Finding) -> dict[str, Any]:
         "rule": item.rule,
         "affects": list(item.affects),
         "requirement": item.requirement,
+        "catalogue": item.catalogue,
         "evidence": item.evidence,
         "note": item.note,
+        "reworded": None
+        if item.reworded is None
+        else {"field": item.reworded.field, "old": item.reworded.old, "new": item.reworded.new},
         "witness": None
         if witness is None
         else {
@@ -57,5 +62,6 @@ def _finding(item: Finding) -> dict[str, Any]:
             "reason": witness.reason,
             "found_by": witness.found_by,
             "schemas": {side: list(pointers) for side, pointers in witness.schemas.items()},
+            "isolated": None if witness.isolated is None else list(witness.isolated),
         },
     }

@@ -10,13 +10,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from capture_order.contract.diff.changes import Candidate, Change, Judges, shown
+from capture_order.contract.diff.changes import Candidate, Change, Judges, Scope, shown
 from capture_order.contract.diff.facets import JSON_TYPES, Bound, Facet, Shape, Step
 from capture_order.contract.diff.model import Severity
 from capture_order.contract.diff.samples import NOTHING, examples, resize, sample, typed
 
 OTHER_VALUES: tuple[Any, ...] = ("x", 0, 1.5, True, None, [], {})
 BOUND_NAMES = {"lower": ("minimum", "exclusiveMinimum"), "upper": ("maximum", "exclusiveMaximum")}
+# OpenAPI 3.0 reads `nullable` beside `type`: the two move together.
+TYPE_KEYWORDS = ("type", "nullable")
 
 
 def keyword_changes(
@@ -31,12 +33,19 @@ def keyword_changes(
     yield from ctx.sizes()
     yield from ctx.strings()
     if o.multiple_of != n.multiple_of:
-        yield ctx.change(f"`multipleOf` is now {_list(n.multiple_of)} (was {_list(o.multiple_of)})")
+        rule = f"`multipleOf` is now {_list(n.multiple_of)} (was {_list(o.multiple_of)})"
+        change = ctx.change(rule, None, ("multipleOf",))
+        before, after = set(o.multiple_of), set(n.multiple_of)
+        change.may_narrow, change.may_widen = not after <= before, not before <= after
+        yield change
     if o.unique != n.unique:
         side = "old" if n.unique else "new"
         item = sample(judges.of(side), ctx.facet(side).child(("i", "")))
         rule = "items must now be unique" if n.unique else "items may now repeat"
-        yield ctx.change(rule, {side: [] if item is NOTHING else [[item, item]]})
+        values = {side: [] if item is NOTHING else [[item, item]]}
+        change = ctx.change(rule, values, ("uniqueItems",))
+        change.may_narrow, change.may_widen = n.unique, not n.unique
+        yield change
     if o.deprecated != n.deprecated:
         rule = "is now deprecated" if n.deprecated else "is no longer deprecated"
         yield Change(path, rule, may_narrow=False, may_widen=False, fixed=Severity.NON_BREAKING)
@@ -71,8 +80,10 @@ class _Context:
     def sample(self, side: str) -> Any:
         return sample(self.judges.of(side), self.facet(side))
 
-    def change(self, rule: str, values: dict[str, list[Any]] | None = None) -> Change:
-        """A change whose candidates are the given values, or near-samples of both sides."""
+    def change(
+        self, rule: str, values: dict[str, list[Any]] | None, keywords: tuple[str, ...]
+    ) -> Change:
+        """A change of `keywords` whose candidates are the values, or near-samples of both sides."""
         values = values if values is not None else {s: self.near(s) for s in ("old", "new")}
         candidates = [
             Candidate(side, self.path, value)
@@ -80,7 +91,8 @@ class _Context:
             for value in found
             if value is not NOTHING
         ]
-        return Change(self.path, rule, candidates)
+        scope = Scope(self.old, self.new, keywords)
+        return Change(self.path, rule, candidates, scope=scope)
 
     def near(self, side: str) -> list[Any]:
         """Values version `side` probably accepts: its sample, examples and multiples."""
@@ -96,7 +108,7 @@ class _Context:
         if o ^ n == {"null"}:
             rule = "is now nullable" if "null" in n else "is no longer nullable"
             side = "new" if "null" in n else "old"
-            change = self.change(rule, {side: [None]})
+            change = self.change(rule, {side: [None]}, TYPE_KEYWORDS)
             change.may_narrow, change.may_widen = side == "old", side == "new"
             yield change
             return
@@ -109,7 +121,10 @@ class _Context:
                 if kind == "number" and isinstance(value, int):
                     value = value + 0.5
                 values[side].append(value)
-        yield self.change(rule, values)
+        change = self.change(rule, values, TYPE_KEYWORDS)
+        # Fewer types accept fewer values: only a lost type can narrow, only a new one widen.
+        change.may_narrow, change.may_widen = not o <= n, not n <= o
+        yield change
 
     def enum(self) -> Iterator[Change]:
         o, n = self.o.enum, self.n.enum
@@ -122,15 +137,22 @@ class _Context:
                 return
             parts = [f"gained {_list(tuple(came))}"] if came else []
             parts += [f"lost {_list(tuple(gone))}"] if gone else []
-            change = self.change("enum " + " and ".join(parts), {"old": gone, "new": came})
+            rule = "enum " + " and ".join(parts)
+            change = self.change(rule, {"old": gone, "new": came}, ("enum",))
             change.may_narrow, change.may_widen = bool(gone), bool(came)
             yield change
         elif n is not None:
             others = [v for v in [*self.near("old"), *OTHER_VALUES] if v not in n]
-            yield self.change(f"is now restricted to {_list(tuple(n))}", {"old": others})
+            change = self.change(
+                f"is now restricted to {_list(tuple(n))}", {"old": others}, ("enum",)
+            )
+            change.may_widen = False
+            yield change
         else:
             others = [v for v in [*self.near("new"), *OTHER_VALUES] if v not in (o or [])]
-            yield self.change("is no longer restricted to an enum", {"new": others})
+            change = self.change("is no longer restricted to an enum", {"new": others}, ("enum",))
+            change.may_narrow = False
+            yield change
 
     def bounds(self) -> Iterator[Change]:
         for which, (plain, exclusive) in BOUND_NAMES.items():
@@ -142,7 +164,7 @@ class _Context:
                 text += f" (`{exclusive}`)"
             was = f"`{plain}: {shown(ob[0])}`" if ob else f"no `{plain}`"
             values = {"old": _outside(nb, which), "new": _outside(ob, which)}
-            change = self.change(f"{text} (was {was})", values)
+            change = self.change(f"{text} (was {was})", values, (plain, exclusive))
             # A bound that only moved outwards cannot reject a value it accepted, and back.
             tighter = ob is None or (nb is not None and _tighter(nb, ob, which))
             change.may_narrow, change.may_widen = tighter, not tighter
@@ -161,7 +183,7 @@ class _Context:
                 for side, bound in (("old", nv), ("new", ov))
                 if bound is not None and bound + step >= 0
             }
-            change = self.change(f"{text} (was {was})", values)
+            change = self.change(f"{text} (was {was})", values, (key,))
             which = "lower" if key.startswith("min") else "upper"
             tighter = ov is None or (nv is not None and _tighter((nv, False), (ov, False), which))
             change.may_narrow, change.may_widen = tighter, not tighter
@@ -189,9 +211,12 @@ class _Context:
         ):
             if o == n:
                 continue
-            text = f"now has `{keyword}: {_list(n)}`" if n else f"no longer has `{keyword}`"
+            text = f"now has `{keyword}` {_list(n)}" if n else f"no longer has `{keyword}`"
             values = {side: self.string_variants(side) for side in ("old", "new")}
-            yield self.change(f"{text} (was {_list(o) if o else 'none'})", values)
+            change = self.change(f"{text} (was {_list(o) if o else 'none'})", values, (keyword,))
+            # Patterns and formats all apply: more of them narrow, fewer widen.
+            change.may_narrow, change.may_widen = not set(n) <= set(o), not set(o) <= set(n)
+            yield change
 
     def string_variants(self, side: str) -> list[Any]:
         texts = [v for v in self.near(side) if isinstance(v, str)] or ["x"]

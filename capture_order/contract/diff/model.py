@@ -47,11 +47,23 @@ class Witness:
     # The JSON pointers of the schemas it was checked against, per version (a conjunction).
     schemas: dict[str, tuple[str, ...]] = field(default_factory=dict)
     header: bool = False  # the value is a header's text
+    # The document the "new" side was judged on: the old one with these RFC 6902 operations made,
+    # this change alone (None: the whole new document).
+    isolated: tuple[dict[str, Any], ...] | None = None
 
     @property
     def rejected_by(self) -> str:
         """The version that rejects the value."""
         return "new" if self.accepted_by == "old" else "old"
+
+
+@dataclass(frozen=True)
+class Reworded:
+    """The old and the new text of a rule's field."""
+
+    field: str  # "text", "title", or another field of the catalogue entry
+    old: str
+    new: str
 
 
 @dataclass(frozen=True)
@@ -67,6 +79,8 @@ class Finding:
     evidence: str | None = None  # a request or response that shows a presence change
     requirement: str | None = None
     note: str | None = None  # e.g. "no witness found in 100 tries"
+    reworded: Reworded | None = None  # a catalogue field's old and new text
+    catalogue: str | None = None  # a catalogue rule "added", "removed" or "changed"
 
 
 @dataclass(frozen=True)
@@ -98,3 +112,8 @@ class Report:
     def breaking(self) -> bool:
         """Whether anything breaking was found."""
         return any(f.severity.breaking for f in self.findings)
+
+    @property
+    def missing_version_bump(self) -> bool:
+        """Whether breaking changes came without a new major info.version."""
+        return any(f.area == "version" for f in self.findings)

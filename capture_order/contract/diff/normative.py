@@ -65,12 +65,3 @@ def normative_content(text: str) -> Counter[str]:
 def same_meaning(old: str, new: str) -> bool:
     """Whether `new` keeps the normative content of `old`."""
     return normative_content(old) == normative_content(new)
-
-
-def difference(old: str, new: str) -> str:
-    """The normative tokens added and removed, in words."""
-    before, after = normative_content(old), normative_content(new)
-    added, removed = after - before, before - after
-    parts = [f"adds {', '.join(sorted(added))}"] if added else []
-    parts += [f"drops {', '.join(sorted(removed))}"] if removed else []
-    return "; ".join(parts)

@@ -8,9 +8,10 @@ from typing import Any
 
 from capture_order.contract.diff.changes import Judges
 from capture_order.contract.diff.facets import Facet, Step
+from capture_order.contract.diff.isolation import Operation
 from capture_order.contract.diff.samples import NOTHING, accepts, place, sample
 from capture_order.contract.spec import pointer_get
-from capture_order.contract.validation import SPEC_URI
+from capture_order.contract.validation import SPEC_URI, Judge
 
 
 @dataclass
@@ -26,11 +27,30 @@ class Place:
     new: Facet
     header: bool = False  # the value travels as header text
     examples: dict[str, list[Any]] = field(default_factory=dict)  # documented whole values
+    # The "new" side is the old document with these operations made (None: the new document).
+    change: tuple[Operation, ...] | None = None
     _bases: dict[str, Any] = field(default_factory=dict)
 
     def facet(self, side: str) -> Facet:
         """The root schema of version `side`."""
         return self.old if side == "old" else self.new
+
+    def alone(self, judge: Judge, change: tuple[Operation, ...]) -> Place:
+        """This place with, as its new side, the old document `judge` holds after `change`."""
+        old_examples = self.examples.get("old", [])
+        return Place(
+            self.label,
+            self.kind,
+            self.area,
+            self.sent_by_client,
+            Judges(self.judges.old, judge),
+            self.old,
+            Facet(judge.spec, self.old.pointers),
+            self.header,
+            {"old": old_examples, "new": old_examples},
+            change,
+            {k: v for k, v in self._bases.items() if k == "old"},
+        )
 
     def accepts(self, side: str, value: Any) -> bool:
         """Whether version `side` accepts the value here."""

@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from capture_order.contract.diff.model import ORDER, Finding, Report, Severity, Witness
+from capture_order.contract.diff.wording import as_markdown, as_text
 
 MAX_INLINE = 160  # longer witnesses go on their own lines
 
@@ -62,6 +63,9 @@ def text(report: Report) -> str:
 
 def _text_finding(item: Finding) -> list[str]:
     lines = [f"  * {item.where}", f"    {item.rule}"]
+    if item.reworded is not None:
+        words = item.reworded
+        lines.append(f"    {words.field}: {as_text(words.old, words.new)}")
     if item.affects and item.severity is not Severity.NON_BREAKING:
         lines.append(f"    affects: {', '.join(item.affects)}")
     if item.witness is not None:
@@ -92,6 +96,8 @@ def markdown(report: Report, heading: str = "## Contract changes") -> str:
 
 def _markdown_finding(item: Finding) -> list[str]:
     lines = [f"- **{_escape(item.where)}**: {item.rule}"]
+    if item.reworded is not None:
+        lines.append(f"  > {reworded_markdown(item)}")
     if item.affects and item.severity is not Severity.NON_BREAKING:
         lines.append(f"  (affects {', '.join(item.affects)})")
     if item.witness is not None:
@@ -112,6 +118,14 @@ def _markdown_finding(item: Finding) -> list[str]:
     if item.note:
         lines.append(f"  _{item.note}_")
     return lines
+
+
+def reworded_markdown(item: Finding) -> str:
+    """A reworded field as Markdown: its name, then its words, removed ones struck through."""
+    words = item.reworded
+    if words is None:
+        return ""
+    return f"{words.field}: {as_markdown(words.old, words.new)}"
 
 
 def _escape(text: str) -> str:

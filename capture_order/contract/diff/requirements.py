@@ -7,8 +7,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from capture_order.contract.diff.documents import operations
-from capture_order.contract.diff.model import Finding, Severity
-from capture_order.contract.diff.normative import difference, same_meaning
+from capture_order.contract.diff.model import Finding, Reworded, Severity
+from capture_order.contract.diff.normative import same_meaning
 from capture_order.contract.spec import Spec, pointer_get
 
 CLIENTS = Severity.BREAKING_CLIENTS
@@ -48,6 +48,7 @@ def requirement_findings(old: Spec, new: Spec) -> Iterator[Finding]:
 
 
 def _finding(severity: Severity, rule_id: str, rule: str, **extra: Any) -> Finding:
+    extra.setdefault("catalogue", "changed")
     return Finding(severity, "requirement", rule_id, rule, requirement=rule_id, **extra)
 
 
@@ -56,16 +57,17 @@ def _removed(rule_id: str, entry: dict[str, Any]) -> Finding:
     if level == "MUST":
         title = entry.get("title")
         rule = f"MUST rule removed: clients that relied on it lose the guarantee ({title})"
-        return _finding(CLIENTS, rule_id, rule, affects=("clients",))
-    return _finding(Severity.NON_BREAKING, rule_id, f"{level} rule removed")
+        return _finding(CLIENTS, rule_id, rule, affects=("clients",), catalogue="removed")
+    return _finding(Severity.NON_BREAKING, rule_id, f"{level} rule removed", catalogue="removed")
 
 
 def _added(rule_id: str, entry: dict[str, Any]) -> Finding:
     level = entry.get("level")
     if level == "MUST":
         rule = f"new MUST rule: deployments may no longer conform ({entry.get('title')})"
-        return _finding(DEPLOYMENTS, rule_id, rule, affects=("deployments",))
-    return _finding(Severity.NON_BREAKING, rule_id, f"new {level} rule ({entry.get('title')})")
+        return _finding(DEPLOYMENTS, rule_id, rule, affects=("deployments",), catalogue="added")
+    rule = f"new {level} rule ({entry.get('title')})"
+    return _finding(Severity.NON_BREAKING, rule_id, rule, catalogue="added")
 
 
 def _changed(rule_id: str, o: dict[str, Any], n: dict[str, Any]) -> Iterator[Finding]:
@@ -92,27 +94,30 @@ def _changed(rule_id: str, o: dict[str, Any], n: dict[str, Any]) -> Iterator[Fin
                 Severity.NON_BREAKING, rule_id, rule + (" (stricter)" if stronger else "")
             )
     if o.get("title") != n.get("title"):
-        yield _finding(Severity.DOCS, rule_id, "title reworded")
+        words = Reworded("title", _text(o.get("title", "")), _text(n.get("title", "")))
+        yield _finding(Severity.DOCS, rule_id, "title reworded", reworded=words)
     fields = [k for k in dict.fromkeys([*o, *n]) if k not in ("id", "level", "title")]
     for key in fields:
         before, after = _text(o.get(key, "")), _text(n.get(key, ""))
         if before == after:
             continue
         label = "text" if key == "text" else f"field `{key}`"
+        words = Reworded(key, before, after)
         if same_meaning(before, after):
-            yield _finding(Severity.DOCS, rule_id, f"{label} reworded, same normative content")
+            rule = f"{label} reworded, same normative content"
+            yield _finding(Severity.DOCS, rule_id, rule, reworded=words)
         elif now == "MUST":
-            rule = f"{label} of a MUST changed its normative content ({difference(before, after)})"
             yield _finding(
                 DEPLOYMENTS,
                 rule_id,
-                rule,
+                f"{label} of a MUST changed its normative content",
                 affects=("deployments", "clients"),
                 note="review which side the new meaning binds",
+                reworded=words,
             )
         else:
-            rule = f"{label} of a {now} changed its normative content ({difference(before, after)})"
-            yield _finding(Severity.NON_BREAKING, rule_id, rule)
+            rule = f"{label} of a {now} changed its normative content"
+            yield _finding(Severity.NON_BREAKING, rule_id, rule, reworded=words)
 
 
 def _applied(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 from capture_order.contract.diff.documents import Pair, followed, members, schema_at
 from capture_order.contract.diff.model import Finding, Severity
@@ -62,11 +63,13 @@ def _headers(
         absent = f"a {status} response without `{name}`"
         if n is None:
             rule = f"header `{name}` removed: clients that relied on it lose it"
+            # This change alone: the old document without the header, which has no schema then.
+            alone = replace(place, change=({"op": "remove", "path": old[key]},))
             witness = next(
                 (
                     w
                     for v in HEADER_PROBES
-                    if (w := checked_witness(place, v, "new", "construction"))
+                    if (w := checked_witness(alone, v, "new", "construction"))
                 ),
                 None,
             )

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from capture_order.contract.diff.annotations import ANNOTATIONS
-from capture_order.contract.diff.changes import Candidate, Change, Judges
+from capture_order.contract.diff.changes import Candidate, Change, Judges, Scope
 from capture_order.contract.diff.facets import Facet, Shape, Step
 from capture_order.contract.diff.keyword_rules import OTHER_VALUES, keyword_changes
 from capture_order.contract.diff.model import Severity
@@ -38,11 +38,14 @@ def _walk(
         was, now = ", ".join(old.refs), ", ".join(new.refs)
         yield Change(path, f"now refers to `{now}` (was `{was}`)", [], False, False, Severity.DOCS)
     o, n = old.shape(), new.shape()
-    here = [*keyword_changes(judges, old, new, path), *_required(o, n, path)]
+    here = [*keyword_changes(judges, old, new, path), *_required(old, new, o, n, path)]
     yield from here
-    if not here and _signature(old) != _signature(new):
+    before, after = _signature(old), _signature(new)
+    if not here and before != after:
         # Moved between allOf parts or otherwise respelled: generation has the last word.
-        yield Change(path, "schema rewritten, same merged constraints", may_narrow=True)
+        keywords = tuple(dict.fromkeys(k for part in [*before, *after] for k in part))
+        rule = "schema rewritten, same merged constraints"
+        yield Change(path, rule, may_narrow=True, scope=Scope(old, new, keywords))
     yield from _properties(judges, old, new, o, n, path, seen)
     yield from _additional(judges, old, new, o, n, path, seen)
     if any("items" in node for _, node in old.parts + new.parts):
@@ -62,13 +65,19 @@ def _signature(facet: Facet) -> list[dict[str, Any]]:
     ]
 
 
-def _required(o: Shape, n: Shape, path: tuple[Step, ...]) -> Iterator[Change]:
+def _required(
+    old: Facet, new: Facet, o: Shape, n: Shape, path: tuple[Step, ...]
+) -> Iterator[Change]:
     for name in sorted(n.required - o.required):
         at = (*path, ("p", name))
-        yield Change(at, "is now required", [Candidate("old", at, DELETE)], may_widen=False)
+        candidates = [Candidate("old", at, DELETE)]
+        scope = Scope(old, new, ("required",), name)
+        yield Change(at, "is now required", candidates, may_widen=False, scope=scope)
     for name in sorted(o.required - n.required):
         at = (*path, ("p", name))
-        yield Change(at, "is no longer required", [Candidate("new", at, DELETE)], may_narrow=False)
+        candidates = [Candidate("new", at, DELETE)]
+        scope = Scope(old, new, ("required",), name)
+        yield Change(at, "is no longer required", candidates, may_narrow=False, scope=scope)
 
 
 def _properties(
@@ -92,7 +101,7 @@ def _properties(
         candidates = [Candidate(side, at, value)] if value is not NOTHING else []
         candidates += [Candidate(other, at, v) for v in OTHER_VALUES]
         rule = "property removed" if side == "old" else "property added"
-        yield Change(at, rule, candidates)
+        yield Change(at, rule, candidates, scope=Scope(old, new, ("properties",), name))
 
 
 def _extra_key(facet: Facet, shape: Shape) -> str:
@@ -130,7 +139,10 @@ def _additional(
         value = sample(judges.of(side), facet.child(step))
         values = [value, *OTHER_VALUES] if value is not NOTHING else list(OTHER_VALUES)
         candidates += [Candidate(side, at, v) for v in values]
-    yield Change(at, rule, candidates)
+    change = Change(at, rule, candidates, scope=Scope(old, new, ("additionalProperties",)))
+    # Closing an open object only narrows, opening a closed one only widens.
+    change.may_narrow, change.may_widen = not o.closed or n.closed, o.closed or not n.closed
+    yield change
 
 
 def _branches(
@@ -151,9 +163,20 @@ def _branches(
             for side, branches in (("old", ob), ("new", nb))
             for branch in branches
         ]
+        # Values of any type: a side without branches may accept what the other's refuse.
+        candidates += [Candidate(side, path, v) for side in ("old", "new") for v in OTHER_VALUES]
         rule = f"`{keyword}` now has {len(nb)} branches (was {len(ob)})"
-        yield Change(path, rule, [c for c in candidates if c.value is not NOTHING])
+        found = [c for c in candidates if c.value is not NOTHING]
+        # A combinator that went can only widen what is accepted, a new one only narrow it.
+        yield Change(
+            path,
+            rule,
+            found,
+            may_narrow=bool(nb),
+            may_widen=bool(ob),
+            scope=Scope(old, new, (keyword,)),
+        )
     o_not = [node["not"] for _, node in old.parts if "not" in node]
     n_not = [node["not"] for _, node in new.parts if "not" in node]
     if o_not != n_not:
-        yield Change(path, "`not` changed")
+        yield Change(path, "`not` changed", scope=Scope(old, new, ("not",)))

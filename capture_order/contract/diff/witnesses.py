@@ -6,10 +6,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from capture_order.contract.diff.changes import Change, path_text
+from capture_order.contract.diff.facets import Facet, Step
 from capture_order.contract.diff.generation import draw_until
 from capture_order.contract.diff.model import Finding, Severity, Witness
 from capture_order.contract.diff.places import Place, header_text
 from capture_order.contract.diff.samples import DELETE, NOTHING
+
+MAX_ENUM = 1000  # an enum up to this size is tried value by value instead of drawn from
 
 
 @dataclass(frozen=True)
@@ -34,9 +37,7 @@ def finding(place: Place, change: Change, budget: Budget) -> Finding:
     note = None
     suspected = change.may_narrow if place.sent_by_client else change.may_widen
     if witness is None and suspected:
-        witness = _generated(place, change, breaking_side, budget)
-        if witness is None:
-            note = f"no witness found in {budget.tries} tries"
+        witness, note = _searched(place, change, breaking_side, budget)
     if witness is not None:
         return Finding(Severity.BREAKING_CLIENTS, place.area, where, rule, ("clients",), witness)
     if constructed[other_side] is not None:
@@ -55,7 +56,9 @@ def checked_witness(place: Place, value: Any, side: str, found_by: str) -> Witne
         return None
     schemas = {s: place.facet(s).pointers for s in ("old", "new")}
     shown = header_text(value) if place.header else value
-    return Witness(place.kind, shown, side, reasons[0], found_by, schemas, place.header)
+    return Witness(
+        place.kind, shown, side, reasons[0], found_by, schemas, place.header, place.change
+    )
 
 
 def _constructed(place: Place, change: Change, side: str) -> Witness | None:
@@ -69,15 +72,33 @@ def _constructed(place: Place, change: Change, side: str) -> Witness | None:
     return None
 
 
-def _generated(place: Place, change: Change, side: str, budget: Budget) -> Witness | None:
-    # Draw the value at the changed location (the parent object for a removed member).
+def _searched(
+    place: Place, change: Change, side: str, budget: Budget
+) -> tuple[Witness | None, str | None]:
+    """A witness among the values of the changed location, and what was searched if none."""
+    # The value at the changed location varies (the parent object for a removed member).
     path = change.path
     if any(c.value is DELETE for c in change.candidates):
         path = path[:-1]
     facet = place.facet(side)
     for step in path:
         facet = facet.child(step)
+    enum = facet.shape().enum
+    if enum is not None and len(enum) <= MAX_ENUM:
+        # Every value the location can take, tried: more than any number of draws could show.
+        found_by = f"construction (every one of {len(enum)} enum values)"
+        for value in enum:
+            witness = checked_witness(place, place.build(side, path, value), side, found_by)
+            if witness is not None:
+                return witness, None
+        return None, f"no witness among its {len(enum)} enum values"
+    witness = _generated(place, facet, path, side, budget)
+    return witness, None if witness else f"no witness found in {budget.tries} tries"
 
+
+def _generated(
+    place: Place, facet: Facet, path: tuple[Step, ...], side: str, budget: Budget
+) -> Witness | None:
     def keep(value: Any) -> bool:
         whole = place.build(side, path, value)
         return checked_witness(place, whole, side, "generation") is not None
