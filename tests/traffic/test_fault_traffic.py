@@ -3,8 +3,8 @@
 Of the matrix's 77 faults, 67 show in the traffic the active suite sends (measured with
 `make traffic-faults`, which runs them all); the other 10 are not observable from the traffic
 alone (NOT_OBSERVABLE says why) and are skipped with that reason. Judged with the fixtures'
-facts (`--traffic FILE --fixtures FILE`), the same recordings show all 77. `make test` runs the sample below,
-one fault of each family of rules, to stay within its time. The rule: each requirement the
+facts (`--traffic FILE --fixtures FILE`), the same recordings show all 77. `make test` runs
+the sample below, one fault of each family of rules, to stay within its time. The rule: each requirement the
 fault names is FAIL (WARN for a SHOULD) with reproductions, and a fault seen only across
 exchanges is shown with the pair of exchanges that proves it.
 """
