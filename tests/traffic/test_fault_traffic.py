@@ -4,9 +4,9 @@ Of the matrix's 77 faults, 67 show in the traffic the active suite sends (measur
 `make traffic-faults`, which runs them all); the other 10 are not observable from the traffic
 alone (NOT_OBSERVABLE says why) and are skipped with that reason. Judged with the fixtures'
 facts (`--traffic FILE --fixtures FILE`), the same recordings show all 77. `make test` runs
-the sample below, one fault of each family of rules, to stay within its time. The rule: each requirement the
-fault names is FAIL (WARN for a SHOULD) with reproductions, and a fault seen only across
-exchanges is shown with the pair of exchanges that proves it.
+the sample below, one fault of each family of rules, to stay within its time. The rule: each
+requirement the fault names is FAIL (WARN for a SHOULD) with reproductions, and a fault seen only
+across exchanges is shown with the pair of exchanges that proves it.
 """
 
 from __future__ import annotations
