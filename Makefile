@@ -82,16 +82,25 @@ review-release: $(STAMP)
 diff-compare: $(STAMP) $(NPM_STAMP)
 	$(BIN)/python -m tests.diff.compare_redocly
 
+# Where `make serve` and `make sandbox` listen: make serve PORT=9000 HOST=0.0.0.0. Set on the
+# command line only: shells and platforms export HOST and PORT for their own purposes.
+HOST := 127.0.0.1
+PORT := 8000
+LISTEN = --host $(HOST) --port $(PORT)
+# The demo data lasts from one start to the next; `make serve RESET=1` starts on a fresh
+# database, where the demo data is again what the README's examples name (pks from 1).
+RESET :=
 serve: $(STAMP)
 	mkdir -p $(dir $(DEMO_DB))
-	$(BIN)/capture-order serve --demo --database sqlite:///$(DEMO_DB)
+	$(if $(RESET),rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm $(DEMO_DB).writer)
+	$(BIN)/capture-order serve --demo $(LISTEN) --database sqlite:///$(DEMO_DB)
 
 # The server with the sandbox's control API (README "The sandbox"), on a fresh database each
 # time: the demo data is the seeded state a reset returns to. Prints the admin token and curls.
 sandbox: $(STAMP)
 	mkdir -p $(dir $(SANDBOX_DB))
 	rm -f $(SANDBOX_DB) $(SANDBOX_DB)-wal $(SANDBOX_DB)-shm $(SANDBOX_DB).writer
-	$(BIN)/capture-order serve --sandbox --database sqlite:///$(SANDBOX_DB)
+	$(BIN)/capture-order serve --sandbox $(LISTEN) --database sqlite:///$(SANDBOX_DB)
 
 # A reference server on a fresh SQLite file, seeded, and the suite run against it.
 conformance: $(STAMP)

@@ -10,6 +10,7 @@ import argparse
 import importlib
 import importlib.util
 import sys
+import textwrap
 from dataclasses import dataclass
 from types import ModuleType
 
@@ -79,14 +80,50 @@ def _chosen(argv: list[str]) -> str | None:
     return next((arg for arg in argv if not arg.startswith("-")), None)
 
 
-def _load(command: Command) -> ModuleType:
-    missing = [name for name in command.requires if importlib.util.find_spec(name) is None]
-    if missing:
-        raise MissingExtraError(
-            f"capture-order {command.name} needs the {command.extra} extra "
-            f"({missing[0]} is not installed): pip install 'capture-order[{command.extra}]'"
-        )
-    return command.load()
+class PlainHelpFormatter(argparse.RawDescriptionHelpFormatter):
+    """Help as plain text: the Markdown backticks of docstrings and option texts left out.
+
+    Option texts are wrapped at spaces only, so that a path or URL in them (the default
+    database's file) is never cut at a hyphen and can be copied whole.
+    """
+
+    def _format_text(self, text: str) -> str:
+        return super()._format_text(text.replace("`", ""))
+
+    def _expand_help(self, action: argparse.Action) -> str:
+        return super()._expand_help(action).replace("`", "")
+
+    def _split_lines(self, text: str, width: int) -> list[str]:
+        text = " ".join(text.split())
+        return textwrap.wrap(text, width, break_on_hyphens=False, break_long_words=False)
+
+
+def _missing(command: Command) -> list[str]:
+    return [name for name in command.requires if importlib.util.find_spec(name) is None]
+
+
+def _install_hint(command: Command, missing: list[str]) -> str:
+    return (
+        f"capture-order {command.name} needs the {command.extra} extra "
+        f"({missing[0]} is not installed): pip install 'capture-order[{command.extra}]'"
+    )
+
+
+def _load(command: Command, *, help_only: bool) -> ModuleType | None:
+    """The command's module; for --help without its extra, the module if it imports at all."""
+    missing = _missing(command)
+    if missing and not help_only:
+        raise MissingExtraError(_install_hint(command, missing))
+    try:
+        return command.load()
+    except ImportError:
+        if missing:  # its options need the extra too: the help says what to install
+            return None
+        raise
+
+
+def _wants_help(argv: list[str]) -> bool:
+    return any(arg in ("-h", "--help") for arg in argv)
 
 
 def parser_for(argv: list[str]) -> argparse.ArgumentParser:
@@ -95,18 +132,28 @@ def parser_for(argv: list[str]) -> argparse.ArgumentParser:
         prog="capture-order",
         description="Capture Order: the contract, a reference server and a conformance suite.",
         epilog="Each command has its own options: capture-order COMMAND --help.",
+        formatter_class=PlainHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"capture-order {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     chosen = _chosen(argv)
     for command in COMMANDS:
-        sub = commands.add_parser(command.name, help=command.help, description=command.help)
-        if command.name == chosen:
-            module = _load(command)
+        sub = commands.add_parser(
+            command.name,
+            help=command.help,
+            description=command.help,
+            formatter_class=PlainHelpFormatter,
+        )
+        if command.name != chosen:
+            continue
+        module = _load(command, help_only=_wants_help(argv))
+        if module is not None:
             sub.description = module.__doc__ or command.help
-            sub.formatter_class = argparse.RawDescriptionHelpFormatter
             module.add_arguments(sub)
             sub.set_defaults(run=module.run)
+        missing = _missing(command)
+        if missing:  # only --help gets here without the extra: show it, and what to install
+            sub.epilog = "\n\n".join(filter(None, (sub.epilog, _install_hint(command, missing))))
     return parser
 
 

@@ -43,6 +43,9 @@ PROFILES = (
 # partially captured with its whole amount captured (CO-MON-01/zero-amount-item).
 FREE_ITEM_PROFILE = PROFILES[2]
 ATTRIBUTES: dict[str, str | bool] = {"color": "blue", "gift": False}
+# Order numbers of two series: real deployments have letters beyond ASCII in theirs (Turkish
+# dotted and dotless i among them, whose case mappings change a string's length).
+SERIES = ("CO", "CO-ŞİĞ")
 
 
 @dataclass(frozen=True)
@@ -172,9 +175,11 @@ def new_order(
     return NewOrder(fields, new_items)
 
 
-def add_orders(store: Store, channel_id: int, orders: list[NewOrder]) -> list[SeededOrder]:
+def add_orders(
+    store: Store, channel_id: int, orders: list[NewOrder], *, first_pk: int | None = None
+) -> list[SeededOrder]:
     """Create the orders in one transaction; what the fixtures say of each."""
-    pks = store.add_orders(channel_id, orders)
+    pks = store.add_orders(channel_id, orders, first_pk=first_pk)
     return [
         SeededOrder(
             o.fields["number"],
@@ -214,24 +219,50 @@ def create_order(
     return add_orders(store, channel_id, [order])[0]
 
 
+def order_number(run: str, index: int, suffix: str) -> str:
+    """A seeded order's number: every other one with non-ASCII letters (`CO-ŞİĞ-...`)."""
+    series = SERIES[index % len(SERIES)]
+    return f"{series}-{run}-{suffix}"
+
+
 def seed_fixtures(
-    store: Store, base_url: str, orders: int, items: int, now: datetime
+    store: Store,
+    base_url: str,
+    orders: int,
+    items: int,
+    now: datetime,
+    *,
+    first_pk: int | None = None,
+    label: str | None = None,
 ) -> dict[str, Any]:
-    """Two fresh channels and their orders, as a conformance fixtures document."""
-    run = secrets.token_hex(4)
-    channel_a, key_a = create_channel(store, f"channel-a-{run}", now)
-    channel_b, key_b = create_channel(store, f"channel-b-{run}", now)
+    """Two fresh channels and their orders, as a conformance fixtures document.
+
+    With `first_pk`, the orders' and items' pks start there (or after the highest in use).
+    Order numbers carry `label` (the demo's, so the README's examples name them), or a random
+    one: a number is unique in its channel only, and every run makes new channels.
+    """
+    tag = secrets.token_hex(4)
+    run = label or tag
+    channel_a, key_a = create_channel(store, f"channel-a-{tag}", now)
+    channel_b, key_b = create_channel(store, f"channel-b-{tag}", now)
     regular = [
-        new_order(f"CO-{run}-{i:04d}", items, now, profile=PROFILES[i % len(PROFILES)])
+        new_order(order_number(run, i, f"{i:04d}"), items, now, profile=PROFILES[i % len(PROFILES)])
         for i in range(orders - 1)
     ]
     free = 1 if orders > 1 and items > 1 else 0
     last = new_order(
-        f"CO-{run}-{orders - 1:04d}", items, now, profile=FREE_ITEM_PROFILE, free_items=free
+        order_number(run, orders - 1, f"{orders - 1:04d}"),
+        items,
+        now,
+        profile=FREE_ITEM_PROFILE,
+        free_items=free,
     )
-    own = add_orders(store, channel_a, [*regular, last])
+    own = add_orders(store, channel_a, [*regular, last], first_pk=first_pk)
     foreign = add_orders(
-        store, channel_b, [new_order(f"CO-{run}-B{i:03d}", items, now) for i in range(2)]
+        store,
+        channel_b,
+        [new_order(order_number(run, i, f"B{i:03d}"), items, now) for i in range(2)],
+        first_pk=first_pk,
     )
     # (number suffix, status, cancel_status, the 409 code the order gets)
     states = (
@@ -245,9 +276,10 @@ def seed_fixtures(
         store,
         channel_a,
         [
-            new_order(f"CO-{run}-{suffix}", 2, now, status=status, cancel_status=cancel)
-            for suffix, status, cancel, _ in states
+            new_order(order_number(run, i, suffix), 2, now, status=status, cancel_status=cancel)
+            for i, (suffix, status, cancel, _) in enumerate(states)
         ],
+        first_pk=first_pk,
     )
     return {
         "base_url": base_url,

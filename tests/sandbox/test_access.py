@@ -16,7 +16,7 @@ from capture_order.server.settings import Settings
 from tests.harness import ServerProcess, serving
 from tests.sandbox.conftest import problem
 
-ADMIN_TOKEN = re.compile(r"Admin token: +Authorization: Bearer (\S+)")
+ADMIN_TOKEN = re.compile(r"export CAPTURE_ORDER_SANDBOX_TOKEN=(\S+)")
 
 
 def outward_address() -> str | None:

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import pytest
 
+from capture_order.server.demo import DEMO_LABEL
 from capture_order.server.sandbox.client import Sandbox, SandboxError
 from tests.sandbox.conftest import problem
 
@@ -143,8 +144,8 @@ def test_a_key_past_its_retention_is_executed_anew(sandbox: Sandbox) -> None:
 
 @pytest.mark.requirement("CO-SBX-08")
 def test_reset_is_back_to_the_seeded_state(sandbox: Sandbox) -> None:
-    # The demo data's first order: server.seed names it CO-<run>-0000, <run> as in the channel.
-    seeded = "CO-" + sandbox.channels()[0].name.removeprefix("channel-a-") + "-0000"
+    # The demo data's first order: serve --demo names it CO-DEMO-0000 (server.demo.DEMO_LABEL).
+    seeded = f"CO-{DEMO_LABEL}-0000"
     assert sandbox.capture(seeded, key="k-seeded").status_code == 200
     created = sandbox.create_order()
     sandbox.arm("internal_error")

@@ -54,10 +54,12 @@ class Sandbox:
     """The control API of one `capture-order serve --sandbox`, and its capture endpoint."""
 
     def __init__(self, base_url: str, admin_token: str, *, timeout: float = 30) -> None:
-        self.base_url = base_url.rstrip("/")
+        # The server's root; the control API's own URL (as older banners printed it) too.
+        self.base_url = base_url.rstrip("/").removesuffix(CONTROL_PREFIX)
         self.http = httpx.Client(
             base_url=self.base_url + CONTROL_PREFIX,
-            headers={"Authorization": f"Bearer {admin_token}"},
+            # The bare token; a pasted header value ("Bearer X") too (no token has a space).
+            headers={"Authorization": f"Bearer {admin_token.removeprefix('Bearer ')}"},
             timeout=timeout,
         )
         # Captures each on a new connection: one the server dropped is never reused.

@@ -11,15 +11,23 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import httpx
 
 from capture_order.server.sandbox.client import CONTROL_PREFIX, Sandbox
 
+# A running sandbox for the helper: its base URL and admin token, as `serve --sandbox` prints them.
+URL_ENV = "CAPTURE_ORDER_SANDBOX_URL"
 TOKEN_ENV = "CAPTURE_ORDER_SANDBOX_TOKEN"
 STARTUP_SECONDS = 30.0
+
+
+class SandboxSetupError(ValueError):
+    """The environment names half a running sandbox, or a URL that is none."""
 
 
 def free_port() -> int:
@@ -40,6 +48,31 @@ class RunningSandbox:
     def client(self) -> Sandbox:
         """A client of this server's control API."""
         return Sandbox(self.base_url, self.admin_token)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> RunningSandbox | None:
+        """The server both variables name; None when neither is set (start one instead)."""
+        env = os.environ if env is None else env
+        url, token = env.get(URL_ENV, ""), env.get(TOKEN_ENV, "")
+        if not url and not token:
+            return None
+        banner = "capture-order serve --sandbox (make sandbox) prints it as"
+        if not token:
+            raise SandboxSetupError(
+                f"{URL_ENV} is set but {TOKEN_ENV} is not: {banner} "
+                f"'export {TOKEN_ENV}=...'; or unset {URL_ENV} to start a sandbox for the tests"
+            )
+        if not url:
+            raise SandboxSetupError(
+                f"{TOKEN_ENV} is set but {URL_ENV} is not: {banner} "
+                f"'export {URL_ENV}=http://HOST:PORT'; or unset {TOKEN_ENV} to start a sandbox "
+                "for the tests"
+            )
+        if urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).netloc:
+            raise SandboxSetupError(
+                f"{URL_ENV} is not an http:// URL: {url!r} ({banner} 'export {URL_ENV}=...')"
+            )
+        return cls(url, token)
 
 
 class SandboxServer:

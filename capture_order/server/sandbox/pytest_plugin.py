@@ -1,6 +1,7 @@
 """pytest fixtures for client teams: a sandbox server for the session, a clean sandbox per test.
 
-Enable with `pytest -p server.sandbox.pytest_plugin`, or import the fixtures in a conftest.py:
+Enable with `pytest -p capture_order.server.sandbox.pytest_plugin`, or import the fixtures in a
+conftest.py:
 
     from capture_order.server.sandbox.pytest_plugin import sandbox, sandbox_server  # noqa: F401
 
@@ -9,21 +10,27 @@ Enable with `pytest -p server.sandbox.pytest_plugin`, or import the fixtures in 
         sandbox.arm("drop_after_commit", order=order)
         ...
 
-Set CAPTURE_ORDER_SANDBOX_URL (and CAPTURE_ORDER_SANDBOX_TOKEN) to use a running server, such as
-`make sandbox`, instead of starting one.
+Set CAPTURE_ORDER_SANDBOX_URL and CAPTURE_ORDER_SANDBOX_TOKEN (the two `export` lines that
+`make sandbox` prints) to use a running server instead of starting one; one without the other
+fails the tests that use the fixture with one line naming the missing variable.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 
 import pytest
 
 from capture_order.server.sandbox.client import Sandbox
-from capture_order.server.sandbox.launch import TOKEN_ENV, RunningSandbox, SandboxServer
+from capture_order.server.sandbox.launch import (
+    TOKEN_ENV,
+    URL_ENV,
+    RunningSandbox,
+    SandboxServer,
+    SandboxSetupError,
+)
 
-URL_ENV = "CAPTURE_ORDER_SANDBOX_URL"
+__all__ = ["TOKEN_ENV", "URL_ENV", "sandbox", "sandbox_server"]
 
 
 @pytest.fixture(scope="session")
@@ -31,9 +38,15 @@ def sandbox_server(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[SandboxServer | RunningSandbox]:
     """One `capture-order serve --sandbox` on a free loopback port for the test session."""
-    url = os.environ.get(URL_ENV)
-    if url:
-        yield RunningSandbox(url, os.environ[TOKEN_ENV])
+    problem = running = None
+    try:
+        running = RunningSandbox.from_env()
+    except SandboxSetupError as exc:
+        problem = str(exc)
+    if problem is not None:  # outside the except: one line, no chained exception
+        pytest.fail(problem, pytrace=False)
+    if running is not None:
+        yield running
         return
     with SandboxServer(tmp_path_factory.mktemp("sandbox")) as server:
         yield server

@@ -1,4 +1,6 @@
-"""`serve --sandbox` at start-up, before any worker: the admin token, a fresh sandbox, the text.
+"""`serve --sandbox` at start-up, before any worker: the admin token and a fresh sandbox.
+
+What it prints is `capture_order.server.commands.banner.sandbox_text`.
 
 Run once in the serving process, so that every worker finds the same token hash, no armed
 fault, the real time and the seeded state copied aside.
@@ -9,9 +11,8 @@ from __future__ import annotations
 import os
 import re
 import secrets
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from datetime import datetime, timedelta
-from typing import Any
 
 from sqlalchemy import delete
 
@@ -20,7 +21,6 @@ from capture_order.server.sandbox.clock import write_offset
 from capture_order.server.sandbox.events import Event, clear, record
 from capture_order.server.sandbox.runtime import admin_token_hash
 from capture_order.server.sandbox.snapshot import take_snapshot
-from capture_order.server.sandbox.spec import prefix, sandbox_spec_path
 from capture_order.server.sandbox.state import ADMIN_TOKEN_HASH, write_value
 from capture_order.server.store import Store, Transaction
 
@@ -51,31 +51,3 @@ def prepare(store: Store, token: str, now: datetime) -> None:
         record(tx, now, [Event("sandbox.started", "sandbox started; this is the seeded state")])
 
     store.write(unit)
-
-
-def sandbox_text(
-    base_url: str, token: str, fixtures: Mapping[str, Any], hosts: Sequence[str]
-) -> str:
-    """What `serve --sandbox` prints: the admin token and curl lines to start from."""
-    control = base_url + prefix()
-    auth = f"-H 'Authorization: Bearer {token}'"
-    json = "-H 'Content-Type: application/json'"
-    first = fixtures["orders"][0]["number"]
-    who = "loopback" + "".join(f", {h}" for h in hosts)
-    return "\n".join(
-        [
-            "Sandbox control API (state resets on every start)",
-            f"  Base URL:      {control}   (clients: {who})",
-            f"  Admin token:   Authorization: Bearer {token}",
-            f"  Document:      {sandbox_spec_path()}",
-            "  Try:",
-            f"    curl -s {auth} {control}/faults",
-            f"    curl -s -X POST {auth} {json} {control}/faults \\",
-            f'      -d \'{{"kind": "drop_after_commit", "match": {{"order": "{first}"}}}}\'',
-            f'    curl -s -X POST {auth} {json} {control}/orders -d \'{{"state": "cancelled"}}\'',
-            f"    curl -s -X POST {auth} {json} {control}/clock/advance \\",
-            "      -d '{\"seconds\": 604801}'",
-            f"    curl -s {auth} {control}/events",
-            f"    curl -s -X POST {auth} {control}/reset",
-        ]
-    )

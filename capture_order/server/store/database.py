@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 from sqlalchemy import Engine, Table, delete, insert, inspect, select, text
 
 from capture_order.server.domain.orders import Order, OrderItem
+from capture_order.server.store import pks
 from capture_order.server.store import schema as t
 from capture_order.server.store.engines import backend_of, postgres_engine, sqlite_engine
 from capture_order.server.store.transaction import Transaction, order_of
@@ -112,33 +113,53 @@ class Store:
         )
         self.write(lambda tx: tx.conn.execute(query))
 
-    def add_orders(self, channel_id: int, orders: Sequence[NewOrder]) -> list[list[int]]:
-        """Create orders with their items in one transaction; the item pks of each order."""
+    def add_orders(
+        self, channel_id: int, orders: Sequence[NewOrder], *, first_pk: int | None = None
+    ) -> list[list[int]]:
+        """Create orders with their items in one transaction; the item pks of each order.
+
+        With `first_pk`, the orders and the items are each numbered from it, or from after
+        the highest pk of their table when that is higher (`store.pks`).
+        """
         for order in orders:
             order.check()
+        tables = (t.orders, t.order_items)
 
         def unit(tx: Transaction) -> list[list[int]]:
             if not orders:
                 return []
+            order_rows: list[dict[str, Any]] = [
+                {"channel_id": channel_id, **o.fields} for o in orders
+            ]
+            item_count = sum(len(o.items) for o in orders)
+            item_pk: int | None = None
+            if first_pk is not None:
+                pks.lock_numbering(tx, tables)
+                order_pk = pks.first_free(tx, t.orders, first_pk, len(orders))
+                item_pk = pks.first_free(tx, t.order_items, first_pk, item_count)
+                for offset, row in enumerate(order_rows):
+                    row["pk"] = order_pk + offset
             # Plain executemany, then the keys read back: RETURNING with many rows makes
             # SQLAlchemy insert row by row on SQLite.
-            _bulk_insert(tx, t.orders, [{"channel_id": channel_id, **o.fields} for o in orders])
+            _bulk_insert(tx, t.orders, order_rows)
             numbers = [o.fields["number"] for o in orders]
             order_pks = _order_pks(tx, channel_id, numbers)
-            _bulk_insert(
-                tx,
-                t.order_items,
-                [
-                    {
-                        "order_pk": order_pks[o.fields["number"]],
-                        "amount": i.amount,
-                        "status": i.status,
-                        "attributes": dict(i.attributes),
-                    }
-                    for o in orders
-                    for i in o.items
-                ],
-            )
+            item_rows: list[dict[str, Any]] = [
+                {
+                    "order_pk": order_pks[o.fields["number"]],
+                    "amount": i.amount,
+                    "status": i.status,
+                    "attributes": dict(i.attributes),
+                }
+                for o in orders
+                for i in o.items
+            ]
+            if item_pk is not None:
+                for offset, row in enumerate(item_rows):
+                    row["pk"] = item_pk + offset
+            _bulk_insert(tx, t.order_items, item_rows)
+            if first_pk is not None:
+                pks.advance_sequences(tx, tables)
             items = _item_pks(tx, list(order_pks.values()))
             return [items.get(order_pks[number], []) for number in numbers]
 
@@ -159,9 +180,13 @@ class Store:
         return None if value is None else str(value)
 
     def set_demo_value(self, name: str, value: str) -> None:
-        """Remember a value of the demo data."""
-        query = insert(t.demo).values(name=name, value=value)
-        self.write(lambda tx: tx.conn.execute(query))
+        """Remember a value of the demo data, in place of an earlier one (`--reset-demo`)."""
+
+        def unit(tx: Transaction) -> None:
+            tx.conn.execute(delete(t.demo).where(t.demo.c.name == name))
+            tx.conn.execute(insert(t.demo).values(name=name, value=value))
+
+        self.write(unit)
 
 
 # Rows read back per query: under every database's limit on bound parameters.
