@@ -117,8 +117,14 @@ conformance: $(STAMP)
 # Benchmarks, not tests: every configuration under wrk, side by side (BENCH_ARGS=--quick for a
 # smoke run), then the conformance suite against a local server. Figures: build/bench/.
 .PHONY: bench
+# wrk comes from Debian's packages; the target installs it only when asked (INSTALL_WRK=1).
+INSTALL_WRK ?=
 bench: $(STAMP)
-	command -v wrk >/dev/null || apt-get install -y wrk
+	@command -v wrk >/dev/null || { \
+	  if [ -n "$(INSTALL_WRK)" ]; then apt-get install -y wrk; else \
+	    echo "make bench: wrk is not installed. Install it with:"; \
+	    echo "    apt-get install -y wrk"; \
+	    echo "or let this target do it: make bench INSTALL_WRK=1"; exit 1; fi; }
 	$(BIN)/python -m pip install --quiet -c $(CONSTRAINTS) -e '.[server,postgres,dev,bench]'
 	$(COMPILE)
 	$(BIN)/python -m bench $(BENCH_ARGS)
