@@ -1,7 +1,16 @@
 # Every target bootstraps .venv itself; `.ci/run` calls these same targets.
+# Another interpreter: `make test PYTHON=python3.13` (its venv is then .venv-3.13, unless VENV=
+# says otherwise); tools/newest-python.sh finds the newest this machine has.
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
-VENV := .venv
+PYVER := $(shell $(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null)
+$(if $(PYVER),,$(error PYTHON=$(PYTHON) does not run))
+VENV ?= $(if $(filter command line,$(origin PYTHON)),.venv-$(PYVER),.venv)
 BIN := $(VENV)/bin
+# One lock for every tested Python; a version that needs pins of its own gets
+# constraints-X.Y.txt, which is then used for it instead.
+CONSTRAINTS := $(firstword $(wildcard constraints-$(PYVER).txt) constraints.txt)
+# Every extra, so that the lock pins whatever any install of the project takes.
+EXTRAS := server,postgres,proxy,dev,bench
 STAMP := $(VENV)/.installed
 # The project's bytecode, written ahead: where PYTHONDONTWRITEBYTECODE is set (this machine
 # kind) every process would compile our modules from source again (0.2 s a start).
@@ -18,10 +27,12 @@ SANDBOX_DB := var/sandbox.sqlite3
 .PHONY: install npm-tools test check lint docs serve sandbox conformance
 
 # Everything, at the exact versions of constraints.txt (pyproject.toml declares ranges).
-$(STAMP): pyproject.toml constraints.txt
+$(STAMP): pyproject.toml $(CONSTRAINTS)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@test "$$($(BIN)/python -c 'import sys; print("%d.%d" % sys.version_info[:2])')" = $(PYVER) \
+	  || { echo "$(VENV) is not a Python $(PYVER) venv: remove it, or pass VENV=.venv-$(PYVER)"; exit 1; }
 	$(BIN)/python -m pip install --quiet --upgrade pip==26.3
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[server,postgres,proxy,dev]'
+	$(BIN)/python -m pip install --quiet -c $(CONSTRAINTS) -e '.[server,postgres,proxy,dev]'
 	$(COMPILE)
 	touch $(STAMP)
 
@@ -36,23 +47,34 @@ $(NPM_STAMP): $(NPM_LOCK)
 
 install: $(STAMP)
 
-# constraints.txt anew from the current ranges: a fresh venv, the newest versions they admit.
+# constraints.txt anew from the current ranges: the newest versions they admit, resolved on
+# PYTHON (the oldest supported), then completed on each of CONSTRAINTS_ALSO (default: the newest
+# Python here) with the pins of what only that version installs (libcst's PyYAML-ft on 3.13),
+# resolved under the first set. A version that cannot take the first set fails here: give it
+# a constraints-X.Y.txt of its own.
+CONSTRAINTS_ALSO ?= $(shell tools/newest-python.sh)
 .PHONY: constraints
 constraints:
-	rm -rf build/constraints-venv
-	$(PYTHON) -m venv build/constraints-venv
-	build/constraints-venv/bin/python -m pip install --quiet --upgrade pip==26.3
-	build/constraints-venv/bin/python -m pip install --quiet '.[server,postgres,proxy,dev]'
-	{ echo "# Exact versions for CI and the Makefile (make constraints writes this file)."; \
-	  build/constraints-venv/bin/python -m pip freeze --exclude capture-order; } > constraints.txt
+	rm -rf build/constraints && mkdir -p build/constraints
+	set -e; for python in $(PYTHON) $(CONSTRAINTS_ALSO); do \
+	  rm -rf build/constraints/venv && $$python -m venv build/constraints/venv; \
+	  build/constraints/venv/bin/python -m pip install --quiet --upgrade pip==26.3; \
+	  build/constraints/venv/bin/python -m pip install --quiet \
+	    $$(test -s build/constraints/pins.txt && echo -c build/constraints/pins.txt) '.[$(EXTRAS)]'; \
+	  build/constraints/venv/bin/python -m pip freeze --exclude capture-order >> build/constraints/pins.txt; \
+	done
+	{ echo "# Exact versions for CI and the Makefile, every tested Python (make constraints writes this file)."; \
+	  LC_ALL=C sort -f -u build/constraints/pins.txt; } > constraints.txt
 
 # Without npm the lint skips Spectral visibly (and fails when CAPTURE_ORDER_REQUIRE_SPECTRAL=1).
 npm-tools: $(if $(NPM),$(NPM_STAMP))
 
 # Two processes, a test file each at a time (a module's servers and fixtures stay in one).
 # The npm tools too, where npm is: the lint tests run Spectral when it is installed.
+# TEST_ARGS selects (CI's newest-Python run: TEST_ARGS='-m "not slow"').
+TEST_ARGS ?=
 test: $(STAMP) npm-tools
-	$(BIN)/pytest -n 2 --dist loadfile
+	$(BIN)/pytest -n 2 --dist loadfile $(TEST_ARGS)
 
 check: $(STAMP)
 	$(BIN)/ruff format --check .
@@ -109,9 +131,15 @@ conformance: $(STAMP)
 # Benchmarks, not tests: every configuration under wrk, side by side (BENCH_ARGS=--quick for a
 # smoke run), then the conformance suite against a local server. Figures: build/bench/.
 .PHONY: bench
+# wrk comes from Debian's packages; the target installs it only when asked (INSTALL_WRK=1).
+INSTALL_WRK ?=
 bench: $(STAMP)
-	command -v wrk >/dev/null || apt-get install -y wrk
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[server,postgres,dev,bench]'
+	@command -v wrk >/dev/null || { \
+	  if [ -n "$(INSTALL_WRK)" ]; then apt-get install -y wrk; else \
+	    echo "make bench: wrk is not installed. Install it with:"; \
+	    echo "    apt-get install -y wrk"; \
+	    echo "or let this target do it: make bench INSTALL_WRK=1"; exit 1; fi; }
+	$(BIN)/python -m pip install --quiet -c $(CONSTRAINTS) -e '.[server,postgres,dev,bench]'
 	$(COMPILE)
 	$(BIN)/python -m bench $(BENCH_ARGS)
 	$(BIN)/python -m bench.suite

@@ -43,7 +43,10 @@ def wrk_binary() -> str:
     """The wrk executable (Debian's package `wrk`)."""
     found = shutil.which("wrk")
     if found is None:
-        raise LoadError("wrk not found: install it with `apt-get install -y wrk` (make bench does)")
+        raise LoadError(
+            "wrk not found: install it with `apt-get install -y wrk` "
+            "(or `make bench INSTALL_WRK=1`)"
+        )
     return found
 
 

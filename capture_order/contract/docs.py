@@ -13,7 +13,7 @@ from pathlib import Path
 import yaml
 
 from capture_order.contract.catalogue import LEVELS, requirements
-from capture_order.contract.npm_tools import find_tool
+from capture_order.contract.npm_tools import ToolNotFoundError, locate, version_warning
 from capture_order.contract.spec import Spec, SpecError, read_spec, spec_path
 
 HELP = "render the contract as one offline HTML page (Redocly)"
@@ -70,10 +70,14 @@ def docs_spec(spec: Spec, *sections: str) -> Spec:
 
 def build(spec_file: Path, out: Path, *sections: str) -> int:
     """Render `spec_file` to the single HTML file `out`; 0 on success."""
-    redocly = find_tool("redocly", REDOCLY_ENV)
-    if redocly is None:
-        print(f"docs: Redocly CLI not found: run `make docs` (needs npm) or set {REDOCLY_ENV}")
+    try:
+        redocly = locate("redocly", REDOCLY_ENV)
+    except ToolNotFoundError as missing:
+        print(f"docs: {missing}")
         return 1
+    warning = version_warning("redocly", redocly)
+    if warning:
+        print(f"docs: WARNING {warning}")
     try:
         spec = read_spec(spec_file)
     except SpecError as exc:

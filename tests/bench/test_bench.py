@@ -15,7 +15,8 @@ from tests.harness import ROOT
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(
-        shutil.which("wrk") is None, reason="wrk is not installed (make bench does)"
+        shutil.which("wrk") is None,
+        reason="wrk is not installed (`make bench INSTALL_WRK=1` installs it)",
     ),
 ]
 

@@ -66,3 +66,17 @@ def test_build_writes_one_self_contained_page(spec_file: Path, tmp_path: Path) -
     assert REMOTE_ASSET.findall(page) == []
     for expected in ("captureOrder", "Requirement catalogue", "CO-RSP-02", "CaptureOrder"):
         assert expected in page
+
+
+def test_build_without_redocly_says_so_and_fails(
+    spec_file: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv(REDOCLY_ENV, str(tmp_path / "no-redocly"))
+    assert build(spec_file, tmp_path / "page.html") == 1
+    assert (
+        capsys.readouterr().out == f"docs: {REDOCLY_ENV}={tmp_path / 'no-redocly'} is not a file\n"
+    )
+    assert not (tmp_path / "page.html").exists()

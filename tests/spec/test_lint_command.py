@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 
 from capture_order.contract.lint.command import REQUIRE_SPECTRAL_ENV
@@ -76,7 +77,38 @@ def test_missing_spectral_is_a_visible_skip(tmp_path: Path) -> None:
     env = {SPECTRAL_ENV: str(tmp_path / "no-spectral"), REQUIRE_SPECTRAL_ENV: ""}
     done = run_lint(**env)
     assert done.returncode == 0, done.stdout
-    assert "SKIPPED spectral: npm tools not installed" in done.stdout
+    expected = f"SKIPPED spectral: {SPECTRAL_ENV}={tmp_path / 'no-spectral'} is not a file"
+    assert expected in done.stdout.splitlines()
+
+
+def other_version_of(spectral: Path, tmp_path: Path) -> Path:
+    """The real Spectral behind a script that says it is version 6.0.1."""
+    wrapper = tmp_path / "spectral"
+    wrapper.write_text(
+        f'#!/bin/sh\n[ "$1" = --version ] && {{ echo 6.0.1; exit 0; }}\nexec "{spectral}" "$@"\n',
+        encoding="utf-8",
+    )
+    wrapper.chmod(0o755)
+    return wrapper
+
+
+def test_spectral_of_another_version_runs_with_a_warning(tmp_path: Path) -> None:
+    spectral = find_tool("spectral", SPECTRAL_ENV)
+    if spectral is None:
+        pytest.skip("Spectral not installed (`make npm-tools`)")
+    other = other_version_of(spectral, tmp_path)
+    done = run_lint(**{SPECTRAL_ENV: str(other), REQUIRE_SPECTRAL_ENV: ""})
+    assert done.returncode == 0, done.stdout
+    lines = done.stdout.splitlines()
+    warning = next(line for line in lines if line.startswith("WARNING spectral: "))
+    assert f"{other} reports version 6.0.1; the project is tested with spectral " in warning
+    assert "spectral (.spectral.yaml): 0 errors, 0 warnings" in lines
+    assert lines[-1] == CLEAN
+
+    required = run_lint(**{SPECTRAL_ENV: str(other), REQUIRE_SPECTRAL_ENV: "1"})
+    assert required.returncode == 1, required.stdout
+    assert "the tested Spectral is required (CAPTURE_ORDER_REQUIRE_SPECTRAL=1): " in required.stdout
+    assert required.stdout.splitlines()[-1] == "lint: 1 errors, 0 warnings"
 
 
 def test_missing_spectral_fails_when_required(tmp_path: Path) -> None:

@@ -1,27 +1,21 @@
 """Every field of the seed's 200 response is in `Order` with the seed's type and shape.
 
-The field list is read from the seed document itself (`../shared/seed/*.txt`, or the
-file or folder named by $CAPTURE_ORDER_SEED_DOCUMENT), so a field the spec dropped cannot hide.
+The upstream field list is test data in the checkout (`data/upstream_order_fields.json`: the
+field lines of the Akinon Omnitron "CaptureOrder" page, extracted once by hand with
+`data/extract_upstream_fields.py`; its `source` says from which text), so a field the spec
+dropped cannot hide, and a clone needs nothing beside it.
 """
 
 from __future__ import annotations
 
-import os
-import re
+import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-SEED_ENV = "CAPTURE_ORDER_SEED_DOCUMENT"
-# One field line of the seed: the name glued to `type[ · modifier]*` and Required/Optional,
-# e.g. `e_archive_urlstring · url · nullableOptional`.
-FIELD_LINE = re.compile(
-    r"^(?P<name>[a-z_][a-z0-9_]*?)(?P<type>string|integer|number|boolean|object|array)"
-    r"(?P<modifiers>(?: · [a-z0-9-]+)*)(?P<presence>Required|Optional)$"
-)
+UPSTREAM_FIELDS = Path(__file__).resolve().parent / "data" / "upstream_order_fields.json"
 # Documented difference 6 of info.description: "url" is not an OpenAPI format.
 FORMAT_OF_SEED = {"url": "uri"}
 
@@ -38,53 +32,17 @@ class SeedField:
     required: bool
 
 
-def seed_file() -> Path:
-    """The seed text: $CAPTURE_ORDER_SEED_DOCUMENT (file or folder), else ../shared/seed/."""
-    configured = os.environ.get(SEED_ENV)
-    where = Path(configured) if configured else REPO_ROOT.parent / "shared" / "seed"
-    candidates = sorted(where.glob("*.txt")) if where.is_dir() else [where]
-    found = [
-        p for p in candidates if p.is_file() and p.read_text("utf-8").startswith("CaptureOrder")
-    ]
-    if not found:
-        pytest.fail(
-            f"seed document not found at {where}: set {SEED_ENV} to the seed .txt file, "
-            "or keep a copy of shared/ beside the checkout"
-        )
-    return found[0]
-
-
-def parse_fields(lines: list[str]) -> list[SeedField]:
-    """The field lines among `lines`; any other line ending in Required/Optional is an error."""
-    fields = []
-    for line in lines:
-        if not line.endswith(("Required", "Optional")):
-            continue
-        match = FIELD_LINE.match(line)
-        assert match, f"unparsed seed field line: {line!r}"
-        modifiers = [m for m in match["modifiers"].split(" · ") if m]
-        formats = [m for m in modifiers if m not in ("nullable", "enum")]
-        assert len(formats) <= 1, line
-        fmt = FORMAT_OF_SEED.get(formats[0], formats[0]) if formats else None
-        fields.append(
-            SeedField(
-                name=match["name"],
-                type=match["type"],
-                format=fmt,
-                nullable="nullable" in modifiers,
-                enum="enum" in modifiers,
-                required=match["presence"] == "Required",
-            )
-        )
-    return fields
-
-
 def seed_sections() -> tuple[list[SeedField], list[SeedField]]:
-    """(request body fields, 200 response fields) of the seed."""
-    lines = [line.strip() for line in seed_file().read_text("utf-8").splitlines()]
-    body, responses = lines.index("Body"), lines.index("Responses")
-    ok = lines.index("200", responses)
-    return parse_fields(lines[body:responses]), parse_fields(lines[ok:])
+    """(request body fields, 200 response fields) upstream, formats in OpenAPI's words."""
+    upstream = json.loads(UPSTREAM_FIELDS.read_text("utf-8"))
+
+    def fields(section: str) -> list[SeedField]:
+        return [
+            SeedField(**{**row, "format": FORMAT_OF_SEED.get(row["format"], row["format"])})
+            for row in upstream[section]
+        ]
+
+    return fields("request_body"), fields("response_200")
 
 
 def resolve(spec: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
@@ -97,7 +55,7 @@ def resolve(spec: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
 REQUEST_FIELDS, RESPONSE_FIELDS = seed_sections()
 
 
-def test_seed_parse_found_the_documented_fields() -> None:
+def test_upstream_data_holds_the_documented_fields() -> None:
     names = [field.name for field in RESPONSE_FIELDS]
     assert len(names) == len(set(names)) >= 40
     assert names[0] == "pk"

@@ -6,6 +6,7 @@ import argparse
 import os
 from collections import Counter
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from openapi_spec_validator import OpenAPIV30SpecValidator
@@ -13,8 +14,7 @@ from openapi_spec_validator import OpenAPIV30SpecValidator
 from capture_order.contract.lint.catalogue_rules import check_requirements
 from capture_order.contract.lint.examples import check_examples
 from capture_order.contract.lint.findings import Finding, ToolReport
-from capture_order.contract.lint.spectral import run_spectral
-from capture_order.contract.npm_tools import checkout_root
+from capture_order.contract.lint.spectral import default_ruleset, run_spectral
 from capture_order.contract.spec import Spec, SpecError, pointer, read_spec, spec_path
 
 HELP = "lint the contract (openapi-spec-validator, project checks, Spectral)"
@@ -41,12 +41,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--ruleset",
         type=Path,
-        default=checkout_root() / ".spectral.yaml",
-        help="Spectral ruleset (default: the checkout's .spectral.yaml)",
+        default=default_ruleset(),
+        help="Spectral ruleset (default: the project's, %(default)s)",
     )
 
 
 def _print_report(report: ToolReport) -> None:
+    if report.tool_warning:
+        print(f"WARNING {report.tool.split()[0]}: {report.tool_warning}")
     if report.skipped:
         print(f"SKIPPED {report.tool.split()[0]}: {report.skipped}")
         return
@@ -54,6 +56,19 @@ def _print_report(report: ToolReport) -> None:
         print(f"  {finding.severity:<7} {finding.where}  {finding.message}")
     errors, warnings = report.count("error"), report.count("warning")
     print(f"{report.tool}: {errors} errors, {warnings} warnings")
+
+
+def _required(spectral: ToolReport) -> ToolReport:
+    """Spectral's report where it must run at the tested version (CI sets the variable): a
+    skipped Spectral, or one of another version, is then an error, not a shrug."""
+    if spectral.skipped:
+        reason = f"Spectral is required ({REQUIRE_SPECTRAL_ENV}=1) but {spectral.skipped}"
+        return ToolReport(spectral.tool, (Finding("error", "spectral", reason),))
+    if spectral.tool_warning:
+        reason = f"the tested Spectral is required ({REQUIRE_SPECTRAL_ENV}=1): "
+        required = Finding("error", "spectral", reason + spectral.tool_warning)
+        return replace(spectral, findings=(*spectral.findings, required))
+    return spectral
 
 
 # A lint another package adds to this one (the suite's case coverage, composed by the CLI).
@@ -77,10 +92,8 @@ def lint(args: argparse.Namespace, extra: Sequence[ExtraLint]) -> int:
     print(f"lint {spec_file}")
     print("requirements: " + ", ".join(f"{n} {level}" for level, n in sorted(levels.items())))
     spectral = run_spectral(spec_file, args.ruleset)
-    if spectral.skipped and os.environ.get(REQUIRE_SPECTRAL_ENV, "") not in ("", "0"):
-        # CI sets the variable: there a skipped Spectral is a failure, not a shrug.
-        reason = f"Spectral is required ({REQUIRE_SPECTRAL_ENV}=1) but {spectral.skipped}"
-        spectral = ToolReport(spectral.tool, (Finding("error", "spectral", reason),))
+    if os.environ.get(REQUIRE_SPECTRAL_ENV, "") not in ("", "0"):
+        spectral = _required(spectral)
     reports = [*python_reports(spec), *(check(spec) for check in extra), spectral]
     for report in reports:
         _print_report(report)

@@ -19,11 +19,13 @@ class Finding:
 
 @dataclass(frozen=True)
 class ToolReport:
-    """What one tool found, or why it did not run."""
+    """What one tool found, or why it did not run; `tool_warning` is about the tool itself
+    (another version than the tested one), not the spec."""
 
     tool: str
     findings: tuple[Finding, ...] = ()
     skipped: str | None = None
+    tool_warning: str | None = None
 
     def count(self, severity: Severity) -> int:
         """How many findings of this severity."""

@@ -1,4 +1,8 @@
-"""Spectral, pinned under the checkout's `.npm-tools/`, with the project ruleset."""
+"""Spectral (found as `capture_order.contract.npm_tools` says) with the project ruleset.
+
+The ruleset is the checkout's `.spectral.yaml` and `spectral/functions/`; the wheel carries
+both under `contract/lint/ruleset/`, in the same relative places (`functionsDir`).
+"""
 
 from __future__ import annotations
 
@@ -7,21 +11,33 @@ import subprocess
 from pathlib import Path
 
 from capture_order.contract.lint.findings import Finding, ToolReport
-from capture_order.contract.npm_tools import find_tool
+from capture_order.contract.npm_tools import (
+    ToolNotFoundError,
+    locate,
+    package_file,
+    version_warning,
+)
 from capture_order.contract.spec import pointer
 
 SPECTRAL_ENV = "CAPTURE_ORDER_SPECTRAL"
 SPECTRAL_TIMEOUT_S = 180
 
 
+def default_ruleset() -> Path:
+    """The project ruleset: the checkout's `.spectral.yaml`, else the installed copy."""
+    return package_file(".spectral.yaml", "lint/ruleset/.spectral.yaml")
+
+
 def run_spectral(spec_file: Path, ruleset: Path) -> ToolReport:
     """Spectral with the project ruleset; info and hint findings count as warnings."""
     tool = f"spectral ({ruleset.name})"
-    binary = find_tool("spectral", SPECTRAL_ENV)
-    if binary is None:
-        return ToolReport(tool, skipped="npm tools not installed (run `make lint` with npm)")
+    try:
+        binary = locate("spectral", SPECTRAL_ENV)
+    except ToolNotFoundError as missing:
+        return ToolReport(tool, skipped=str(missing))
     if not ruleset.is_file():
-        return ToolReport(tool, skipped=f"ruleset {ruleset} not found (run from a checkout)")
+        return ToolReport(tool, skipped=f"ruleset {ruleset} not found")
+    warning = version_warning("spectral", binary)
     command = [str(binary), "lint", "--quiet", "--ruleset", str(ruleset), "--format", "json"]
     command.append(str(spec_file))
     done = subprocess.run(
@@ -31,7 +47,8 @@ def run_spectral(spec_file: Path, ruleset: Path) -> ToolReport:
         results = json.loads(done.stdout)
     except json.JSONDecodeError:
         reason = (done.stderr or done.stdout).strip()[-2000:]
-        return ToolReport(tool, (Finding("error", str(binary), f"spectral failed: {reason}"),))
+        failed = Finding("error", str(binary), f"spectral failed: {reason}")
+        return ToolReport(tool, (failed,), tool_warning=warning)
     findings = tuple(
         Finding(
             "error" if result["severity"] == 0 else "warning",
@@ -40,4 +57,4 @@ def run_spectral(spec_file: Path, ruleset: Path) -> ToolReport:
         )
         for result in results
     )
-    return ToolReport(tool, findings)
+    return ToolReport(tool, findings, tool_warning=warning)
