@@ -142,7 +142,9 @@ def test_the_readme_answers_are_the_servers(
         status, headers, body = parse_answer(done.stdout.decode("utf-8"))
         shown_status, shown_headers, shown_body = parse_answer(example.answer)
         where = example.command.split("-d ", 1)[-1]
-        if status != shown_status:
+        # The status code, not its reason phrase: Python 3.13 took RFC 9110's names (422 is
+        # "Unprocessable Content" there, "Unprocessable Entity" before).
+        if status.split()[:2] != shown_status.split()[:2]:
             problems.append(f"{where}: {status!r}, not {shown_status!r}")
         for name, value in shown_headers.items():
             if headers.get(name) != value:
