@@ -29,13 +29,16 @@ def test_uses_the_sandbox(sandbox):
 
 
 def run_plugin_tests(tmp_path: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    """pytest with the plugin over one test that uses the `sandbox` fixture."""
+    """pytest with the plugin over one test that uses the `sandbox` fixture.
+
+    No short summary (-rN): its line repeats the error where the terminal is wide enough.
+    """
     test_file = tmp_path / "test_uses_sandbox.py"
     test_file.write_text(USES_THE_FIXTURE, encoding="utf-8")
     clean = {k: v for k, v in os.environ.items() if k not in (URL_ENV, TOKEN_ENV)}
     return subprocess.run(
         [sys.executable, "-m", "pytest", "-p", "capture_order.server.sandbox.pytest_plugin",
-         str(test_file), "-q", "-p", "no:cacheprovider", "-p", "no:xdist"],
+         str(test_file), "-q", "-rN", "-p", "no:cacheprovider", "-p", "no:xdist"],
         cwd=tmp_path, env={**clean, **env}, capture_output=True, text=True, timeout=120,
     )  # fmt: skip
 
