@@ -38,8 +38,16 @@ def header(settings: Settings, plan: Plan) -> None:
     missing = plan.missing_line()
     if missing:
         _print(f"  To check every case, the fixtures lack: {missing}")
+    # One line per reason: a run without a token would otherwise repeat one line 30 times.
+    by_reason: dict[str, list[str]] = {}
     for skipped in plan.skipped:
-        _print(f"  will skip {skipped.name}: {skipped.reason}")
+        by_reason.setdefault(skipped.reason or "", []).append(skipped.name)
+    for reason, names in by_reason.items():
+        if len(names) == 1:
+            _print(f"  will skip {names[0]}: {reason}")
+        else:
+            shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+            _print(f"  will skip {len(names)} scenarios ({shown}): {reason}")
 
 
 def progress(line: str) -> None:
