@@ -17,11 +17,12 @@ from capture_order.conformance import scenarios as _scenarios  # noqa: F401  (re
 from capture_order.conformance.context import ScenarioContext, Skip, SuiteBugError
 from capture_order.conformance.fuzz_cases import CASES as FUZZ_REFS
 from capture_order.conformance.fuzz_cases import FIXTURE_CASE, FUZZ
+from capture_order.conformance.fuzz_cases import NEED_TOKEN as FUZZ_NEED_TOKEN
 from capture_order.conformance.guard import CaptureGuard, Ledger, RefusedCaptureError
 from capture_order.conformance.http import Client, Exchange, UnreachableError
 from capture_order.conformance.judge.engine import judge_all
 from capture_order.conformance.judge.facts import Facts
-from capture_order.conformance.needs import OrderPool, grant
+from capture_order.conformance.needs import NO_TOKEN, OrderPool, grant
 from capture_order.conformance.plan import Plan, case_reasons, make_plan, take_fuzz_orders
 from capture_order.conformance.preflight import check_setup
 from capture_order.conformance.registry import SCENARIOS, Scenario, selected
@@ -368,6 +369,8 @@ def _fuzz(
         if orders
         else {FIXTURE_CASE: "needs an order left for fuzzing (orders in the fixtures file)"}
     )
+    if not settings.token:  # every generated request is then answered 401, rightly
+        skipped = dict.fromkeys(FUZZ_NEED_TOKEN, NO_TOKEN)
     return replace(result, outcomes=scenario_outcomes(result, skipped))
 
 

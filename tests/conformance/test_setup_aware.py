@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from capture_order.conformance import scenarios as _scenarios  # noqa: F401  (registers them)
+from capture_order.conformance.fuzz_cases import NEED_TOKEN as FUZZ_NEED_TOKEN
 from capture_order.conformance.guard import UNKNOWN_PK_FLOOR
 from capture_order.conformance.registry import SCENARIOS
 from tests.faults.proxy import FaultProxy
@@ -109,6 +110,10 @@ def test_without_any_token_the_run_is_incomplete_never_not_conformant(
     reasons = {c["name"]: c["reason"] for c in run.report["checks"] if c["name"] in needing}
     assert set(reasons) == needing
     assert all(reason.startswith("no --token given") for reason in reasons.values()), reasons
+    cases = {c["id"]: c for r in run.report["requirements"] for c in r["cases"]}
+    for ref in FUZZ_NEED_TOKEN:  # fuzzing ran, but only a valid token reaches these cases
+        assert cases[ref]["status"] == "SKIP" and "no --token given" in cases[ref]["reason"]
+    assert cases["CO-AUTH-01/generated-without-token"]["status"] == "PASS"
     header = run.stdout.split("\nRequirements\n", 1)[0]
     assert header.count("no --token given") == 1, header  # one grouped line, no SKIP lines
     # The order states are not asked: nothing but the reachability request and the fuzzer.
