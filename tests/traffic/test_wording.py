@@ -39,6 +39,7 @@ class Output:
     mode: str
     stdout: str
     report: dict[str, Any]
+    html: str
 
 
 @dataclass(frozen=True)
@@ -104,10 +105,19 @@ def outputs(reference: Reference, tmp_path_factory: pytest.TempPathFactory) -> O
     )
     assert judged.returncode == 0, judged.stdout + judged.stderr
     return Outputs(
-        Output("active", suite.stdout, suite.report),
-        Output("traffic", judged.stdout, read_report(tmp / "t" / "report.json")),
-        Output("proxy", proxy_out, read_report(tmp / "proxy" / "report.json")),
+        *(
+            Output(mode, stdout, read_report(tmp / d / "report.json"), _html(tmp / d))
+            for mode, stdout, d in (
+                ("active", suite.stdout, "a"),
+                ("traffic", judged.stdout, "t"),
+                ("proxy", proxy_out, "proxy"),
+            )
+        )
     )
+
+
+def _html(directory: Path) -> str:
+    return (directory / "report.html").read_text(encoding="utf-8")
 
 
 def test_a_requirement_with_every_case_skipped_is_skip_never_pass(outputs: Outputs) -> None:
@@ -148,6 +158,7 @@ def test_coverage_and_score_count_the_same_cases(outputs: Outputs) -> None:
             assert counted["of"] == scores[level]["cases"] == printed[level][1], output.mode
             assert counted["covered"] >= scores[level]["cases_passed"] == printed[level][0]
             assert f"{level} cases {counted['covered']}/{counted['of']}" in output.stdout
+            assert f"{level} cases {counted['covered']}/{counted['of']} exercised" in output.html
         covered = output.report["traffic"]["covered"]
         assert covered == sum(1 for r in output.report["requirements"] if r["status"] != "SKIP")
         assert f"({covered} of {len(output.report['requirements'])} requirements)" in output.stdout
