@@ -6,7 +6,9 @@ so nothing is stored. In the spec's order of evaluation (CO-ERR-05) a capturable
 422 `order_item_not_found`, a captured one 409 `order_already_captured`, and an order the token
 cannot see 404 `order_not_found`. Only answers that unambiguously mean a setup mistake stop the
 run; every other answer is left to the judge, which takes these exchanges with the rest: a
-broken deployment must never hide behind "setup error".
+broken deployment must never hide behind "setup error". An order captured in part answers
+422 too (an unknown item comes before an item already captured): no request that captures
+nothing tells it from a fresh one.
 """
 
 from __future__ import annotations
@@ -32,7 +34,6 @@ class Probe:
     number: str
     token: str
     capturable: bool
-    avoid: tuple[int, ...] = ()  # its own item pks: the probe lists none of them
 
 
 @dataclass
@@ -44,12 +45,18 @@ class Findings:
     not_found: list[str] = field(default_factory=list)
 
 
-def probe_body(probe: Probe) -> bytes:
-    """A capture of the order listing only an item pk that cannot exist: it captures nothing."""
+def absent_pk(settings: Settings) -> int:
+    """An item pk that no fixture order lists, from the suite's pks that cannot exist."""
+    listed = {pk for order in (*settings.orders, *settings.foreign_orders) for pk in order.items}
     pk = UNKNOWN_PK
-    while pk in probe.avoid:
+    while pk in listed:
         pk += 1
-    return json.dumps({"order": probe.number, "order_items": [{"pk": pk}]}).encode()
+    return pk
+
+
+def probe_body(number: str, pk: int) -> bytes:
+    """A capture of the order listing only an item pk it has not: it captures nothing."""
+    return json.dumps({"order": number, "order_items": [{"pk": pk}]}).encode()
 
 
 def _probes(settings: Settings) -> list[Probe]:
@@ -64,7 +71,7 @@ def _probes(settings: Settings) -> list[Probe]:
 
 
 def _of(orders: Iterable[FixtureOrder], token: str) -> list[Probe]:
-    return [Probe(o.number, token, True, o.items) for o in orders]
+    return [Probe(o.number, token, True) for o in orders]
 
 
 def _send(client: Client, body: bytes, token: str) -> Exchange:
@@ -86,10 +93,11 @@ def check_setup(client: Client, settings: Settings, facts: Facts, prefix: str) -
                 "(check --foreign-token, CAPTURE_ORDER_FOREIGN_TOKEN or foreign_token in the "
                 "fixtures)"
             )
-    facts.unknown_pks.add(UNKNOWN_PK)  # the judge knows the probes name no real item
+    pk = absent_pk(settings)
+    facts.unknown_pks.add(pk)  # the judge knows the probes name no real item
     findings = Findings()
     for probe in _probes(settings):
-        exchange = _send(client, probe_body(probe), probe.token)
+        exchange = _send(client, probe_body(probe.number, pk), probe.token)
         findings.asked += 1
         if exchange.status == 401:
             return (

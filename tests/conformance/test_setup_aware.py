@@ -14,9 +14,13 @@ from typing import Any
 import pytest
 
 from capture_order.conformance import scenarios as _scenarios  # noqa: F401  (registers them)
+from capture_order.conformance.context import UNKNOWN_PK
+from capture_order.conformance.fixtures import FixtureOrder
 from capture_order.conformance.fuzz_cases import NEED_TOKEN as FUZZ_NEED_TOKEN
 from capture_order.conformance.guard import UNKNOWN_PK_FLOOR
+from capture_order.conformance.preflight import Findings, absent_pk, advice, probe_body
 from capture_order.conformance.registry import SCENARIOS
+from capture_order.conformance.settings import Settings
 from tests.faults.proxy import FaultProxy
 from tests.faults.registry import Fault, FaultContext, Message
 from tests.harness import Reference, SuiteRun, loopback_socket, reference_server, run_suite, serving
@@ -153,3 +157,20 @@ def test_a_500_in_the_preflight_is_judged_not_turned_into_a_setup_error(
     assert "cannot run" not in run.stderr
     assert run.verdicts()["CO-ERR-03"] == "FAIL"
     assert "Verdict: NOT CONFORMANT" in run.stdout
+
+
+def test_the_probe_lists_a_pk_no_fixture_order_has() -> None:
+    orders = (FixtureOrder("CO-ŞİĞ-1", (UNKNOWN_PK, UNKNOWN_PK + 1, 2**63 - 1)),)
+    settings = Settings(base_url="http://127.0.0.1:1", seed=1, orders=orders)
+    pk = absent_pk(settings)
+    assert pk >= UNKNOWN_PK_FLOOR and pk not in orders[0].items
+    assert json.loads(probe_body("CO-ŞİĞ-1", pk)) == {
+        "order": "CO-ŞİĞ-1",
+        "order_items": [{"pk": pk}],
+    }
+
+
+def test_orders_not_found_are_named_before_captured_ones() -> None:
+    line = advice(Findings(5, captured=["CO-1"], not_found=["CO-2", "CO-3"]), "http://h")
+    assert line is not None and line.startswith("2 of 5 fixture orders were not found")
+    assert advice(Findings(5), "http://h") is None
