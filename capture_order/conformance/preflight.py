@@ -79,10 +79,17 @@ def _send(client: Client, body: bytes, token: str) -> Exchange:
     return client.send("POST", body=body, headers=headers, source=SOURCE)
 
 
-def check_setup(client: Client, settings: Settings, facts: Facts, prefix: str) -> str | None:
+def check_setup(
+    client: Client,
+    settings: Settings,
+    facts: Facts,
+    prefix: str,
+    used: frozenset[str] | None = None,
+) -> str | None:
     """One line saying what to do when the setup is wrong, or None (the run may go on).
 
-    Raises UnreachableError when the deployment stops answering.
+    `used`: the fixture orders the run will use (None: all of them). Raises UnreachableError
+    when the deployment stops answering.
     """
     if settings.foreign_token:
         # An order no channel has: 404 with a valid token, 401 with a refused one.
@@ -97,6 +104,8 @@ def check_setup(client: Client, settings: Settings, facts: Facts, prefix: str) -
     facts.unknown_pks.add(pk)  # the judge knows the probes name no real item
     findings = Findings()
     for probe in _probes(settings):
+        if used is not None and probe.number not in used:
+            continue
         exchange = _send(client, probe_body(probe.number, pk), probe.token)
         findings.asked += 1
         if exchange.status == 401:

@@ -202,7 +202,8 @@ def run(settings: Settings, progress: Progress) -> RunReport:
     try:
         report.error = _preflight(client, settings, report.prefix)
         if report.error is None:
-            report.error = check_setup(client, settings, facts, report.prefix)
+            used = report.plan.orders_used
+            report.error = check_setup(client, settings, facts, report.prefix, used)
         if report.error is None:
             _run_scenarios(settings, client, redactor, facts, report, progress)
     except UnreachableError as exc:

@@ -66,6 +66,10 @@ def test_a_second_run_on_the_same_fixtures_says_they_were_captured(
     assert data["orders"][0]["number"] in line
     assert second.report is not None
     assert second.report["error"] == line.removeprefix("capture-order conformance: cannot run: ")
+    # Only the orders a run will use are asked: a selection that captures none still runs.
+    alone = run_suite("--fixtures", str(fixtures), "--only", "CO-REQ-10", report_dir=tmp_path / "3")
+    assert alone.returncode == 0 and alone.stderr == "", alone.stdout + alone.stderr
+    assert alone.verdicts()["CO-REQ-10"] == "PASS"
 
 
 def test_fixture_orders_of_another_database_are_not_found_with_their_token(
