@@ -223,9 +223,15 @@ def run_suite(*args: str, report_dir: Path | None = None, timeout: float = 180) 
         command += ["--report-dir", str(report_dir)]
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=timeout)
     report_path = report_dir / "report.json" if report_dir else None
-    report = (
-        json.loads(report_path.read_text(encoding="utf-8"))
-        if report_path is not None and report_path.exists()
-        else None
-    )
+    report = read_report(report_path) if report_path is not None and report_path.exists() else None
     return SuiteRun(done.returncode, done.stdout, done.stderr, report)
+
+
+def read_report(path: Path) -> dict[str, Any]:
+    """A report.json, asserted valid against the report schema the suite ships."""
+    from capture_order.conformance.report.json import schema_errors
+
+    report: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    errors = schema_errors(report)
+    assert not errors, f"{path} does not fit report.schema.json:\n" + "\n".join(errors[:10])
+    return report

@@ -233,7 +233,12 @@ def _traffic_card(data: dict[str, Any]) -> str:
         f'<div class="card"><div class="muted">Traffic ({escape(str(traffic["format"]))})</div>'
         f'<div class="big">{traffic["covered"]}/{traffic["catalogue"]} '
         f'<span class="muted">requirements exercised</span></div>'
-        f'<div class="muted">{traffic["judged"]} exchanges judged · {skipped} skipped'
+        # The cases as the score counts them (observable cases per level).
+        + "".join(
+            f'<div class="muted">{escape(level)} cases {n["covered"]}/{n["of"]} exercised</div>'
+            for level, n in (traffic.get("cases") or {}).items()
+        )
+        + f'<div class="muted">{traffic["judged"]} exchanges judged · {skipped} skipped'
         + (" · last line cut off" if traffic.get("truncated_last_line") else "")
         + "</div></div>"
     )
