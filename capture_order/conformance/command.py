@@ -24,6 +24,7 @@ manifest.json, offline: exit 0 when every file is the one the run wrote, 1 when 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -49,14 +50,19 @@ def run(args: argparse.Namespace) -> int:
     """Run the suite (0 conformant, 1 not, 2 could not run), or verify a report directory."""
     if getattr(args, "action", None) == "verify":
         return verify(args.report_directory)
+    from capture_order.conformance import baseline as baselines
     from capture_order.conformance import console
     from capture_order.conformance.report import write_reports
     from capture_order.conformance.runner import plan_for
     from capture_order.conformance.runner import run as run_suite
     from capture_order.conformance.settings import resolve
-    from capture_order.conformance.verdict import exit_code
 
     flags = options.from_namespace(args)
+    try:
+        baseline = baselines.given(flags, os.environ)
+    except baselines.BaselineError as exc:
+        print(f"capture-order conformance: bad baseline: {exc}", file=sys.stderr)
+        return 2
     if flags.get("traffic"):
         from capture_order.conformance.traffic.command import run_traffic
 
@@ -68,15 +74,19 @@ def run(args: argparse.Namespace) -> int:
         return 2
     console.header(settings, plan_for(settings))
     report = run_suite(settings, console.progress)
+    write_to = Path(flags["write_baseline"]) if flags.get("write_baseline") else None
+    settled = baselines.settle(report, baseline, write_to)
     if report.error is not None:
         print(f"capture-order conformance: cannot run: {report.error}", file=sys.stderr)
     else:
         console.summary(report)
+    for line in settled:
+        print(line, file=sys.stderr if report.error is not None else sys.stdout)
     if settings.report_dir is not None:
         paths = write_reports(report, settings.report_dir)
         if report.error is None:
             console.reports(paths)
-    return 2 if report.error is not None else exit_code(report.verdict, settings.profile)
+    return baselines.run_exit_code(report.verdict, settings.profile, report.error, report.baseline)
 
 
 def verify(directory: Path) -> int:

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from capture_order.conformance import scenarios as _scenarios  # noqa: F401  (registers them)
+from capture_order.conformance.baseline import Applied
 from capture_order.conformance.context import ScenarioContext, Skip, SuiteBugError
 from capture_order.conformance.fuzz_cases import CASES as FUZZ_REFS
 from capture_order.conformance.fuzz_cases import FIXTURE_CASE, FUZZ
@@ -34,6 +35,7 @@ from capture_order.conformance.verdict import (
     Status,
     Verdict,
     case_outcomes,
+    not_run,
     overall,
     requirement_verdict,
     scenario_outcomes,
@@ -79,6 +81,8 @@ class RunReport:
     traffic: dict[str, Any] | None = None
     plan: Plan | None = None
     ledger: Ledger = field(default_factory=Ledger)
+    # Set when --expected-failures was given (conformance.baseline): what it left of the verdict.
+    baseline: Applied | None = None
 
 
 Progress = Callable[[str], None]
@@ -200,6 +204,8 @@ def run(settings: Settings, progress: Progress) -> RunReport:
         report.error = _preflight(client, settings, report.prefix)
         if report.error is None:
             _run_scenarios(settings, client, redactor, report, progress)
+        else:
+            report.requirements = not_run(catalogue(settings), report.error)
     finally:
         client.close()
         report.duration_s = time.perf_counter() - started

@@ -1,10 +1,11 @@
-"""Report files: report.json, junit.xml, report.html, fixtures.json and manifest.json."""
+"""Report files: report.json, junit.xml, report.ctrf.json, report.html, fixtures, manifest."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from capture_order.conformance.manifest import write_fixtures, write_manifest
+from capture_order.conformance.report.ctrf import write_ctrf
 from capture_order.conformance.report.html import write_html
 from capture_order.conformance.report.json import write_json
 from capture_order.conformance.report.junit import write_junit
@@ -17,6 +18,7 @@ def write_reports(report: RunReport, directory: Path) -> list[Path]:
     files = [
         write_json(report, directory / "report.json"),
         write_junit(report, directory / "junit.xml"),
+        write_ctrf(report, directory / "report.ctrf.json"),
         write_html(report, directory / "report.html"),
         write_fixtures(report.settings.fixtures_redacted(), directory),
     ]
