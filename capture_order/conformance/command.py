@@ -27,6 +27,7 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 from capture_order.conformance import options
 from capture_order.conformance.fixtures import FixturesError
@@ -69,6 +70,7 @@ def run(args: argparse.Namespace) -> int:
         baseline = baselines.given(flags, os.environ)
     except baselines.BaselineError as exc:
         print(f"capture-order conformance: bad baseline: {exc}", file=sys.stderr)
+        _reports_of_a_run_that_could_not_start(flags, f"bad baseline: {exc}")
         return 2
     if flags.get("traffic"):
         from capture_order.conformance.traffic.command import run_traffic
@@ -78,6 +80,7 @@ def run(args: argparse.Namespace) -> int:
         settings = resolve(flags)
     except FixturesError as exc:
         print(f"capture-order conformance: cannot run: {exc}", file=sys.stderr)
+        _reports_of_a_run_that_could_not_start(flags, str(exc))
         return 2
     console.header(settings, plan_for(settings))
     report = run_suite(settings, console.progress)
@@ -94,6 +97,17 @@ def run(args: argparse.Namespace) -> int:
         if report.error is None:
             console.reports(paths)
     return baselines.run_exit_code(report.verdict, settings.profile, report.error, report.baseline)
+
+
+def _reports_of_a_run_that_could_not_start(flags: dict[str, Any], error: str) -> None:
+    """CI reads every case in every report: a run refused at setup lists them all as SKIP."""
+    directory = flags.get("report_dir") or os.environ.get("CAPTURE_ORDER_REPORT_DIR")
+    if directory:
+        from capture_order.conformance.report import write_not_run
+        from capture_order.conformance.settings import Settings
+
+        base_url = flags.get("base_url") or os.environ.get("CAPTURE_ORDER_BASE_URL") or ""
+        write_not_run(Settings(base_url, report_dir=Path(directory), seed=0), error)
 
 
 def verify(directory: Path) -> int:

@@ -212,6 +212,13 @@ def run(settings: Settings, progress: Progress) -> RunReport:
     return report
 
 
+def not_run_report(settings: Settings, error: str) -> RunReport:
+    """The report of a run that stopped before it judged anything: every case SKIP, saying why."""
+    report = RunReport(settings, datetime.now(UTC).isoformat(timespec="seconds"), error=error)
+    report.requirements = not_run(catalogue(settings), error)
+    return report
+
+
 def _preflight(client: Client, settings: Settings, prefix: str) -> str | None:
     """Why the run cannot be carried out (nothing listening, token refused), or None."""
     headers = {"Content-Type": "application/json"}

@@ -27,6 +27,7 @@ from capture_order.conformance.verdict import (
 )
 from capture_order.contract.catalogue import Requirement, requirements
 from tests.harness import free_port, run_suite
+from tests.traffic import synthetic
 
 
 def _must_with_cases(n: int) -> Requirement:
@@ -203,3 +204,21 @@ def test_a_run_without_failures_writes_an_empty_baseline_that_loads(tmp_path: Pa
     path = tmp_path / "baseline.toml"
     assert write(path, _results([], []), None, "a clean run") == 0
     assert load(path).entries == ()
+
+
+def test_a_traffic_run_is_gated_on_the_baseline_too(tmp_path: Path) -> None:
+    recording = tmp_path / "traffic.ndjson"
+    synthetic.write(recording, 0.02)
+    first = run_suite("--traffic", str(recording), report_dir=tmp_path / "first")
+    assert first.returncode == 0 and first.report is not None, first.stdout + first.stderr
+    passed = next(
+        c["id"] for r in first.report["requirements"] for c in r["cases"] if c["status"] == "PASS"
+    )
+    path = _write(
+        tmp_path / "b.toml", f'[[expected_failures]]\nid = "{passed}"\nreason = "was broken"\n'
+    )
+    args = ("--traffic", str(recording), "--expected-failures", str(path))
+    gated = run_suite(*args, report_dir=tmp_path / "gated")
+    assert gated.returncode == 1, gated.stdout + gated.stderr
+    assert f"delete the entry {passed!r} from {path}" in gated.stdout
+    assert gated.report is not None and gated.report["baseline"]["outcome"] == "STALE"

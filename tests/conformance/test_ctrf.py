@@ -148,6 +148,7 @@ def test_baseline_marks_known_failures_other_and_stale_passes_failed(tmp_path: P
     assert stale is not None and "STALE" in (stale.get("message") or "")
     report = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
     assert report["baseline"]["outcome"] == "STALE" and report["exit_code"] == 1
+    assert "STALE BASELINE · baseline.toml lists" in (tmp_path / "report.html").read_text("utf-8")
 
 
 def _junit_cases(path: Path) -> dict[str, ET.Element]:
@@ -171,10 +172,25 @@ def _assert_every_case_skipped_saying(directory: Path, reason: str) -> None:
     assert [r["id"] for r in report["requirements"]] == [r.id for r in requirements()]
 
 
-def test_a_run_nothing_answers_still_reports_every_case_skipped(tmp_path: Path) -> None:
-    outcome = run_suite("--base-url", f"http://127.0.0.1:{free_port()}", report_dir=tmp_path)
+@pytest.mark.parametrize(
+    ("args", "reason"),
+    [
+        ((), "cannot reach"),
+        (("--fixtures", "{tmp}/absent.json"), "absent.json"),
+        (("--expected-failures", "{tmp}/absent.toml"), "bad baseline: "),
+        (("--traffic", "{tmp}/absent.har"), "cannot judge: "),
+    ],
+    ids=["nothing-answers", "no-fixtures-file", "no-baseline-file", "no-traffic-file"],
+)
+def test_a_run_that_cannot_start_still_reports_every_case_skipped(
+    tmp_path: Path, args: tuple[str, ...], reason: str
+) -> None:
+    url = f"http://127.0.0.1:{free_port()}"
+    given = [a.format(tmp=tmp_path) for a in args]
+    outcome = run_suite("--base-url", url, *given, report_dir=tmp_path / "out")
     assert outcome.returncode == 2, outcome.stdout + outcome.stderr
-    _assert_every_case_skipped_saying(tmp_path, "cannot reach")
+    assert "Traceback" not in outcome.stderr
+    _assert_every_case_skipped_saying(tmp_path / "out", reason)
 
 
 @pytest.mark.slow
