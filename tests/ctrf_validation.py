@@ -22,4 +22,11 @@ def valid_ctrf(path: Path) -> dict[str, Any]:
     document: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     errors = [f"{list(e.absolute_path)}: {e.message}" for e in _validator().iter_errors(document)]
     assert not errors, f"{path} is not valid CTRF:\n" + "\n".join(errors[:20])
+    # Every skip says why (never the bare fallback).
+    unexplained = [
+        t["name"]
+        for t in document["results"]["tests"]
+        if t["status"] == "skipped" and t.get("message", "skipped") == "skipped"
+    ]
+    assert not unexplained, f"{path}: skipped without a reason: {unexplained[:10]}"
     return document
