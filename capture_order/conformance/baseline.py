@@ -64,7 +64,7 @@ class Applied:
     known: tuple[tuple[str, Entry], ...]  # (failing case ref, the entry listing it)
     new: tuple[str, ...]  # failing MUST cases no entry lists
     stale: tuple[tuple[Entry, tuple[str, ...]], ...]  # (entry, its cases that pass now)
-    unchecked: tuple[Entry, ...]  # entries none of whose cases was judged in this run
+    unchecked: tuple[Entry, ...]  # entries with no failure, but a case not judged in this run
     residual: Verdict  # the run's verdict with the known failures left out
 
     @property
@@ -168,9 +168,10 @@ class Baseline:
             if entry.id in listed:
                 continue
             mine = by_requirement.get(requirement_of(entry.id))
-            cases = [c for c in mine.cases if entry.covers(c.ref)] if mine else []
+            cases = [c for c in mine.cases if c.observable and entry.covers(c.ref)] if mine else []
             passed = tuple(c.ref for c in cases if c.status == Status.PASS)
-            if passed:
+            # Stale once every case it lists passed: an unjudged case may be the failing one.
+            if cases and len(passed) == len(cases):
                 stale.append((entry, passed))
             else:
                 unchecked.append(entry)

@@ -45,17 +45,17 @@ def schema() -> dict[str, Any]:
 def _status(outcome: CaseOutcome, level: str, baseline: Applied | None) -> tuple[str, str]:
     """The CTRF status of a case, and the message saying why when it is not plain."""
     if outcome.status == Status.PASS:
-        entry = baseline.stale_entry(outcome.ref) if baseline else None
-        if entry is not None:
+        stale = baseline.stale_entry(outcome.ref) if baseline else None
+        if stale is not None and baseline is not None:
             return "failed", (
-                f"STALE: passes now, but {baseline.file if baseline else ''} lists "
-                f"{entry.id} as an expected failure: delete that entry"
+                f"STALE: passes now, but {baseline.file} lists {stale.id} as an expected "
+                "failure: delete that entry"
             )
         return "passed", ""
     if outcome.status == Status.FAIL:
-        entry = baseline.known_entry(outcome.ref) if baseline else None
-        if entry is not None:
-            return "other", f"known failure ({entry.id} in the baseline): {entry.reason}"
+        known = baseline.known_entry(outcome.ref) if baseline else None
+        if known is not None and baseline is not None:
+            return "other", f"known failure ({known.id} in {baseline.file}): {known.reason}"
         if level != "MUST":
             return "other", "WARN: a SHOULD not met (fails nothing)"
         return "failed", ""
