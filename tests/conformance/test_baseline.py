@@ -201,6 +201,12 @@ def test_written_baseline_needs_its_reasons_filled_then_gates_the_same_run(
     again = tmp_path / "again.toml"
     write(again, results, baseline, "a second run")
     assert load(again).entries == baseline.entries
+    # Once the first passes and a third fails: the first is dropped, the third is a placeholder.
+    third = musts[2].cases[0].ref
+    write(again, _results([failing[1], third], [failing[0]]), baseline, "a third run")
+    text = again.read_text("utf-8")
+    assert failing[0] not in text and 'reason = "ticket 9"' in text
+    assert f'id = "{third}"\nreason = "{PLACEHOLDER}"' in text
 
 
 def test_a_run_without_failures_writes_an_empty_baseline_that_loads(tmp_path: Path) -> None:
