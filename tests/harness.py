@@ -26,6 +26,9 @@ from typing import Any
 import httpx
 import uvicorn
 
+from capture_order.conformance.report.ctrf import FILE as CTRF_FILE
+from tests.ctrf_validation import valid_ctrf
+
 ROOT = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
 STARTUP_SECONDS = 30.0
@@ -223,6 +226,8 @@ def run_suite(*args: str, report_dir: Path | None = None, timeout: float = 180) 
         command += ["--report-dir", str(report_dir)]
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=timeout)
     report_path = report_dir / "report.json" if report_dir else None
+    if report_dir is not None and (report_dir / CTRF_FILE).exists():
+        valid_ctrf(report_dir / CTRF_FILE)  # every suite run of the tests proves its CTRF
     report = read_report(report_path) if report_path is not None and report_path.exists() else None
     return SuiteRun(done.returncode, done.stdout, done.stderr, report)
 

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from capture_order.conformance import scenarios as _scenarios  # noqa: F401  (registers them)
+from capture_order.conformance.baseline import Applied
 from capture_order.conformance.context import ScenarioContext, Skip, SuiteBugError
 from capture_order.conformance.fuzz_cases import CASES as FUZZ_REFS
 from capture_order.conformance.fuzz_cases import FIXTURE_CASE, FUZZ
@@ -36,6 +37,7 @@ from capture_order.conformance.verdict import (
     Status,
     Verdict,
     case_outcomes,
+    not_run,
     overall,
     requirement_verdict,
     scenario_outcomes,
@@ -81,6 +83,8 @@ class RunReport:
     traffic: dict[str, Any] | None = None
     plan: Plan | None = None
     ledger: Ledger = field(default_factory=Ledger)
+    # Set when --expected-failures was given (conformance.baseline): what it left of the verdict.
+    baseline: Applied | None = None
 
 
 Progress = Callable[[str], None]
@@ -211,6 +215,15 @@ def run(settings: Settings, progress: Progress) -> RunReport:
     finally:
         client.close()
         report.duration_s = time.perf_counter() - started
+    if report.error is not None:
+        report.requirements = not_run(catalogue(settings), report.error)
+    return report
+
+
+def not_run_report(settings: Settings, error: str) -> RunReport:
+    """The report of a run that stopped before it judged anything: every case SKIP, saying why."""
+    report = RunReport(settings, datetime.now(UTC).isoformat(timespec="seconds"), error=error)
+    report.requirements = not_run(catalogue(settings), error)
     return report
 
 

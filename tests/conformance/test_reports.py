@@ -25,7 +25,14 @@ CURL = (
     "curl -sS -i -X POST 'http://h/api/v1/capture-order/' "
     '-H "Authorization: $CAPTURE_ORDER_TOKEN"'
 )
-REPORT_FILES = ["fixtures.json", "junit.xml", "manifest.json", "report.html", "report.json"]
+REPORT_FILES = [
+    "fixtures.json",
+    "junit.xml",
+    "manifest.json",
+    "report.ctrf.json",
+    "report.html",
+    "report.json",
+]
 
 
 def _result(

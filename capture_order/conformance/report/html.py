@@ -269,6 +269,11 @@ def _requirement_tables(data: dict[str, Any]) -> str:
     )
 
 
+def _baseline(data: dict[str, Any]) -> str:
+    baseline = data.get("baseline")
+    return f'<p class="meta">{escape(baseline["text"])}</p>' if baseline else ""
+
+
 def render(data: dict[str, Any]) -> str:
     """The HTML page for a report.json document."""
     verdict = data["verdict"]
@@ -292,6 +297,7 @@ def render(data: dict[str, Any]) -> str:
 <h1>Capture Order conformance report</h1>
 <div class="meta">{meta}</div>
 <div class="banner {verdict}"><b>{escape(title)}</b>{escape(explanation)}</div>
+{_baseline(data)}
 <div class="cards">{cards}</div>
 {_attention(data)}
 {_not_checked(data)}

@@ -12,6 +12,7 @@ from typing import Any
 from jsonschema import Draft202012Validator
 
 from capture_order.conformance import __version__
+from capture_order.conformance.baseline import run_exit_code
 from capture_order.conformance.guard import LedgerEntry
 from capture_order.conformance.manifest import contract_digests
 from capture_order.conformance.runner import RunReport
@@ -20,7 +21,6 @@ from capture_order.conformance.verdict import (
     CheckResult,
     Finding,
     RequirementResult,
-    exit_code,
     scores,
     unchecked_must_cases,
 )
@@ -170,7 +170,14 @@ def to_dict(report: RunReport) -> dict[str, Any]:
         "profile": report.settings.profile,
         "verdict": report.verdict.value,
         "verdict_text": VERDICT_WORDS[report.verdict.value],
-        "exit_code": 2 if report.error else exit_code(report.verdict, report.settings.profile),
+        "exit_code": run_exit_code(
+            report.verdict, report.settings.profile, report.error, report.baseline
+        ),
+        "baseline": (
+            report.baseline.to_dict(report.verdict, report.settings.profile)
+            if report.baseline
+            else None
+        ),
         "error": report.error,
         "plan": _plan(report),
         "scores": [

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Any
 
 from capture_order.conformance.settings import Settings
 from capture_order.conformance.traffic.errors import TrafficError
-from capture_order.conformance.verdict import exit_code
 
 
 def traffic_settings(flags: dict[str, Any], source: str) -> Settings:
@@ -25,8 +25,9 @@ def traffic_settings(flags: dict[str, Any], source: str) -> Settings:
 
 def run_traffic(flags: dict[str, Any]) -> int:
     """Judge the file; 0 conformant, 1 not conformant, 2 the file could not be judged."""
+    from capture_order.conformance import baseline as baselines
     from capture_order.conformance import console
-    from capture_order.conformance.report import write_reports
+    from capture_order.conformance.report import write_not_run, write_reports
     from capture_order.conformance.traffic.console import progress, traffic_summary
     from capture_order.conformance.traffic.run import judge_file
 
@@ -34,12 +35,19 @@ def run_traffic(flags: dict[str, Any]) -> int:
     settings = traffic_settings(flags, f"traffic {path.name}")
     print(f"capture-order conformance · judging recorded traffic {path}", flush=True)
     try:
+        baseline = baselines.given(flags, os.environ)
         report = judge_file(path, settings, progress)
-    except TrafficError as exc:
+    except (TrafficError, baselines.BaselineError) as exc:
         print(f"capture-order conformance: cannot judge: {exc}", file=sys.stderr)
+        if settings.report_dir is not None:
+            write_not_run(settings, f"cannot judge: {exc}")
         return 2
+    write_to = Path(flags["write_baseline"]) if flags.get("write_baseline") else None
+    settled = baselines.settle(report, baseline, write_to)
     console.summary(report)
     traffic_summary(report)
+    for line in settled:
+        print(line)
     if settings.report_dir is not None:
         console.reports(write_reports(report, settings.report_dir))
-    return exit_code(report.verdict)
+    return baselines.run_exit_code(report.verdict, settings.profile, None, report.baseline)
