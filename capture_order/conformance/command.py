@@ -47,9 +47,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     verify = actions.add_parser(
         "verify",
         help="check a report directory against its manifest.json, offline",
-        description="Check every file of a report directory against its manifest.json.",
+        description="Check every file of a report directory against its manifest.json. Exit "
+        "status: 0 every file as the run wrote it, 1 a file missing or different, 2 no readable "
+        "manifest.json in REPORT_DIR.",
     )
-    verify.add_argument("report_directory", type=Path, metavar="REPORT_DIR")
+    verify.add_argument(
+        "report_directory",
+        type=Path,
+        metavar="REPORT_DIR",
+        help="a directory a run wrote with --report-dir (it holds manifest.json)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:

@@ -33,13 +33,24 @@ def options_of(command: str) -> list[argparse.Action]:
     return [a for a in sub._actions if a.option_strings and a.dest != "help"]
 
 
-@pytest.mark.parametrize("argv", [(), *((c,) for c in SERVER_COMMANDS)])
+PLAIN = [(), *((c,) for c in SERVER_COMMANDS), ("conformance",), ("conformance", "verify")]
+PLAIN += [("proxy",), ("diff",), ("lint",), ("docs",)]
+
+
+@pytest.mark.parametrize("argv", PLAIN)
 def test_help_is_plain_text_without_markdown(
     argv: tuple[str, ...], capsys: pytest.CaptureFixture[str]
 ) -> None:
     text = help_text(capsys, *argv)
     assert "`" not in text
     assert text.startswith("usage: capture-order")
+
+
+def test_verify_help_names_every_exit_status(capsys: pytest.CaptureFixture[str]) -> None:
+    text = " ".join(help_text(capsys, "conformance", "verify").split())
+    for status in ("0 every file as the run wrote it", "1 a file missing", "2 no readable"):
+        assert status in text
+    assert "REPORT_DIR a directory a run wrote with --report-dir" in text
 
 
 @pytest.mark.parametrize("command", SERVER_COMMANDS)
