@@ -106,17 +106,16 @@ def outputs(reference: Reference, tmp_path_factory: pytest.TempPathFactory) -> O
         timeout=120,
     )
     assert judged.returncode == 0, judged.stdout + judged.stderr
+    output = {
+        mode: Output(mode, stdout, read_report(tmp / d / "report.json"), _html(tmp / d))
+        for mode, stdout, d in (
+            ("active", suite.stdout, "a"),
+            ("traffic", judged.stdout, "t"),
+            ("proxy", proxy_out, "proxy"),
+        )
+    }
     return Outputs(
-        *(
-            Output(mode, stdout, read_report(tmp / d / "report.json"), _html(tmp / d))
-            for mode, stdout, d in (
-                ("active", suite.stdout, "a"),
-                ("traffic", judged.stdout, "t"),
-                ("proxy", proxy_out, "proxy"),
-            )
-        ),
-        recording=tmp / "recording.ndjson",
-        fixtures=fixtures,
+        output["active"], output["traffic"], output["proxy"], tmp / "recording.ndjson", fixtures
     )
 
 
