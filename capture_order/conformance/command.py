@@ -12,7 +12,14 @@ one of these verdicts:
                                that would cover them)
   NOT CONFORMANT               a MUST failed                           exit 1
   COULD NOT RUN COMPLETELY     the run itself broke (a crash, the      exit 2
-                               server unreachable, a refused capture)
+                               server unreachable, a refused capture),
+                               or the preflight found a setup mistake
+                               (fixture orders captured already, a
+                               token refused): one line says what to do
+
+A fixtures file serves one run: its capturable orders are captured by it. Before any check,
+the preflight asks each fixture order the run will use for its state, with requests that
+capture nothing.
 
 Exit 0 in the default profile means "no failure found", not "conformant": use
 --profile certify when 0 must mean conformant. A SHOULD that fails is a WARN and fails nothing.

@@ -47,6 +47,8 @@ class Outputs:
     active: Output
     traffic: Output
     proxy: Output
+    recording: Path
+    fixtures: Path
 
     def all(self) -> tuple[Output, ...]:
         return (self.active, self.traffic, self.proxy)
@@ -104,15 +106,16 @@ def outputs(reference: Reference, tmp_path_factory: pytest.TempPathFactory) -> O
         timeout=120,
     )
     assert judged.returncode == 0, judged.stdout + judged.stderr
-    return Outputs(
-        *(
-            Output(mode, stdout, read_report(tmp / d / "report.json"), _html(tmp / d))
-            for mode, stdout, d in (
-                ("active", suite.stdout, "a"),
-                ("traffic", judged.stdout, "t"),
-                ("proxy", proxy_out, "proxy"),
-            )
+    output = {
+        mode: Output(mode, stdout, read_report(tmp / d / "report.json"), _html(tmp / d))
+        for mode, stdout, d in (
+            ("active", suite.stdout, "a"),
+            ("traffic", judged.stdout, "t"),
+            ("proxy", proxy_out, "proxy"),
         )
+    }
+    return Outputs(
+        output["active"], output["traffic"], output["proxy"], tmp / "recording.ndjson", fixtures
     )
 
 
@@ -206,6 +209,28 @@ def test_a_traffic_need_names_what_that_traffic_lacked(outputs: Outputs) -> None
         case = _case(output, "CO-OLA-01/foreign-order-404")
         if case["status"] == "SKIP":
             assert "another channel's" in case["reason"], output.mode
+
+
+def test_traffic_with_fixtures_knows_their_facts_and_certify_fails_an_incomplete_verdict(
+    outputs: Outputs, tmp_path: Path
+) -> None:
+    done = subprocess.run(
+        [
+            *(PYTHON, "-m", "capture_order", "conformance", "--traffic", str(outputs.recording)),
+            *("--fixtures", str(outputs.fixtures), "--profile", "certify"),
+            *("--report-dir", str(tmp_path)),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    report = read_report(tmp_path / "report.json")
+    assert report["verdict"] == "INCOMPLETE" and done.returncode == 1, done.stdout + done.stderr
+    with_facts = report["traffic"]["cases"]["MUST"]["covered"]
+    assert with_facts > outputs.traffic.report["traffic"]["cases"]["MUST"]["covered"]
+    cases = {c["id"]: c["status"] for r in report["requirements"] for c in r["cases"]}
+    assert cases["CO-CAP-09/status-as-before"] == "PASS"  # a fact: the status before capture
 
 
 def test_proxy_help_promises_only_the_exit_codes_traffic_reaches() -> None:
