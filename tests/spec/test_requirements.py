@@ -41,7 +41,8 @@ def test_every_rule_is_attached_to_the_operation(pristine_spec: dict[str, Any]) 
 
 
 def test_catalogue_check_passes_on_the_contract(pristine_spec: dict[str, Any]) -> None:
-    assert [f"{f.where}: {f.message}" for f in check_requirements(pristine_spec)] == []
+    findings = check_requirements(pristine_spec)
+    assert [f"{f.where}: {f.message}" for f in findings if f.severity == "error"] == []
 
 
 def test_catalogue_check_reports_each_defect(spec: dict[str, Any]) -> None:
