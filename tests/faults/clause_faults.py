@@ -37,7 +37,7 @@ def _cancelled_status_dropped(status: str) -> Any:
 def _captured_amount_of_this_capture(body: dict[str, Any]) -> None:
     # `captured_amount` written from this request's capture, not from the order's total.
     capture = body.get("capture")
-    if body.get("capture_state") == "partially_captured" and isinstance(capture, dict):
+    if isinstance(capture, dict):
         body["captured_amount"] = capture.get("amount")
 
 
@@ -77,7 +77,7 @@ fault(
     "captured_amount_of_this_capture",
     "CO-CAP-08",
     kind=CLAUSES,
-    does="reports `captured_amount` of a partial capture as this capture's amount alone",
+    does="reports `captured_amount` as this capture's amount alone, not the order's total",
     on_response=on_order(_captured_amount_of_this_capture),
 )
 fault(

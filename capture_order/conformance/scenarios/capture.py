@@ -13,6 +13,7 @@ FACTS = {
     "CO-MON-01/amount-as-authorized": order_fact("amount", "the order's `amount`"),
     "CO-MON-03/currency-as-given": order_fact("currency", "the order's `currency`"),
     "CO-CAP-08/item-amounts-known": order_fact("item_amounts", "every item's `amount`"),
+    "CO-CAP-08/cumulative-amount": order_fact("item_amounts", "every item's `amount`"),
     "CO-CAP-07/absent-kept": order_fact("item_attributes", "every item's `attributes`"),
 }
 
@@ -28,6 +29,7 @@ FACTS = {
     "CO-MON-01/grows-by-capture",
     "CO-MON-01/never-exceeds",
     "CO-MON-03/digits",
+    "CO-MON-03/three-digit-currencies",
     "CO-RSP-02/order-body",
     *FACTS,
     needs=ONE,
@@ -67,20 +69,3 @@ def free_item_left_is_a_partial_capture_of_the_whole_amount(ctx: ScenarioContext
     order = ctx.order(min_items=2)
     ctx.capture(order.number, [pk for pk in order.items if order.item_amounts[pk] > 0])
     ctx.capture(order.number, [pk for pk in order.items if order.item_amounts[pk] == 0])
-
-
-CUMULATIVE = "CO-CAP-08/cumulative-amount"
-
-
-@scenario(
-    CUMULATIVE,
-    "CO-MON-03/three-digit-currencies",
-    needs=TWO_ITEMS,
-    case_needs={CUMULATIVE: order_fact("item_amounts", "every item's `amount`")},
-)
-def captured_amount_adds_up_over_partial_captures(ctx: ScenarioContext) -> None:
-    """Each item but the last on its own, then the rest: `captured_amount` after each."""
-    order = ctx.order(min_items=2)
-    for pk in order.items[:-1]:
-        ctx.capture(order.number, [pk])
-    ctx.capture(order.number)
