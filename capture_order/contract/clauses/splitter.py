@@ -15,7 +15,8 @@ enough for a few deterministic rules. Clauses, each an exact substring of the te
 Not split: a precedence chain (a sentence with "then ..." items or one stating an order of
 evaluation: its order is one clause, its pairs are cases); an `or` inside a list's phrase
 (`longer than 255 characters or not printable ASCII` is one member); conditions joined by
-`and` without a list.
+`and` without a list. Clauses joined by `, and` read as a list: their parts become members
+(harmless: each is still a phrase of the text a case must quote).
 """
 
 from __future__ import annotations
