@@ -266,6 +266,7 @@ def seed_fixtures(
     )
     # (number suffix, status, cancel_status, the 409 code the order gets)
     states = (
+        ("X50", "50", None, "order_cancelled"),
         ("X100", "100", None, "order_cancelled"),
         ("X600", "600", None, "order_refunded"),
         ("X300", "300", None, "order_not_capturable"),
