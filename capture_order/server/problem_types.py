@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from capture_order.contract.facts import request_limits
+
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 AUTH_CHALLENGE = {"WWW-Authenticate": "Token"}
 
@@ -97,7 +99,10 @@ PROBLEM_TYPES: dict[str, ProblemType] = {
             "retry after the time in Retry-After.",
         ),
         ProblemType(
-            "request_too_large", 413, "Request too large", "The request body exceeds 65536 bytes."
+            "request_too_large",
+            413,
+            "Request too large",
+            f"The request body exceeds {request_limits().body_bytes} bytes.",
         ),
         ProblemType(
             "unsupported_media_type",

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
+
+from capture_order.contract.facts import request_limits
 
 DEFAULT_DATABASE_URL = "sqlite:///var/capture-order.sqlite3"
 ENV_PREFIX = "CAPTURE_ORDER_"
@@ -19,7 +21,7 @@ class Settings:
     log_level: str = "info"
     validate_responses: bool = False
     idempotency_retention: timedelta = timedelta(days=7)
-    max_body_bytes: int = 65_536
+    max_body_bytes: int = field(default_factory=lambda: request_limits().body_bytes)
     # `serve --sandbox`: the control API on, and the client networks besides loopback it answers.
     sandbox: bool = False
     sandbox_hosts: tuple[str, ...] = ()

@@ -14,9 +14,12 @@ from jsonschema import Draft4Validator, ValidationError  # type: ignore[import-u
 from starlette.datastructures import Headers
 from starlette.types import Receive, Scope
 
+from capture_order.contract.facts import request_limits
 from capture_order.server.problems import ApiProblem
 
-IDEMPOTENCY_KEY_MESSAGE = "Must be 1-255 printable ASCII characters."
+_LIMITS = request_limits()
+KEY_RULE = f"{_LIMITS.key_min}-{_LIMITS.key_max} printable ASCII characters"
+IDEMPOTENCY_KEY_MESSAGE = f"Must be {KEY_RULE}."
 # Where the body validator leaves the parsed body for the handler (it is parsed once).
 BODY_KEY = "capture_order.body"
 REPEATED_KEY_MESSAGE = "Must be sent once."
@@ -224,7 +227,7 @@ class StrictParameterValidator(ParameterValidator):  # type: ignore[misc]
         if list(errors) == ["Idempotency-Key"]:
             raise ApiProblem(
                 "invalid_request",
-                "The Idempotency-Key header must be 1-255 printable ASCII characters.",
+                f"The Idempotency-Key header must be {KEY_RULE}.",
                 errors,
             )
         if errors:

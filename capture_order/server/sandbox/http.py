@@ -21,6 +21,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from capture_order.contract.facts import request_limits
 from capture_order.contract.spec import pointer, resolve
 from capture_order.contract.validation import field_path
 from capture_order.server import wire
@@ -28,7 +29,7 @@ from capture_order.server.sandbox.problems import ControlError, problem_response
 from capture_order.server.sandbox.runtime import Sandbox
 from capture_order.server.sandbox.spec import prefix, sandbox_judge, sandbox_spec
 
-MAX_BODY_BYTES = 65_536
+MAX_BODY_BYTES = request_limits().body_bytes
 METHODS = ("get", "put", "post", "delete", "patch")
 INTEGER = re.compile(r"^-?[0-9]{1,19}$")
 MESSAGE_LIMIT = 200  # characters of one validation message (they quote the value)

@@ -12,7 +12,7 @@ from typing import Any
 from starlette.responses import Response
 
 from capture_order.server import wire
-from capture_order.server.problem_types import PROBLEM_MEDIA_TYPE
+from capture_order.server.problem_types import PROBLEM_MEDIA_TYPE, PROBLEM_TYPES
 
 # code -> (status, title, default detail)
 PROBLEMS: dict[str, tuple[int, str, str]] = {
@@ -48,7 +48,11 @@ PROBLEMS: dict[str, tuple[int, str, str]] = {
         "Ambiguous order",
         "Orders of several channels have this number; name the channel.",
     ),
-    "request_too_large": (413, "Request too large", "The request body exceeds 65536 bytes."),
+    "request_too_large": (
+        413,
+        "Request too large",
+        PROBLEM_TYPES["request_too_large"].default_detail,
+    ),
     "unsupported_media_type": (
         415,
         "Unsupported media type",
