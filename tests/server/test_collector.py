@@ -12,7 +12,7 @@ from tests.harness import ROOT
 PROBE = """
 import gc, os
 from starlette.testclient import TestClient
-from capture_order.server.app import app_from_env
+from capture_order.server.workers import app_from_env
 from capture_order.server.collector import THRESHOLDS
 os.environ["CAPTURE_ORDER_DATABASE_URL"] = "sqlite:///" + os.environ["PROBE_DB"]
 before = gc.get_freeze_count()

@@ -72,8 +72,8 @@ def demo_text(fixtures: Mapping[str, Any], orders: Sequence[DemoOrder], base_url
 
 def sandbox_text(base_url: str, token: str, first_order: str, hosts: Sequence[str]) -> str:
     """What `serve --sandbox` prints: the control API, its token, the helper's variables, curls."""
+    from capture_order.server.sandbox.control_spec import prefix, sandbox_spec_path
     from capture_order.server.sandbox.launch import TOKEN_ENV, URL_ENV
-    from capture_order.server.sandbox.spec import prefix, sandbox_spec_path
 
     control = base_url + prefix()
     auth = f"-H 'Authorization: Bearer {token}'"

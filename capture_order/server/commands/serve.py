@@ -127,7 +127,7 @@ def run(args: argparse.Namespace) -> int:
         store.close()
     os.environ.update(settings.to_env())
     uvicorn.run(
-        "capture_order.server.app:app_from_env",
+        "capture_order.server.workers:app_from_env",
         factory=True,
         host=args.host,
         port=args.port,

@@ -17,10 +17,10 @@ from capture_order.server.middleware import AccessLogMiddleware
 from capture_order.server.sandbox.clock import SandboxClock
 from capture_order.server.sandbox.connection import DroppableConnections
 from capture_order.server.sandbox.control import HANDLERS
+from capture_order.server.sandbox.control_api import control_app
+from capture_order.server.sandbox.control_spec import prefix
 from capture_order.server.sandbox.edge import SandboxCapture
-from capture_order.server.sandbox.http import control_app
-from capture_order.server.sandbox.runtime import FreshTokens, Sandbox
-from capture_order.server.sandbox.spec import prefix
+from capture_order.server.sandbox.runtime import FreshTokens, SandboxRuntime
 from capture_order.server.services import Services
 from capture_order.server.settings import Settings
 
@@ -31,12 +31,12 @@ class SandboxApp:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.clock = SandboxClock()
-        self._sandbox: Sandbox | None = None
+        self._sandbox: SandboxRuntime | None = None
         self.prefix = prefix()
         self.capture_api = create_app(settings, clock=self.clock, start=self._start)
-        self.control_api = AccessLogMiddleware(control_app(HANDLERS, self.sandbox))
+        self.control_api = AccessLogMiddleware(control_app(settings, HANDLERS, self.sandbox))
 
-    def sandbox(self) -> Sandbox:
+    def sandbox(self) -> SandboxRuntime:
         """This worker's sandbox (made when the app's lifespan starts)."""
         if self._sandbox is None:
             raise RuntimeError("the sandbox starts with the app's lifespan")
@@ -45,7 +45,7 @@ class SandboxApp:
     def _start(self, settings: Settings, clock: Callable[[], datetime]) -> Services:
         services = Services.start(settings, clock)
         capture = SandboxCapture(services.store, self.clock, settings.idempotency_retention)
-        self._sandbox = Sandbox.load(services.store, capture, settings.sandbox_hosts)
+        self._sandbox = SandboxRuntime.load(services.store, capture, settings.sandbox_hosts)
         return replace(services, capture=capture, tokens=FreshTokens(services.store))
 
     def is_control(self, scope: Scope) -> bool:

@@ -17,9 +17,9 @@ from starlette.responses import Response
 from capture_order.server.sandbox import faults, orders
 from capture_order.server.sandbox import tables as t
 from capture_order.server.sandbox.clock import clock_document, in_range, read_offset, write_offset
+from capture_order.server.sandbox.control_api import Call, Handler, json_response
+from capture_order.server.sandbox.control_problems import ControlProblem
 from capture_order.server.sandbox.events import Event, clear, page, record
-from capture_order.server.sandbox.http import Call, Handler, json_response
-from capture_order.server.sandbox.problems import ControlError
 from capture_order.server.sandbox.snapshot import restore_snapshot
 from capture_order.server.services import utc_now
 from capture_order.server.store import Transaction
@@ -48,11 +48,11 @@ async def create_order(call: Call) -> Response:
 
     def check(tx: Transaction) -> None:
         if not orders.channel_exists(tx, plan.channel):
-            raise ControlError(
+            raise ControlProblem(
                 "unknown_channel", errors={"channel": [f"no channel {plan.channel}"]}
             )
         if plan.channel in orders.channels_of(tx, plan.number):
-            raise ControlError("order_exists")
+            raise ControlProblem("order_exists")
 
     await sandbox.run(check)
     await sandbox.refresh_clock()
@@ -61,7 +61,7 @@ async def create_order(call: Call) -> Response:
             sandbox.store.add_orders, plan.channel, [plan.new_order(sandbox.clock())]
         )
     except IntegrityError:
-        raise ControlError("order_exists") from None  # created meanwhile by another request
+        raise ControlProblem("order_exists") from None  # created meanwhile by another request
     if plan.state in orders.CAPTURED_STATES:
         body: dict[str, Any] = {"order": plan.number}
         if plan.state == "partially_captured":
@@ -130,14 +130,14 @@ async def arm_fault(call: Call) -> Response:
     try:
         values = faults.fault_values(call.body)
     except faults.NotApplicableError as wrong:
-        raise ControlError("not_applicable", errors={wrong.field: [str(wrong)]}) from None
+        raise ControlProblem("not_applicable", errors={wrong.field: [str(wrong)]}) from None
     await sandbox.refresh_clock()
     now = sandbox.clock()
 
     def unit(tx: Transaction) -> dict[str, Any]:
         channel = values["channel_id"]
         if channel is not None and not orders.channel_exists(tx, channel):
-            raise ControlError(
+            raise ControlProblem(
                 "unknown_channel", errors={"match.channel": [f"no channel {channel}"]}
             )
         fault = faults.arm(tx, values, now)
@@ -155,7 +155,7 @@ async def get_fault(call: Call) -> Response:
     """GET /faults/{fault}."""
     found = await call.sandbox.run(lambda tx: faults.get(tx, call.params["fault"]))
     if found is None:
-        raise ControlError("fault_not_found")
+        raise ControlProblem("fault_not_found")
     return json_response(found.document())
 
 
@@ -179,7 +179,7 @@ async def _disarm(call: Call, disarm: Disarm, *, required: bool = True) -> None:
     def unit(tx: Transaction) -> None:
         gone = disarm(tx)
         if required and not gone:
-            raise ControlError("fault_not_found")
+            raise ControlProblem("fault_not_found")
         record(
             tx,
             now,
@@ -219,7 +219,7 @@ async def _set_offset(
         offset = new_offset(read_offset(tx))
         now = utc_now() + offset
         if not in_range(now):
-            raise ControlError("clock_out_of_range")
+            raise ControlProblem("clock_out_of_range")
         write_offset(tx, offset)
         detail = f"clock at {now.isoformat()}, {offset.total_seconds():+.6f} s from real time"
         record(tx, now, [Event(kind, detail)])
@@ -234,13 +234,13 @@ def _moment(text: str) -> datetime:
     try:
         moment = datetime.fromisoformat(text.upper().replace("Z", "+00:00"))
         if moment.tzinfo is None:
-            raise ControlError("invalid_request", errors={"now": ["Give the UTC offset."]})
+            raise ControlProblem("invalid_request", errors={"now": ["Give the UTC offset."]})
         moment = moment.astimezone(UTC)
     except (ValueError, OverflowError):  # e.g. 0001-01-01T00:00:00+23:59, before year 1 in UTC
         detail = f"{text[:40]} is not a time the clock can show."
-        raise ControlError("clock_out_of_range", detail) from None
+        raise ControlProblem("clock_out_of_range", detail) from None
     if not in_range(moment):
-        raise ControlError("clock_out_of_range")
+        raise ControlProblem("clock_out_of_range")
     return moment
 
 

@@ -159,4 +159,6 @@ class _Faulted:
 def unavailable_answer(retry_after: int) -> UnavailableAnswer:
     """The 503 `service_unavailable` answer, with its Retry-After."""
     document = problem_document("service_unavailable")
-    return UnavailableAnswer(503, wire.dumps(document), "service_unavailable", retry_after)
+    return UnavailableAnswer(
+        503, wire.dumps(document), "service_unavailable", retry_after=retry_after
+    )
