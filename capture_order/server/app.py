@@ -31,10 +31,10 @@ from capture_order.server.middleware import AccessLogMiddleware, BodyLimitMiddle
 from capture_order.server.paths import ExactPathMiddleware
 from capture_order.server.problem_types import CAPTURE_PROBLEMS
 from capture_order.server.problems import error_handlers
+from capture_order.server.request_validation import JsonBodyValidator, StrictParameterValidator
 from capture_order.server.security import TokenSecurityHandler
+from capture_order.server.server_settings import ServerSettings
 from capture_order.server.services import STATE_KEY, Services, utc_now
-from capture_order.server.settings import Settings
-from capture_order.server.validation import JsonBodyValidator, StrictParameterValidator
 
 HANDLERS: dict[str, Callable[..., Any]] = {"captureOrder": api.captureOrder}
 
@@ -73,10 +73,10 @@ def routes() -> list[Route]:
 
 
 def create_app(
-    settings: Settings,
+    settings: ServerSettings,
     *,
     clock: Callable[[], datetime] = utc_now,
-    start: Callable[[Settings, Callable[[], datetime]], Services] = Services.start,
+    start: Callable[[ServerSettings, Callable[[], datetime]], Services] = Services.start,
 ) -> ConnexionMiddleware:
     """The reference server as an ASGI app; its services start (`start`) and stop with its
     lifespan."""

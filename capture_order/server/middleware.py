@@ -10,7 +10,7 @@ from typing import Any
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from capture_order.server.answers import problem_answer
+from capture_order.server.answering import problem_answer
 from capture_order.server.problem_types import CAPTURE_PROBLEMS, ProblemTable
 from capture_order.server.problems import ApiProblem
 from capture_order.server.services import LOG_KEY, log_fields

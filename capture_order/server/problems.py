@@ -10,7 +10,7 @@ from connexion.exceptions import ProblemException
 from connexion.lifecycle import ConnexionRequest, ConnexionResponse
 from starlette.exceptions import HTTPException
 
-from capture_order.server.answers import Answer, problem_answer
+from capture_order.server.answering import ServerAnswer, problem_answer
 from capture_order.server.problem_types import CAPTURE_PROBLEMS, ProblemTable
 from capture_order.server.services import log_fields
 
@@ -44,7 +44,7 @@ class ApiProblem(ProblemException):  # type: ignore[misc]
 
 
 def connexion_response(
-    answer: Answer, headers: Mapping[str, str] | None = None
+    answer: ServerAnswer, headers: Mapping[str, str] | None = None
 ) -> ConnexionResponse:
     """An answer as Connexion's exception middleware sends it (with headers of the error)."""
     return ConnexionResponse(

@@ -9,8 +9,8 @@ from typing import Any
 
 from capture_order.contract.facts import money_fields
 from capture_order.server import wire
-from capture_order.server.answers import Answer
-from capture_order.server.domain.capture import Capture
+from capture_order.server.answering import ServerAnswer
+from capture_order.server.domain.capture_plan import Capture
 
 # The Order's money fields (`$ref: Money`), each written with its currency's digits.
 MONEY_FIELDS = frozenset(money_fields("Order"))
@@ -138,7 +138,7 @@ def order_body(row: Mapping[str, Any], capture: Capture) -> dict[str, Any]:
     return body
 
 
-def capture_answer(row: Mapping[str, Any], capture: Capture) -> Answer:
+def capture_answer(row: Mapping[str, Any], capture: Capture) -> ServerAnswer:
     """The 200 answer of a committed capture, as sent and as kept for replay."""
     state = "fully_captured" if capture.fully_captured else "partially_captured"
-    return Answer(200, wire.dumps(order_body(row, capture)), state)
+    return ServerAnswer(200, wire.dumps(order_body(row, capture)), state)

@@ -10,14 +10,14 @@ from typing import Any
 
 from capture_order.server.app import create_app
 from capture_order.server.logs import configure_logging
-from capture_order.server.sandbox.app import sandbox_app
+from capture_order.server.sandbox.sandbox_app import sandbox_app
+from capture_order.server.server_settings import ServerSettings
 from capture_order.server.services import serving_start
-from capture_order.server.settings import Settings
 
 
 def app_from_env() -> Any:
     """Factory for uvicorn worker processes: settings from `CAPTURE_ORDER_*` variables."""
-    settings = Settings.from_env()
+    settings = ServerSettings.from_env()
     configure_logging(settings.log_level)
     if settings.sandbox:
         return sandbox_app(settings)

@@ -12,7 +12,7 @@ from typing import Any
 
 from capture_order.contract.facts import minor_digits
 from capture_order.server.demo import DemoOrder
-from capture_order.server.domain.errors import OrderAlreadyCapturedError
+from capture_order.server.domain.capture_errors import OrderAlreadyCapturedError
 
 RESET_HINT = "capture-order serve --demo --reset-demo (make serve RESET=1)"
 

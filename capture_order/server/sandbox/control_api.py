@@ -30,20 +30,19 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from capture_order.contract.spec import resolve
 from capture_order.contract.validation import FORMATS
 from capture_order.server import wire
-from capture_order.server.answers import Answer as ServerAnswer
-from capture_order.server.answers import problem_answer
+from capture_order.server.answering import ServerAnswer, problem_answer
 from capture_order.server.app import ExactJsonifier, nothing_here
 from capture_order.server.middleware import BodyLimitMiddleware
 from capture_order.server.problems import error_handlers
-from capture_order.server.sandbox.control_problems import SANDBOX_PROBLEMS, ControlProblem
-from capture_order.server.sandbox.control_spec import prefix, sandbox_spec
-from capture_order.server.sandbox.runtime import SandboxRuntime
-from capture_order.server.settings import Settings
-from capture_order.server.validation import (
+from capture_order.server.request_validation import (
     JsonBodyValidator,
     StrictParameterValidator,
     validated_body,
 )
+from capture_order.server.sandbox.control_problems import SANDBOX_PROBLEMS, ControlProblem
+from capture_order.server.sandbox.control_spec import prefix, sandbox_spec
+from capture_order.server.sandbox.runtime import SandboxRuntime
+from capture_order.server.server_settings import ServerSettings
 
 
 @dataclass(frozen=True)
@@ -204,7 +203,7 @@ async def _send(
 
 
 def control_app(
-    settings: Settings, handlers: Mapping[str, Handler], sandbox: Callable[[], SandboxRuntime]
+    settings: ServerSettings, handlers: Mapping[str, Handler], sandbox: Callable[[], SandboxRuntime]
 ) -> ASGIApp:
     """The control API: the guard, then Connexion around one route per operation."""
     operations = routes(handlers, sandbox)

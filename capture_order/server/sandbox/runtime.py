@@ -22,10 +22,10 @@ from capture_order.server.demo import DEMO_KEY
 from capture_order.server.sandbox.clock import SandboxClock, read_offset
 from capture_order.server.sandbox.control_problems import ControlProblem
 from capture_order.server.sandbox.edge import SandboxCapture
-from capture_order.server.sandbox.events import Event
+from capture_order.server.sandbox.events import EventRecord
 from capture_order.server.sandbox.state import ADMIN_TOKEN_HASH, read_value
 from capture_order.server.store import Store, Transaction
-from capture_order.server.tokens import Tokens, hash_token
+from capture_order.server.token_cache import Tokens, hash_token
 
 T = TypeVar("T")
 Unit = Callable[[Transaction], T]
@@ -92,7 +92,7 @@ class SandboxRuntime:
         """The clock as every worker sees it (another may have moved it)."""
         self.clock.offset = await self.store.run(read_offset)
 
-    async def log(self, events: Sequence[Event]) -> None:
+    async def log(self, events: Sequence[EventRecord]) -> None:
         """Append events."""
         await self.capture.log(events)
 

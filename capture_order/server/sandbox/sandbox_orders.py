@@ -17,12 +17,12 @@ from sqlalchemy import select, update
 
 from capture_order.contract.spec import load_spec
 from capture_order.server import wire
-from capture_order.server.domain import errors
-from capture_order.server.domain.capture import check_capturable
+from capture_order.server.domain import capture_errors
+from capture_order.server.domain.capture_plan import check_capturable
 from capture_order.server.domain.money import has_valid_precision, minor_digits
-from capture_order.server.domain.orders import Order
+from capture_order.server.domain.order_model import Order
 from capture_order.server.sandbox.control_problems import ControlProblem
-from capture_order.server.seed import Profile, order_fields
+from capture_order.server.seeding import Profile, order_fields
 from capture_order.server.store import LoadedOrder, NewItem, NewOrder, Transaction
 from capture_order.server.store import schema as t
 
@@ -112,13 +112,13 @@ def state_of(order: Order) -> str:
     """The order's state, as a capture of it would meet it."""
     try:
         check_capturable(order)
-    except errors.OrderCancelledError:
+    except capture_errors.OrderCancelledError:
         return "cancelled"
-    except errors.OrderRefundedError:
+    except capture_errors.OrderRefundedError:
         return "refunded"
-    except errors.OrderNotCapturableError:
+    except capture_errors.OrderNotCapturableError:
         return "not_authorized"
-    except errors.OrderAlreadyCapturedError:
+    except capture_errors.OrderAlreadyCapturedError:
         return "fully_captured"
     return "partially_captured" if order.captured_pks else "capturable"
 

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from capture_order.server import refusals, wire
-from capture_order.server.domain.errors import CaptureError
+from capture_order.server.domain.capture_errors import CaptureError
 from capture_order.server.problem_types import CAPTURE_PROBLEMS, PROBLEM_MEDIA_TYPE, ProblemTable
 
 JSON_MEDIA_TYPE = "application/json"
@@ -18,7 +18,7 @@ REPLAYED = ("Idempotent-Replayed", "true")
 
 
 @dataclass(frozen=True)
-class Answer:
+class ServerAnswer:
     """A response as sent and as kept for replay."""
 
     status: int
@@ -44,12 +44,12 @@ def problem_answer(
     detail: str | None = None,
     errors: Mapping[str, list[str]] | None = None,
     problems: ProblemTable = CAPTURE_PROBLEMS,
-) -> Answer:
+) -> ServerAnswer:
     """The answer for an error code of an API's table: its problem document, written once."""
     document = problems.document(code, detail, errors)
-    return Answer(document["status"], wire.dumps(document), code, problems)
+    return ServerAnswer(document["status"], wire.dumps(document), code, problems)
 
 
-def refusal_answer(error: CaptureError) -> Answer:
+def refusal_answer(error: CaptureError) -> ServerAnswer:
     """The answer to a capture the rules refuse, in the words of `refusals`."""
     return problem_answer(error.code, refusals.detail(error), refusals.field_errors(error))

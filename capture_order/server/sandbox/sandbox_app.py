@@ -21,14 +21,14 @@ from capture_order.server.sandbox.control_api import control_app
 from capture_order.server.sandbox.control_spec import prefix
 from capture_order.server.sandbox.edge import SandboxCapture
 from capture_order.server.sandbox.runtime import FreshTokens, SandboxRuntime
+from capture_order.server.server_settings import ServerSettings
 from capture_order.server.services import Services
-from capture_order.server.settings import Settings
 
 
 class SandboxApp:
     """Requests under the control prefix go to the control API, all others to the capture API."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: ServerSettings) -> None:
         self.settings = settings
         self.clock = SandboxClock()
         self._sandbox: SandboxRuntime | None = None
@@ -42,7 +42,7 @@ class SandboxApp:
             raise RuntimeError("the sandbox starts with the app's lifespan")
         return self._sandbox
 
-    def _start(self, settings: Settings, clock: Callable[[], datetime]) -> Services:
+    def _start(self, settings: ServerSettings, clock: Callable[[], datetime]) -> Services:
         services = Services.start(settings, clock)
         capture = SandboxCapture(services.store, self.clock, settings.idempotency_retention)
         self._sandbox = SandboxRuntime.load(services.store, capture, settings.sandbox_hosts)
@@ -60,6 +60,6 @@ class SandboxApp:
             await self.capture_api(scope, receive, send)
 
 
-def sandbox_app(settings: Settings) -> ASGIApp:
+def sandbox_app(settings: ServerSettings) -> ASGIApp:
     """The reference server as an ASGI app, with the sandbox on."""
     return DroppableConnections(SandboxApp(settings))

@@ -14,7 +14,7 @@ ENV_PREFIX = "CAPTURE_ORDER_"
 
 
 @dataclass(frozen=True)
-class Settings:
+class ServerSettings:
     """Everything the app needs to know at start-up."""
 
     database_url: str = DEFAULT_DATABASE_URL
@@ -40,8 +40,8 @@ class Settings:
         }
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
-        """Settings from `CAPTURE_ORDER_*` variables, defaults for the rest."""
+    def from_env(cls, env: Mapping[str, str] | None = None) -> ServerSettings:
+        """ServerSettings from `CAPTURE_ORDER_*` variables, defaults for the rest."""
         env = os.environ if env is None else env
         defaults = cls()
         retention = env.get(f"{ENV_PREFIX}IDEMPOTENCY_RETENTION_DAYS")
