@@ -173,7 +173,7 @@ class Reference:
         Seeded in-process (the server's own seeding code) to save a process start per fault run;
         `capture-order seed` itself is tested in tests/server.
         """
-        from capture_order.server.seed import seed_fixtures
+        from capture_order.server.seeding import seed_fixtures
         from capture_order.server.store import Store
 
         store = Store.open(self.database)

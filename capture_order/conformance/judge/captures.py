@@ -29,24 +29,19 @@ from capture_order.conformance.judge.values import (
     pk_order,
 )
 from capture_order.conformance.reproduce import Redactor
-from capture_order.contract.facts import DEFAULT_MINOR_UNITS, capturable_statuses, minor_digits
+from capture_order.contract.facts import (
+    DEFAULT_MINOR_UNITS,
+    capturable_statuses,
+    minor_digits,
+    money_fields,
+)
 
 FULL = "fully_captured"
 PARTIAL = "partially_captured"
 LOSER_CODES = ("order_already_captured", "order_item_already_captured")
 REPLAY_CODES = ("idempotency_key_reused", "idempotency_request_in_progress")
-# Order properties holding amounts (format decimal), checked for CO-MON-03.
-MONEY_FIELDS = (
-    "amount",
-    "captured_amount",
-    "installment_interest_amount",
-    "shipping_interest_amount",
-    "discount_amount",
-    "shipping_amount",
-    "refund_amount",
-    "discount_refund_amount",
-    "shipping_refund_amount",
-)
+# Order properties holding amounts (`$ref: Money`), checked for CO-MON-03.
+MONEY_FIELDS = money_fields("Order")
 A_200 = "a 200 Order"
 THREE_DIGITS = "CO-MON-03/three-digit-currencies"
 CASES = (

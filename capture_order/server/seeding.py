@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from capture_order.server.store import NewItem, NewOrder, Store
-from capture_order.server.tokens import hash_token, new_token_key
+from capture_order.server.token_cache import hash_token, new_token_key
 
 
 @dataclass(frozen=True)
