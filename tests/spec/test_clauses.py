@@ -38,7 +38,7 @@ def test_each_member_of_a_list_of_statuses_is_a_clause() -> None:
 
 
 def test_thousands_are_one_number_not_a_list() -> None:
-    assert _phrases("A body over 65,536 bytes is refused.", "member") == []
+    assert _phrases("A body over 12,345 bytes is refused.", "member") == []
 
 
 def test_each_code_span_of_a_list_is_a_member() -> None:

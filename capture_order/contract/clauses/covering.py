@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from capture_order.contract.clauses.model import Clause
+from capture_order.contract.clauses.clause import Clause
 from capture_order.contract.clauses.splitter import clauses_of
 
 

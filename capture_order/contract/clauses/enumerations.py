@@ -7,12 +7,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-# An atom: a code span (blanked inside), a number (not `65,536`'s thousands), an all-caps word.
+# An atom: a code span (blanked inside), a number (not `12,345`'s thousands), an all-caps word.
 ATOM = r"(?:`_*`|\b\d+(?:\.\d+)?\b(?!,\d)|\b[A-Z][A-Z0-9]+\b)"
 SEPARATOR = r"(?:_*\s*,\s+|,?\s+(?:or|and)\s+)"
 ATOM_LIST = re.compile(rf"{ATOM}(?:{SEPARATOR}{ATOM})+")
 ATOM_ALONE = re.compile(ATOM)
-# A comma that separates list items: followed by a space (`65,536` has none).
+# A comma that separates list items: followed by a space (`12,345` has none).
 COMMA = re.compile(r",\s+")
 FINAL = re.compile(r"(?:or|and)\s+")
 WORD = re.compile(r"\S+")

@@ -14,7 +14,7 @@ enough for a few deterministic rules. Clauses, each an exact substring of the te
 
 Not split: a precedence chain (a sentence with "then ..." items or one stating an order of
 evaluation: its order is one clause, its pairs are cases); an `or` inside a list's phrase
-(`longer than 255 characters or not printable ASCII` is one member); conditions joined by
+(`empty or not printable ASCII` is one member); conditions joined by
 `and` without a list. Clauses joined by `, and` read as a list: their parts become members
 (harmless: each is still a phrase of the text a case must quote).
 """
@@ -29,7 +29,7 @@ from capture_order.contract.clauses.enumerations import (
     phrase_members,
 )
 from capture_order.contract.clauses.masking import asides, without_asides, without_code
-from capture_order.contract.clauses.model import Clause, Kind
+from capture_order.contract.clauses.clause import Clause, Kind
 
 MARKER = re.compile(r"\bat any (?:level|depth)\b|\bsuch as [^,;.)]+")
 CHAIN = re.compile(r"(?:^|,\s+)then\s|\border of evaluation\b")
