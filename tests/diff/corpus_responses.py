@@ -54,7 +54,7 @@ def response_new_required_field(spec: Spec) -> None:
 
 @edit(NB, "an upper bound on a response field only narrows what arrives")
 def response_bound_added(spec: Spec) -> None:
-    prop(spec, "Order", "captured_amount")["maximum"] = 1000000000
+    prop(spec, "Order", "installment_count")["maximum"] = 1000000000
 
 
 @edit(DOCS, "every problem's allOf pins `code` with an enum: the pattern admitted nothing more")
