@@ -11,10 +11,11 @@ import json
 import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from capture_order.conformance.fixtures import FixtureOrder
 from capture_order.conformance.http import Client, Exchange
+from capture_order.conformance.inputs import InputLedger
 from capture_order.conformance.judge.facts import Facts, KnownOrder
 from capture_order.conformance.judge.values import JSON
 from capture_order.conformance.needs import FOREIGN_TOKEN_HINT, TOKEN_HINT, Grant, OrderNeed
@@ -38,6 +39,7 @@ Item = int | dict[str, Any]
 
 
 HeaderLines = Sequence[tuple[str, str | bytes]]
+T = TypeVar("T")
 
 
 @dataclass
@@ -55,6 +57,7 @@ class ScenarioContext:
     needs: tuple[OrderNeed, ...] = ()
     exchanges: list[Exchange] = field(default_factory=list)
     skipped: dict[str, str] = field(default_factory=dict)
+    input_ledger: InputLedger = field(default_factory=InputLedger)
     _orders_given: int = 0
     _foreign_given: int = 0
 
@@ -112,6 +115,14 @@ class ScenarioContext:
     def new_key(self) -> str:
         """A fresh Idempotency-Key."""
         return f"{self.prefix}{self.name}-{self.rng.getrandbits(64):016x}"
+
+    # Input classes ------------------------------------------------------------
+    def inputs(
+        self, class_name: str, candidates: Sequence[T], *, keep: Sequence[T] = (), sample: int = 8
+    ) -> list[T]:
+        """The inputs of an `x-input-classes` class to send: `keep` (the boundary values) always,
+        then every other candidate under --profile certify, else a seeded sample of `sample`."""
+        return self.input_ledger.choose(class_name, candidates, keep, sample)
 
     # Cases ------------------------------------------------------------------
     def allowed(self, ref: str) -> bool:

@@ -19,6 +19,7 @@ from capture_order.conformance.fuzz_cases import CASES as FUZZ_REFS
 from capture_order.conformance.fuzz_cases import FIXTURE_CASE, FUZZ
 from capture_order.conformance.guard import CaptureGuard, Ledger, RefusedCaptureError
 from capture_order.conformance.http import Client, Exchange, UnreachableError
+from capture_order.conformance.inputs import InputLedger
 from capture_order.conformance.judge.engine import judge_all
 from capture_order.conformance.judge.facts import Facts
 from capture_order.conformance.needs import OrderPool, grant
@@ -79,6 +80,7 @@ class RunReport:
     traffic: dict[str, Any] | None = None
     plan: Plan | None = None
     ledger: Ledger = field(default_factory=Ledger)
+    inputs: InputLedger = field(default_factory=InputLedger)
 
 
 Progress = Callable[[str], None]
@@ -193,6 +195,7 @@ def run(settings: Settings, progress: Progress) -> RunReport:
     report = RunReport(settings, datetime.now(UTC).isoformat(timespec="seconds"))
     report.prefix = run_prefix(settings.seed)
     report.plan = plan_for(settings)
+    report.inputs = InputLedger.for_run(settings.seed, settings.seed_given, settings.profile)
     redactor = redactor_for(settings.token, settings.foreign_token)
     client = Client(settings.base_url, guard_for(settings, report.prefix), settings.rate_limit)
     report.ledger = client.ledger
@@ -236,7 +239,9 @@ def _run_scenarios(
     facts = facts_for(settings, report.prefix)
     results = report.results
     for entry in _selected_scenarios(settings):
-        result = _run_one(entry, settings, client, pool, foreign_pool, facts, report.prefix)
+        result = _run_one(
+            entry, settings, client, pool, foreign_pool, facts, report.prefix, report.inputs
+        )
         results.append(result)
         progress(_sent(result))
     if _fuzz_selected(settings):
@@ -278,6 +283,7 @@ def _run_one(
     foreign_pool: OrderPool,
     facts: Facts,
     prefix: str,
+    inputs: InputLedger,
 ) -> CheckResult:
     given = grant(entry.name, entry.needs, settings, pool, foreign_pool)
     if isinstance(given, str):
@@ -294,6 +300,7 @@ def _run_one(
         cases=entry.cases,
         needs=entry.needs.orders,
         skipped=case_reasons(entry, given),
+        input_ledger=inputs,
     )
     started = time.perf_counter()
     status, reason = Status.PASS, ""

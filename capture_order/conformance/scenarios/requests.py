@@ -22,16 +22,32 @@ def oversized_body(number: str, pk: int) -> tuple[bytes, str]:
     return body.encode(), shell
 
 
-def padded_to_limit(number: str) -> tuple[bytes, str]:
-    """A valid body of exactly the size limit (trailing JSON whitespace), and its shell line."""
-    limit = request_limits().body_bytes
+def padded_to(number: str, size: int) -> tuple[bytes, str]:
+    """A valid body of exactly `size` bytes (trailing JSON whitespace), and its shell line."""
     body = json.dumps({"order": number}).encode()
     shell = (
         "python3 -c 'import sys; b=sys.argv[1].encode(); "
-        f'sys.stdout.write((b + b" " * ({limit} - len(b))).decode())\' '
+        f'sys.stdout.write((b + b" " * ({size} - len(b))).decode())\' '
         f"{json.dumps({'order': number})!r}"
     )
-    return body + b" " * (limit - len(body)), shell
+    return body + b" " * (size - len(body)), shell
+
+
+def body_sizes() -> tuple[list[int], list[int]]:
+    """The body-size class: (its boundary values, every size it holds)."""
+    limit = request_limits().body_bytes
+    boundary = [limit - 1, limit, limit + 1]
+    further = [limit // 2, limit - 1024, limit - 2, limit + 2, limit + 1024, 2 * limit, 4 * limit]
+    return boundary, sorted({*boundary, *further})
+
+
+def key_lengths() -> tuple[list[int], list[int]]:
+    """The idempotency-key-length class: (its boundary values, every length it holds)."""
+    longest = request_limits().key_max
+    boundary = [longest - 1, longest, longest + 1]
+    # No shorter key than its 16 random hex digits: a short key would be met again next run.
+    further = [16, 64, longest // 2, longest - 2, longest + 2, 2 * longest, 4 * longest]
+    return boundary, sorted({*boundary, *further})
 
 
 @scenario("CO-REQ-01/other-media-type", "CO-REQ-01/no-content-type")
@@ -45,12 +61,14 @@ def non_json_body_is_unsupported_media_type(ctx: ScenarioContext) -> None:
 
 @scenario("CO-REQ-02/over-limit", "CO-REQ-02/at-limit")
 def oversized_body_is_too_large(ctx: ScenarioContext) -> None:
-    """A body over the size limit, and one of exactly the limit."""
+    """A body far over the size limit, then the body-size class: around the limit and out."""
     number = ctx.unknown_order()
     raw, shell = oversized_body(number, 1)
     ctx.capture(None, raw=raw, body_shell=shell)
-    raw, shell = padded_to_limit(number)
-    ctx.capture(None, raw=raw, body_shell=shell)
+    boundary, sizes = body_sizes()
+    for size in ctx.inputs("body-size", sizes, keep=boundary, sample=2):
+        raw, shell = padded_to(number, size)
+        ctx.capture(None, raw=raw, body_shell=shell)
 
 
 @scenario(
@@ -73,7 +91,12 @@ def invalid_idempotency_key_is_bad_request(ctx: ScenarioContext) -> None:
         (fresh, (("Idempotency-Key", fresh),)),
     ):
         ctx.capture(number, key=key, header_lines=lines)
-    ctx.capture(number, key=(ctx.new_key() + "k" * longest)[:longest])
+    boundary, lengths = key_lengths()
+    for length in ctx.inputs("idempotency-key-length", lengths, keep=boundary, sample=3):
+        fresh = ctx.new_key()  # its random digits last: a shorter key keeps them
+        ctx.capture(
+            number, key=(fresh + "k" * length)[:length] if length > len(fresh) else fresh[-length:]
+        )
 
 
 @scenario("CO-REQ-08/other-methods", "CO-REQ-08/allow-header", "CO-ERR-01/method-not-allowed")
