@@ -110,6 +110,7 @@ class ScenarioContext:
     def variant(self, order: FixtureOrder, number: str, case: str) -> str:
         """Another number for a fixture order (case, spaces, Unicode form): no order has it."""
         self.facts.add(KnownOrder(number, exists=False, variant_of=order.number, variant_case=case))
+        self.client.guard.allow_variant(number, order.number)
         return number
 
     def new_key(self) -> str:

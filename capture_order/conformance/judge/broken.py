@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from capture_order.conformance.judge.book import Book
+from capture_order.conformance.judge.boundaries import past_limit
 from capture_order.conformance.judge.seen import NOT_JSON, Seen, read_body
 from capture_order.conformance.traffic.channels import channel_of
 from capture_order.contract.facts import request_limits
@@ -332,6 +333,8 @@ def _json(seen: Seen) -> Broken | None:
         case = "CO-REQ-09/within-limit"
     elif seen.exchange.source.startswith("fuzz"):
         case = "CO-REQ-04/generated-invalid"
+    elif schema.requirement == "CO-REQ-04":
+        case = past_limit(seen.request) or case
     what = "unknown fields" if schema.requirement == "CO-REQ-05" else "a schema-invalid body"
     return Broken(schema.requirement, case, what, 400, INVALID)
 

@@ -57,6 +57,17 @@ def _folded(number: str) -> str:
     return unicodedata.normalize("NFKC", number).strip().casefold()
 
 
+def _variant_case(number: str, real: str) -> str:
+    """The CO-CAP-10 case of a number that folds into a known one (white space, form, case)."""
+    if number == f" {real}":
+        return "surrounding-space"
+    if number.strip() != number:
+        return "surrounding-whitespace"
+    if number.swapcase() == real or number.casefold() == real.casefold():
+        return "other-case"
+    return "unicode-form"
+
+
 def refusal_of(order: UncapturableOrder) -> tuple[str, str]:
     """The CO-CAP-06 case an uncapturable order exercises, and the code it must get.
 
@@ -123,7 +134,7 @@ class Facts:
         real = self._folded.get(_folded(number))
         if real is None or real == number:
             return None
-        case = "surrounding-space" if number.strip() != number else "other-case"
+        case = _variant_case(number, real)
         variant = KnownOrder(
             number, exists=False, variant_of=real, variant_case=f"CO-CAP-10/{case}"
         )

@@ -13,6 +13,7 @@ import json
 import re
 
 from capture_order.conformance.judge.book import Book, executed_capture
+from capture_order.conformance.judge.boundaries import BOUNDARY_CASES, at_limit
 from capture_order.conformance.judge.broken import (
     PAIRS,
     VALID_DEPTH,
@@ -45,6 +46,8 @@ CODE_CASES = {
     "duplicate_order_item": "CO-REQ-06/duplicate-is-422",
 }
 LOSER_CODES = ("order_already_captured", "order_item_already_captured")
+# Answers of a request whose body was read and kept the schema: for the order, not the body.
+PAST_THE_BODY = frozenset({200, 404, 409, 422})
 # The rules evaluated before the credential (CO-ERR-05): the path, the method, the size.
 BEFORE_TOKEN = frozenset({"CO-REQ-10", "CO-REQ-08", "CO-REQ-02", "CO-AUTH-01"})
 # The rules of what earlier captures left: a finding shows the 200 that made the state.
@@ -84,6 +87,7 @@ CASES = (
     Judged("CO-REQ-04/item-bounds", "order_items or an item out of bounds"),
     Judged("CO-REQ-04/root-not-object", "a body that is not a JSON object"),
     Judged("CO-REQ-04/generated-invalid", "a generated schema-invalid request"),
+    *BOUNDARY_CASES,
     Judged("CO-REQ-05/top-level", "an unknown top-level field"),
     Judged("CO-REQ-05/item-level", "an unknown field of an item"),
     Judged("CO-REQ-06/duplicate-is-422", "a pk listed twice"),
@@ -110,6 +114,11 @@ CASES = (
     Judged("CO-CAP-06/state-unchanged", "a second capture of an uncapturable order"),
     Judged("CO-CAP-10/other-case", "a fixture order's number with its case swapped"),
     Judged("CO-CAP-10/surrounding-space", "a fixture order's number with a leading space"),
+    Judged(
+        "CO-CAP-10/surrounding-whitespace", "a fixture order's number with white space at an end"
+    ),
+    Judged("CO-CAP-10/unicode-form", "a fixture order's number in another Unicode form"),
+    Judged("CO-CAP-10/pattern-characters", "a fixture order's number with `%`, `_` or `\\`"),
     Judged("CO-ERR-01/method-not-allowed", "a 405"),
     *(
         Judged(f"CO-ERR-05/{case}", "a request breaking both rules")
@@ -371,6 +380,9 @@ class AnswersFitTheRequest(Rule):
         invalid_key = exchange.status == 400 and "Idempotency-Key" in _error_keys(seen)
         if key is not None and len(key) == limits.key_max and not invalid_key:
             self.observe("CO-REQ-07/too-long")
+        if exchange.status in PAST_THE_BODY and seen.request is not NOT_JSON:
+            for case in at_limit(seen.request):
+                self.observe(case)  # the body's bounds held: it was answered for the order
 
     def _kept_rules_not_refused(self, seen: Seen, expected: Expected) -> None:
         """A request that keeps every rule is not refused for one of them."""
@@ -412,6 +424,9 @@ class AnswersFitTheRequest(Rule):
             case = "too-long" if len(key) == limits.key_max else "not-printable-ascii"
             return f"CO-REQ-07/{case}", "A valid Idempotency-Key was refused"
         if exchange.code == "invalid_request":
+            bounds = at_limit(seen.request)
+            if bounds:
+                return bounds[0], "A body at a limit of the schema was refused as invalid"
             fuzzed = exchange.source.startswith("fuzz")
             case = "CO-REQ-04/generated-invalid" if fuzzed else "CO-REQ-04/wrong-types"
             return case, "A schema-valid body was refused as invalid"
