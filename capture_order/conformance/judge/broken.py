@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import functools
 import re
+import string
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
+from urllib.parse import urlsplit
 
 from capture_order.conformance.judge.book import Book
 from capture_order.conformance.judge.seen import NOT_JSON, Seen, read_body
@@ -110,6 +112,48 @@ def slashless(url: str) -> bool:
     """Whether the request went to the operation's path without its trailing slash."""
     path = url.split("?", 1)[0].split("#", 1)[0]
     return path.endswith(_paths()[1]) and not path.endswith(_paths()[0])
+
+
+ESCAPE = re.compile(r"%([0-9A-Fa-f]{2})")
+UNRESERVED = frozenset(string.ascii_letters + string.digits + "-._~")
+# How a request target stands to the operation's path (CO-REQ-10, RFC 3986 section 6.2.2).
+Target = Literal["path", "equivalent", "dot-segments", "other"]
+
+
+def _unreserved_decoded(path: str) -> str:
+    return ESCAPE.sub(
+        lambda m: c if (c := chr(int(m.group(1), 16))) in UNRESERVED else m.group(0), path
+    )
+
+
+def _without_dot_segments(path: str) -> str:
+    """RFC 3986 section 5.2.4, for an absolute path."""
+    out: list[str] = []
+    for segment in path.split("/")[1:]:
+        if segment == "..":
+            if out:
+                out.pop()
+        elif segment != ".":
+            out.append(segment)
+    tail = "/" if path.endswith(("/.", "/..")) else ""
+    return "/" + "/".join(out) + tail
+
+
+@functools.lru_cache(maxsize=1024)
+def target(url: str) -> Target:
+    """The operation's path as written, a spelling RFC 3986 normalises to it (encoded
+    unreserved characters; dot segments), or another path."""
+    path = urlsplit(url).path
+    operation = _paths()[0]
+    if path.endswith(operation):
+        return "path"
+    decoded = _unreserved_decoded(path)
+    if decoded.endswith(operation) and decoded.count("/") == path.count("/"):
+        return "equivalent"
+    resolved = _without_dot_segments(decoded)
+    if resolved != decoded and resolved.endswith(operation):
+        return "dot-segments"
+    return "other"
 
 
 def well_formed(values: Sequence[str]) -> bool:
@@ -301,10 +345,26 @@ def _media(seen: Seen) -> Broken | None:
     if content_type is None:
         what = "a body without Content-Type"
         return Broken("CO-REQ-01", "CO-REQ-01/no-content-type", what, 415, UNSUPPORTED)
-    if media_type(content_type) != "application/json":
+    read = media_type(content_type)
+    if read != "application/json":
         what = f"a {content_type} body"
-        return Broken("CO-REQ-01", "CO-REQ-01/other-media-type", what, 415, UNSUPPORTED)
+        # A type that only looks like JSON (`+json`, `json-seq`, `text/json`): its own case.
+        case = (
+            "look-alike-types" if "json" in (read or content_type.lower()) else "other-media-type"
+        )
+        return Broken("CO-REQ-01", f"CO-REQ-01/{case}", what, 415, UNSUPPORTED)
     return None
+
+
+def json_spelled_otherwise(seen: Seen) -> bool:
+    """Whether the Content-Type is `application/json` written with parameters, in another case
+    or with whitespace (RFC 9110 section 8.3.1: the same media type)."""
+    written = seen.exchange.request_header("Content-Type")
+    return (
+        written is not None
+        and written != "application/json"
+        and media_type(written) == "application/json"
+    )
 
 
 def _json(seen: Seen) -> Broken | None:
@@ -343,6 +403,16 @@ def request_rules(seen: Seen, book: Book) -> tuple[list[Broken], bool]:
         what = "the path without its slash"
         case = "CO-REQ-10/no-slash-is-not-found"
         return [Broken("CO-REQ-10", case, what, 404, ("not_found",))], True
+    written = target(exchange.url)
+    if written == "other":
+        what = "another path than the operation's"
+        case = "CO-REQ-10/request-targets"
+        return [Broken("CO-REQ-10", case, what, 404, ("not_found",))], True
+    if written == "dot-segments" and (exchange.status, exchange.code) == (404, "not_found"):
+        # A dot segment may be refused as another path, or resolved (CO-REQ-10).
+        what = "a dot segment in the path"
+        case = "CO-REQ-10/equivalent-targets"
+        return [Broken("CO-REQ-10", case, what, 404, ("not_found",))], True
     found: list[Broken] = []
     if exchange.method.upper() != "POST":
         case = "generated-methods" if exchange.source.startswith("fuzz") else "other-methods"
@@ -360,6 +430,9 @@ def request_rules(seen: Seen, book: Book) -> tuple[list[Broken], bool]:
     media = _media(seen)
     if media is not None:
         found.append(media)
+    if urlsplit(exchange.url).query:
+        what = "a query parameter the operation does not define"
+        found.append(Broken("CO-REQ-10", "CO-REQ-10/query-string", what, 400, INVALID))
     key = _key(seen)
     if key is not None:
         found.append(key)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import json
 import re
+from urllib.parse import urlsplit
 
 from capture_order.conformance.judge.book import Book, executed_capture
 from capture_order.conformance.judge.broken import (
@@ -18,10 +19,12 @@ from capture_order.conformance.judge.broken import (
     VALID_DEPTH,
     Broken,
     Expected,
+    json_spelled_otherwise,
     nesting,
     pair_case,
     raw_depth,
     schema_fault,
+    target,
 )
 from capture_order.conformance.judge.rule import Judged, Rule
 from capture_order.conformance.judge.seen import NOT_JSON, Seen
@@ -71,6 +74,11 @@ CASES = (
     Judged("CO-AUTH-01/generated-without-token", "a generated request without a valid token"),
     Judged("CO-REQ-01/other-media-type", "a body sent as another media type than JSON"),
     Judged("CO-REQ-01/no-content-type", "a body sent without Content-Type"),
+    Judged(
+        "CO-REQ-01/media-type-parameters",
+        "a body sent as application/json with parameters, in another case or with whitespace",
+    ),
+    Judged("CO-REQ-01/look-alike-types", "a body sent as a media type that looks like JSON"),
     Judged("CO-REQ-02/over-limit", "a body over the size limit"),
     Judged("CO-REQ-02/at-limit", "a body of exactly the size limit"),
     Judged("CO-REQ-03/not-json", "a body that is not well-formed JSON"),
@@ -97,6 +105,12 @@ CASES = (
     Judged("CO-REQ-09/within-limit", "a body nested 5 to 32 levels deep"),
     Judged("CO-REQ-09/beyond-limit", "a body nested deeper than 32 levels"),
     Judged("CO-REQ-10/no-slash-is-not-found", "a request to the path without its slash"),
+    Judged(
+        "CO-REQ-10/equivalent-targets",
+        "the path with an encoded unreserved character or a dot segment",
+    ),
+    Judged("CO-REQ-10/request-targets", "the path in another case, with `//` or `%2F`"),
+    Judged("CO-REQ-10/query-string", "a request with a query parameter"),
     Judged("CO-OLA-01/foreign-order-404", "a request for an order of another channel"),
     Judged("CO-OLA-02/unknown-404", "a request for an order number no order has"),
     Judged("CO-CAP-03/unknown-item-422", "a list with a pk that is not the order's"),
@@ -167,6 +181,7 @@ class AnswersFitTheRequest(Rule):
             # Without the facts: a 404 for a number another channel's 200 captured.
             self.observe("CO-OLA-01/foreign-order-404")
         self._limits_kept(seen)
+        self._equivalents_kept(seen, expected)
         first = expected.first
         if first is None:
             self._kept_rules_not_refused(seen, expected)
@@ -249,6 +264,17 @@ class AnswersFitTheRequest(Rule):
         """An answer of the right status and code also says what the rule says to say."""
         if first.status == 400 and first.requirement in ("CO-REQ-04", "CO-REQ-05"):
             self._fields_named(seen, first)
+        if first.case == "CO-REQ-10/query-string" and seen.status == 400:
+            keys, query = _error_keys(seen), urlsplit(seen.exchange.url).query
+            names = [p.split("=", 1)[0] for p in query.split("&") if p]
+            self.expect(
+                any(n in keys for n in names),
+                first.case,
+                "A 400 for a query parameter does not name it",
+                expected=f"errors naming {' or '.join(names)}",
+                received=f"errors keys {keys}",
+                exchanges=[seen.exchange],
+            )
         if first.requirement == "CO-REQ-07" and seen.status == 400:
             keys = _error_keys(seen)
             self.expect(
@@ -372,6 +398,29 @@ class AnswersFitTheRequest(Rule):
         if key is not None and len(key) == limits.key_max and not invalid_key:
             self.observe("CO-REQ-07/too-long")
 
+    def _equivalents_kept(self, seen: Seen, expected: Expected) -> None:
+        """What RFC 9110 and RFC 3986 make the same as the documented request is served so: a
+        JSON media type spelled otherwise is not 415; an equivalent path is the operation's."""
+        exchange = seen.exchange
+        if json_spelled_otherwise(seen) and exchange.status != 415:
+            self.observe("CO-REQ-01/media-type-parameters")
+        written = target(exchange.url)
+        first = expected.first
+        if written == "path" or (first is not None and first.requirement == "CO-REQ-10"):
+            return
+        if written in ("equivalent", "dot-segments"):
+            self.expect(
+                exchange.status < 500
+                and not 300 <= exchange.status < 400
+                and (exchange.status, exchange.code) != (404, "not_found"),
+                "CO-REQ-10/equivalent-targets",
+                "A path RFC 3986 normalises to the operation's was not served as it",
+                expected="the operation's answer"
+                + (" (or 404 not_found for a dot segment)" if written == "dot-segments" else ""),
+                received=describe(exchange),
+                exchanges=[exchange],
+            )
+
     def _kept_rules_not_refused(self, seen: Seen, expected: Expected) -> None:
         """A request that keeps every rule is not refused for one of them."""
         exchange = seen.exchange
@@ -394,6 +443,9 @@ class AnswersFitTheRequest(Rule):
         if exchange.status == 413 and size <= limits.body_bytes:
             return "CO-REQ-02/at-limit", f"A body of {size} bytes was refused as too large"
         if exchange.status == 415 and exchange.request_body:
+            if json_spelled_otherwise(seen):
+                title = "An application/json body with parameters or spelled otherwise got 415"
+                return "CO-REQ-01/media-type-parameters", title
             return "CO-REQ-01/other-media-type", "An application/json body was refused with 415"
         if exchange.status == 405 and exchange.method.upper() == "POST":
             return "CO-REQ-08/other-methods", "A POST was answered 405"
