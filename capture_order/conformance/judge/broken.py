@@ -256,6 +256,14 @@ def nesting(seen: Seen) -> int:
     return _depth(seen.request)
 
 
+def depth_case(depth: int) -> str:
+    """The CO-REQ-09 case a body nested `depth` levels deep (past VALID_DEPTH) exercises."""
+    limit = request_limits().nesting_depth
+    if limit - 1 <= depth <= limit + 1:
+        return "CO-REQ-09/depth-boundary"
+    return "CO-REQ-09/within-limit" if depth <= limit else "CO-REQ-09/beyond-limit"
+
+
 def raw_depth(body: bytes) -> int:
     """How deeply a body's brackets nest, strings skipped (for bodies too deep to parse)."""
     depth = deepest = 0
@@ -383,13 +391,13 @@ def _json(seen: Seen) -> Broken | None:
     depth = nesting(seen)
     if depth > request_limits().nesting_depth:
         what = f"a body nested {depth} levels deep"
-        return Broken("CO-REQ-09", "CO-REQ-09/beyond-limit", what, 400, NESTED)
+        return Broken("CO-REQ-09", depth_case(depth), what, 400, NESTED)
     schema = schema_fault(body)
     if schema is None:
         return None
     case = f"{schema.requirement}/{schema.case}"
     if depth > VALID_DEPTH:
-        case = "CO-REQ-09/within-limit"
+        case = depth_case(depth)
     elif seen.exchange.source.startswith("fuzz"):
         case = "CO-REQ-04/generated-invalid"
     what = "unknown fields" if schema.requirement == "CO-REQ-05" else "a schema-invalid body"
@@ -421,7 +429,8 @@ def request_rules(seen: Seen, book: Book) -> tuple[list[Broken], bool]:
     size = len(exchange.request_body)
     if size > request_limits().body_bytes:
         what = f"a {size}-byte body"
-        found.append(Broken("CO-REQ-02", "CO-REQ-02/over-limit", what, 413, ("request_too_large",)))
+        case = "just-over-limit" if size == request_limits().body_bytes + 1 else "over-limit"
+        found.append(Broken("CO-REQ-02", f"CO-REQ-02/{case}", what, 413, ("request_too_large",)))
     auth = credential(seen, book)
     if auth is not None:
         found.append(auth)

@@ -19,6 +19,7 @@ from capture_order.conformance.judge.broken import (
     VALID_DEPTH,
     Broken,
     Expected,
+    depth_case,
     json_spelled_otherwise,
     nesting,
     pair_case,
@@ -81,6 +82,7 @@ CASES = (
     Judged("CO-REQ-01/look-alike-types", "a body sent as a media type that looks like JSON"),
     Judged("CO-REQ-02/over-limit", "a body over the size limit"),
     Judged("CO-REQ-02/at-limit", "a body of exactly the size limit"),
+    Judged("CO-REQ-02/just-over-limit", "a body one byte over the size limit"),
     Judged("CO-REQ-03/not-json", "a body that is not well-formed JSON"),
     Judged("CO-REQ-03/invalid-utf8", "a body that is not UTF-8"),
     Judged("CO-REQ-03/escaped-surrogate", "a body with an escaped lone surrogate"),
@@ -104,6 +106,7 @@ CASES = (
     Judged("CO-REQ-08/generated-methods", "a generated request with another method"),
     Judged("CO-REQ-09/within-limit", "a body nested 5 to 32 levels deep"),
     Judged("CO-REQ-09/beyond-limit", "a body nested deeper than 32 levels"),
+    Judged("CO-REQ-09/depth-boundary", "a body nested 31, 32 or 33 levels deep"),
     Judged("CO-REQ-10/no-slash-is-not-found", "a request to the path without its slash"),
     Judged(
         "CO-REQ-10/equivalent-targets",
@@ -334,9 +337,9 @@ class AnswersFitTheRequest(Rule):
             limit = request_limits().nesting_depth
             self.expect(
                 False,
-                "CO-REQ-09/within-limit" if depth <= limit else "CO-REQ-09/beyond-limit",
+                depth_case(depth),
                 f"A body nested {depth} levels deep was answered 5xx",
-                expected="400 invalid_request (or malformed_json past 32 levels)",
+                expected=f"400 invalid_request (or malformed_json past {limit} levels)",
                 received=describe(seen.exchange),
                 exchanges=[seen.exchange],
             )
@@ -458,7 +461,7 @@ class AnswersFitTheRequest(Rule):
                     f"A body nested {depth} levels deep (at most {limits.nesting_depth}) was "
                     "refused as malformed JSON"
                 )
-                return "CO-REQ-09/within-limit", title
+                return depth_case(depth), title
             return "CO-REQ-03/not-json", "Well-formed I-JSON was refused as malformed"
         if key is not None and "Idempotency-Key" in _error_keys(seen):
             case = "too-long" if len(key) == limits.key_max else "not-printable-ascii"
