@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import httpx
 import pytest
 
@@ -74,3 +76,27 @@ def test_encoded_unreserved_characters_are_the_path(live: Deployment, path: str)
     response = _post_to(live, path, order.number)
     assert response.status_code == 200, response.text
     assert response.json()["number"] == order.number
+
+
+@pytest.mark.parametrize(
+    "spelled",
+    [
+        lambda key: key.swapcase(),
+        lambda key: key[:-1],
+        lambda key: key + "0",
+        lambda key: key + "\xa0",
+        lambda key: "\xa0" + key,
+        lambda key: key[:4] + " " + key[4:],
+    ],
+    ids=["case-swapped", "dropped", "added", "nbsp-after", "nbsp-before", "inner-space"],
+)
+def test_keys_one_edit_away_are_refused_and_capture_nothing(live: Deployment, spelled: Any) -> None:
+    order = live.order(items=1)
+    value = f"Token {spelled(live.a.key)}".encode("latin-1")
+    response = live.client.post(
+        live.url,
+        json={"order": order.number},
+        headers=[(b"Authorization", value)],
+    )
+    problem(response, 401, "authentication_failed")
+    assert live.post({"order": order.number}).status_code == 200

@@ -194,6 +194,9 @@ def credential(seen: Seen, book: Book) -> Broken | None:
     if len(lines) > 1:
         case = generated if fuzzed else "CO-AUTH-01/repeated-header"
         return Broken("CO-AUTH-01", case, "two Authorization field lines", 401, refused)
+    if lines[0] in book.facts.near_miss:
+        what = "a key one edit away from a valid key"
+        return Broken("CO-AUTH-01", "CO-AUTH-01/near-miss-keys", what, 401, refused)
     if well_formed(lines):
         # Unknown: the facts say so, or a 401 for it came before (a refused key stays refused).
         if seen.channel not in book.facts.unknown and seen.channel not in book.refused:

@@ -71,6 +71,7 @@ CASES = (
     Judged("CO-AUTH-01/misspelt-scheme", "a known key under `Tokens` or `Token:`"),
     Judged("CO-AUTH-01/tab-separator", "a known key after `Token` and a tab"),
     Judged("CO-AUTH-01/unknown-key", "a well-formed key refused with 401 and sent again"),
+    Judged("CO-AUTH-01/near-miss-keys", "a key one edit away from the valid key (facts)"),
     Judged("CO-AUTH-01/repeated-header", "a request with two Authorization field lines"),
     Judged("CO-AUTH-01/generated-without-token", "a generated request without a valid token"),
     Judged("CO-REQ-01/other-media-type", "a body sent as another media type than JSON"),
