@@ -102,6 +102,11 @@ class ScenarioContext:
         self.facts.token(value, valid=False)
         return value
 
+    def near_miss_token(self, value: str) -> str:
+        """An Authorization value whose key is one edit away from the valid key (a fact)."""
+        self.facts.token(value, valid=False, near_miss=True)
+        return value
+
     def unknown_pk(self) -> int:
         """A pk no item of any order has (a fact for the judge)."""
         self.facts.unknown_pks.add(UNKNOWN_PK)

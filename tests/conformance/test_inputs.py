@@ -7,6 +7,8 @@ from pathlib import Path
 from typing import Any
 
 from capture_order.conformance.inputs import DEFAULT_SEED, InputLedger, sampling_seed
+from capture_order.conformance.near_keys import near_misses
+from capture_order.conformance.reproduce import redactor_for
 from capture_order.contract.catalogue import cases_by_ref, input_classes
 from capture_order.contract.lint.catalogue_rules import check_input_classes
 from capture_order.contract.spec import load_spec
@@ -133,3 +135,15 @@ def test_report_gives_each_classed_case_its_tried_and_total(
     assert certify.report is not None, certify.stdout + certify.stderr
     everything = _inputs_of(certify.report)["CO-REQ-02/over-limit"]
     assert everything["tried"] == everything["total"] == size["total"]
+
+
+def test_near_miss_keys_are_redacted_like_the_key() -> None:
+    key = "3f1cAbCdEf0123456789abcdef0123456789ABCD"
+    redactor = redactor_for(f"Token {key}", None)
+    keep, every = near_misses(key)
+    assert set(keep) <= set(every) and key not in every
+    assert len(every) == len(set(every)) >= 12
+    for near in every:
+        shown = redactor.text(f"Authorization: Token {near}")
+        assert near not in shown and key not in shown, shown
+        assert key[2:-2].swapcase() not in shown, shown

@@ -100,6 +100,7 @@ class Facts:
         self.orders: dict[str, KnownOrder] = {}
         self.valid: set[str] = set()  # channels of tokens known to be valid
         self.unknown: set[str] = set()  # channels of well-formed tokens known to be unknown
+        self.near_miss: set[str] = set()  # Authorization values one edit away from a valid one
         self.unknown_pks: set[int] = set()  # pks no item of any order has (a run's own)
         # An active run's prefix: no order has a number beginning with it, and an
         # Idempotency-Key beginning with it is new to the deployment at its first use.
@@ -146,8 +147,15 @@ class Facts:
         with self._lock:
             self.orders.setdefault(order.number, order)
 
-    def token(self, authorization: str | None, *, valid: bool) -> None:
-        """Learn a token (`Token <key>`): valid for its channel, or known to be unknown."""
+    def token(self, authorization: str | None, *, valid: bool, near_miss: bool = False) -> None:
+        """Learn a token (`Token <key>`): valid for its channel, or known to be unknown (and
+        maybe one edit away from a valid key, CO-AUTH-01/near-miss-keys)."""
+        if near_miss and authorization:
+            # Kept as written, not by channel: a no-break space around the key is no part of
+            # its channel (split() strips it) but is part of the value, which HTTP keeps.
+            with self._lock:
+                self.near_miss.add(authorization)
+            return
         channel = channel_of(authorization)
         if channel is not None:
             with self._lock:

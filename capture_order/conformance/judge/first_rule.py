@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import json
 import re
+from urllib.parse import urlsplit
 
 from capture_order.conformance.judge.book import Book, executed_capture
 from capture_order.conformance.judge.boundaries import BOUNDARY_CASES, at_limit
@@ -19,10 +20,13 @@ from capture_order.conformance.judge.broken import (
     VALID_DEPTH,
     Broken,
     Expected,
+    depth_case,
+    json_spelled_otherwise,
     nesting,
     pair_case,
     raw_depth,
     schema_fault,
+    target,
 )
 from capture_order.conformance.judge.rule import Judged, Rule
 from capture_order.conformance.judge.seen import NOT_JSON, Seen
@@ -70,12 +74,19 @@ CASES = (
     Judged("CO-AUTH-01/misspelt-scheme", "a known key under `Tokens` or `Token:`"),
     Judged("CO-AUTH-01/tab-separator", "a known key after `Token` and a tab"),
     Judged("CO-AUTH-01/unknown-key", "a well-formed key refused with 401 and sent again"),
+    Judged("CO-AUTH-01/near-miss-keys", "a key one edit away from the valid key (facts)"),
     Judged("CO-AUTH-01/repeated-header", "a request with two Authorization field lines"),
     Judged("CO-AUTH-01/generated-without-token", "a generated request without a valid token"),
     Judged("CO-REQ-01/other-media-type", "a body sent as another media type than JSON"),
     Judged("CO-REQ-01/no-content-type", "a body sent without Content-Type"),
+    Judged(
+        "CO-REQ-01/media-type-parameters",
+        "a body sent as application/json with parameters, in another case or with whitespace",
+    ),
+    Judged("CO-REQ-01/look-alike-types", "a body sent as a media type that looks like JSON"),
     Judged("CO-REQ-02/over-limit", "a body over the size limit"),
     Judged("CO-REQ-02/at-limit", "a body of exactly the size limit"),
+    Judged("CO-REQ-02/just-over-limit", "a body one byte over the size limit"),
     Judged("CO-REQ-03/not-json", "a body that is not well-formed JSON"),
     Judged("CO-REQ-03/invalid-utf8", "a body that is not UTF-8"),
     Judged("CO-REQ-03/escaped-surrogate", "a body with an escaped lone surrogate"),
@@ -100,7 +111,14 @@ CASES = (
     Judged("CO-REQ-08/generated-methods", "a generated request with another method"),
     Judged("CO-REQ-09/within-limit", "a body nested 5 to 32 levels deep"),
     Judged("CO-REQ-09/beyond-limit", "a body nested deeper than 32 levels"),
+    Judged("CO-REQ-09/depth-boundary", "a body nested 31, 32 or 33 levels deep"),
     Judged("CO-REQ-10/no-slash-is-not-found", "a request to the path without its slash"),
+    Judged(
+        "CO-REQ-10/equivalent-targets",
+        "the path with an encoded unreserved character or a dot segment",
+    ),
+    Judged("CO-REQ-10/request-targets", "the path in another case, with `//` or `%2F`"),
+    Judged("CO-REQ-10/query-string", "a request with a query parameter"),
     Judged("CO-OLA-01/foreign-order-404", "a request for an order of another channel"),
     Judged("CO-OLA-02/unknown-404", "a request for an order number no order has"),
     Judged("CO-CAP-03/unknown-item-422", "a list with a pk that is not the order's"),
@@ -176,6 +194,7 @@ class AnswersFitTheRequest(Rule):
             # Without the facts: a 404 for a number another channel's 200 captured.
             self.observe("CO-OLA-01/foreign-order-404")
         self._limits_kept(seen)
+        self._equivalents_kept(seen, expected)
         first = expected.first
         if first is None:
             self._kept_rules_not_refused(seen, expected)
@@ -258,6 +277,17 @@ class AnswersFitTheRequest(Rule):
         """An answer of the right status and code also says what the rule says to say."""
         if first.status == 400 and first.requirement in ("CO-REQ-04", "CO-REQ-05"):
             self._fields_named(seen, first)
+        if first.case == "CO-REQ-10/query-string" and seen.status == 400:
+            keys, query = _error_keys(seen), urlsplit(seen.exchange.url).query
+            names = [p.split("=", 1)[0] for p in query.split("&") if p]
+            self.expect(
+                any(n in keys for n in names),
+                first.case,
+                "A 400 for a query parameter does not name it",
+                expected=f"errors naming {' or '.join(names)}",
+                received=f"errors keys {keys}",
+                exchanges=[seen.exchange],
+            )
         if first.requirement == "CO-REQ-07" and seen.status == 400:
             keys = _error_keys(seen)
             self.expect(
@@ -317,9 +347,9 @@ class AnswersFitTheRequest(Rule):
             limit = request_limits().nesting_depth
             self.expect(
                 False,
-                "CO-REQ-09/within-limit" if depth <= limit else "CO-REQ-09/beyond-limit",
+                depth_case(depth),
                 f"A body nested {depth} levels deep was answered 5xx",
-                expected="400 invalid_request (or malformed_json past 32 levels)",
+                expected=f"400 invalid_request (or malformed_json past {limit} levels)",
                 received=describe(seen.exchange),
                 exchanges=[seen.exchange],
             )
@@ -384,6 +414,29 @@ class AnswersFitTheRequest(Rule):
             for case in at_limit(seen.request):
                 self.observe(case)  # the body's bounds held: it was answered for the order
 
+    def _equivalents_kept(self, seen: Seen, expected: Expected) -> None:
+        """What RFC 9110 and RFC 3986 make the same as the documented request is served so: a
+        JSON media type spelled otherwise is not 415; an equivalent path is the operation's."""
+        exchange = seen.exchange
+        if json_spelled_otherwise(seen) and exchange.status != 415:
+            self.observe("CO-REQ-01/media-type-parameters")
+        written = target(exchange.url)
+        first = expected.first
+        if written == "path" or (first is not None and first.requirement == "CO-REQ-10"):
+            return
+        if written in ("equivalent", "dot-segments"):
+            self.expect(
+                exchange.status < 500
+                and not 300 <= exchange.status < 400
+                and (exchange.status, exchange.code) != (404, "not_found"),
+                "CO-REQ-10/equivalent-targets",
+                "A path RFC 3986 normalises to the operation's was not served as it",
+                expected="the operation's answer"
+                + (" (or 404 not_found for a dot segment)" if written == "dot-segments" else ""),
+                received=describe(exchange),
+                exchanges=[exchange],
+            )
+
     def _kept_rules_not_refused(self, seen: Seen, expected: Expected) -> None:
         """A request that keeps every rule is not refused for one of them."""
         exchange = seen.exchange
@@ -406,6 +459,9 @@ class AnswersFitTheRequest(Rule):
         if exchange.status == 413 and size <= limits.body_bytes:
             return "CO-REQ-02/at-limit", f"A body of {size} bytes was refused as too large"
         if exchange.status == 415 and exchange.request_body:
+            if json_spelled_otherwise(seen):
+                title = "An application/json body with parameters or spelled otherwise got 415"
+                return "CO-REQ-01/media-type-parameters", title
             return "CO-REQ-01/other-media-type", "An application/json body was refused with 415"
         if exchange.status == 405 and exchange.method.upper() == "POST":
             return "CO-REQ-08/other-methods", "A POST was answered 405"
@@ -418,7 +474,7 @@ class AnswersFitTheRequest(Rule):
                     f"A body nested {depth} levels deep (at most {limits.nesting_depth}) was "
                     "refused as malformed JSON"
                 )
-                return "CO-REQ-09/within-limit", title
+                return depth_case(depth), title
             return "CO-REQ-03/not-json", "Well-formed I-JSON was refused as malformed"
         if key is not None and "Idempotency-Key" in _error_keys(seen):
             case = "too-long" if len(key) == limits.key_max else "not-printable-ascii"

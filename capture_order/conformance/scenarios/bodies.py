@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import shlex
 from typing import Any
 
 from capture_order.conformance.context import ScenarioContext
@@ -114,11 +116,37 @@ def _nested(depth: int) -> dict[str, Any]:
     return {"order_items": [{"pk": 1, "attributes": deep}]}
 
 
-@scenario("CO-REQ-09/within-limit", "CO-REQ-09/beyond-limit")
-def nesting_is_bounded_never_a_5xx(ctx: ScenarioContext) -> None:
-    """A body nested to the depth limit, and 10,000 nested arrays."""
-    ctx.capture(
-        None, body={"order": ctx.unknown_order(), **_nested(request_limits().nesting_depth)}
+def nested_raw(number: str, depth: int) -> tuple[bytes, str]:
+    """`_nested(depth)` written compactly by hand (json.dumps recurses; 10,000 levels of
+    `{"a":` stay within the size limit only without spaces), and a shell line that prints it."""
+    levels = depth - 3
+    head = json.dumps({"order": number}, separators=(",", ":"))[:-1].encode()
+    body = head + b',"order_items":[{"pk":1,"attributes":' + b'{"a":' * levels
+    body += b'"x"' + b"}" * levels + b"}]}"
+    template = head.decode() + ',"order_items":[{"pk":1,"attributes":%s"x"%s}]}'
+    program = (
+        'import sys; n=int(sys.argv[2]); sys.stdout.write(sys.argv[1] % ("{\\"a\\":" * n, "}" * n))'
     )
+    shell = f"python3 -c {shlex.quote(program)} {shlex.quote(template)} {levels}"
+    return body, shell
+
+
+def nesting_depths() -> tuple[list[int], list[int]]:
+    """The nesting-depth class: (its boundary values, every depth it holds)."""
+    limit = request_limits().nesting_depth
+    boundary = [limit - 1, limit, limit + 1]
+    further = [5, 8, 16, 24, limit - 2, limit + 2, 48, 64, 100, 256, 999, 1_000, 1_001, 2_000]
+    return boundary, sorted({*boundary, *further, 5_000, 9_999, 10_000})
+
+
+@scenario("CO-REQ-09/within-limit", "CO-REQ-09/beyond-limit", "CO-REQ-09/depth-boundary")
+def nesting_is_bounded_never_a_5xx(ctx: ScenarioContext) -> None:
+    """The nesting-depth class: attributes nested around the limit and far past it, and
+    10,000 nested arrays."""
+    number = ctx.unknown_order()
+    boundary, depths = nesting_depths()
+    for depth in ctx.inputs("nesting-depth", depths, keep=boundary, sample=4):
+        raw, shell = nested_raw(number, depth)
+        ctx.capture(None, raw=raw, body_shell=shell)
     deep = b"[" * 10_000 + b"]" * 10_000
     ctx.capture(None, raw=deep, body_shell='python3 -c \'print("[" * 10000 + "]" * 10000)\'')
