@@ -107,6 +107,12 @@ class ScenarioContext:
         self.facts.token(value, valid=False, near_miss=True)
         return value
 
+    def class_body(self, raw: bytes, case: str, *, either: bool = False) -> bytes:
+        """A body sent as an input of `case`'s class (a fact: its refusal exercises `case`;
+        `either`: the schema's 400 may be malformed_json as well)."""
+        self.facts.body_case(self.name, raw, case, either=either)
+        return raw
+
     def unknown_pk(self) -> int:
         """A pk no item of any order has (a fact for the judge)."""
         self.facts.unknown_pks.add(UNKNOWN_PK)

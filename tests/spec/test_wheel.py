@@ -77,6 +77,11 @@ def test_wheel_carries_the_contract_the_ruleset_and_the_tool_pins(wheel: Path) -
         pins = archive.read("capture_order/contract/npm/package.json")
     assert spec == (ROOT / "openapi" / "capture-order.yaml").read_bytes()
     assert "capture_order/conformance/fixtures.schema.json" in names
+    corpus = ROOT / "capture_order" / "conformance" / "corpus" / "json_test_suite"
+    vendored = {
+        f"capture_order/conformance/corpus/json_test_suite/{p.name}" for p in corpus.iterdir()
+    }
+    assert len(vendored) > 300 and vendored <= set(names)  # JSONTestSuite, LICENSE, NOTE.md
     assert len(shipped) >= 3
     assert shipped == {source: (ROOT / source).read_bytes() for source in RULESET_FILES}
     assert pins == (ROOT / "tools" / "npm" / "package.json").read_bytes()

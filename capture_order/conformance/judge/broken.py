@@ -13,7 +13,7 @@ import functools
 import re
 import string
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
@@ -410,6 +410,23 @@ def _json(seen: Seen) -> Broken | None:
     return Broken(schema.requirement, case, what, 400, INVALID)
 
 
+def stated_case(seen: Seen, book: Book) -> str | None:
+    """The case a scenario said its body is an input of (CO-REQ-03's classes), if any."""
+    stated = book.facts.body_cases.get((seen.exchange.source, seen.exchange.request_body))
+    return stated[0] if stated is not None else None
+
+
+def as_stated(broken: Broken, seen: Seen, book: Book) -> Broken:
+    """A body's refusal as the case of the class it was sent from (the answer unchanged, but
+    the schema's 400 may be malformed_json where the parser may refuse it first)."""
+    stated = book.facts.body_cases.get((seen.exchange.source, seen.exchange.request_body))
+    if stated is None:
+        return broken
+    case, either = stated
+    codes = NESTED if either and broken.codes == INVALID else broken.codes
+    return replace(broken, case=case, codes=codes)
+
+
 def request_rules(seen: Seen, book: Book) -> tuple[list[Broken], bool]:
     """The request-level rules it breaks (path to 422 duplicate); whether the list is complete."""
     exchange = seen.exchange
@@ -455,7 +472,7 @@ def request_rules(seen: Seen, book: Book) -> tuple[list[Broken], bool]:
         return found, False  # a byte order mark: RFC 8259 lets a parser ignore it
     refused = _json(seen)
     if refused is not None:
-        found.append(refused)
+        found.append(as_stated(refused, seen, book))
         return found, True
     pks = seen.listed_pks()
     if len(pks) != len(set(pks)):

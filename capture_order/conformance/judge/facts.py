@@ -101,6 +101,10 @@ class Facts:
         self.valid: set[str] = set()  # channels of tokens known to be valid
         self.unknown: set[str] = set()  # channels of well-formed tokens known to be unknown
         self.near_miss: set[str] = set()  # Authorization values one edit away from a valid one
+        # (scenario, body) a scenario sent as one input of a class: the case its refusal
+        # exercises, and whether the schema's 400 may also be malformed_json (CO-REQ-03). By
+        # scenario: another may send the same bytes (an empty body, `{}`) for another case.
+        self.body_cases: dict[tuple[str, bytes], tuple[str, bool]] = {}
         self.unknown_pks: set[int] = set()  # pks no item of any order has (a run's own)
         # An active run's prefix: no order has a number beginning with it, and an
         # Idempotency-Key beginning with it is new to the deployment at its first use.
@@ -160,6 +164,12 @@ class Facts:
         if channel is not None:
             with self._lock:
                 (self.valid if valid else self.unknown).add(channel)
+
+    def body_case(self, source: str, body: bytes, case: str, *, either: bool = False) -> None:
+        """Learn that a scenario's body is an input of the case's class (its refusal exercises
+        `case`)."""
+        with self._lock:
+            self.body_cases[source, body] = (case, either)
 
     def fresh_key(self, key: str | None) -> bool:
         """Whether the key is one the deployment cannot have seen before its first use here."""

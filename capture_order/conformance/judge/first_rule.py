@@ -26,10 +26,11 @@ from capture_order.conformance.judge.broken import (
     pair_case,
     raw_depth,
     schema_fault,
+    stated_case,
     target,
 )
 from capture_order.conformance.judge.rule import Judged, Rule
-from capture_order.conformance.judge.seen import NOT_JSON, Seen
+from capture_order.conformance.judge.seen import NOT_JSON, Seen, read_body
 from capture_order.conformance.judge.values import PROBLEM_JSON, describe, obj
 from capture_order.conformance.reproduce import Redactor
 from capture_order.contract.facts import problem_statuses, request_limits
@@ -65,6 +66,7 @@ REQUEST_LEVEL = frozenset(
 )
 
 ALONE = "a request that breaks this rule alone"
+BOM = b"\xef\xbb\xbf"
 CASES = (
     Judged("CO-AUTH-01/no-header", "a request without Authorization"),
     Judged("CO-AUTH-01/empty-value", "a request with an empty Authorization value"),
@@ -92,6 +94,12 @@ CASES = (
     Judged("CO-REQ-03/escaped-surrogate", "a body with an escaped lone surrogate"),
     Judged("CO-REQ-03/duplicate-member", "a body with a member named twice"),
     Judged("CO-REQ-03/empty-body", "an empty body sent as application/json"),
+    Judged("CO-REQ-03/json-test-suite-n", "a JSONTestSuite n_ file as the body"),
+    Judged("CO-REQ-03/json-test-suite-y", "a JSONTestSuite y_ file as the body"),
+    Judged("CO-REQ-03/json-test-suite-i", "a JSONTestSuite i_ file as the body"),
+    Judged("CO-REQ-03/duplicate-at-any-depth", "a member named twice in an item or attributes"),
+    Judged("CO-REQ-03/capture-body-variants", "a capture body with trailing data, NaN, ..."),
+    Judged("CO-REQ-03/byte-order-mark", "a capture body after a UTF-8 byte order mark"),
     Judged("CO-REQ-04/missing-order", "a body without `order`"),
     Judged("CO-REQ-04/order-bounds", "an `order` out of its bounds"),
     Judged("CO-REQ-04/wrong-types", "a field of the wrong type"),
@@ -195,6 +203,7 @@ class AnswersFitTheRequest(Rule):
             self.observe("CO-OLA-01/foreign-order-404")
         self._limits_kept(seen)
         self._equivalents_kept(seen, expected)
+        self._byte_order_mark(seen)
         first = expected.first
         if first is None:
             self._kept_rules_not_refused(seen, expected)
@@ -437,6 +446,24 @@ class AnswersFitTheRequest(Rule):
                 exchanges=[exchange],
             )
 
+    def _byte_order_mark(self, seen: Seen) -> None:
+        """A body after a byte order mark: refused as malformed, or read as what follows it."""
+        exchange = seen.exchange
+        if not exchange.request_body.startswith(BOM) or exchange.method.upper() != "POST":
+            return
+        rest = exchange.request_body[len(BOM) :]
+        schema_ok = read_body(rest).fault is None and schema_fault(rest) is None
+        self.expect(
+            exchange.status < 500
+            and exchange.status != 415
+            and not (exchange.code == "invalid_request" and schema_ok),
+            "CO-REQ-03/byte-order-mark",
+            "A body after a byte order mark was answered neither as malformed nor as the body",
+            expected="400 malformed_json, or the answer the body after the mark gets",
+            received=describe(exchange),
+            exchanges=[exchange],
+        )
+
     def _kept_rules_not_refused(self, seen: Seen, expected: Expected) -> None:
         """A request that keeps every rule is not refused for one of them."""
         exchange = seen.exchange
@@ -475,7 +502,8 @@ class AnswersFitTheRequest(Rule):
                     "refused as malformed JSON"
                 )
                 return depth_case(depth), title
-            return "CO-REQ-03/not-json", "Well-formed I-JSON was refused as malformed"
+            case = stated_case(seen, self.book) or "CO-REQ-03/not-json"
+            return case, "Well-formed I-JSON was refused as malformed"
         if key is not None and "Idempotency-Key" in _error_keys(seen):
             case = "too-long" if len(key) == limits.key_max else "not-printable-ascii"
             return f"CO-REQ-07/{case}", "A valid Idempotency-Key was refused"
@@ -485,5 +513,7 @@ class AnswersFitTheRequest(Rule):
                 return bounds[0], "A body at a limit of the schema was refused as invalid"
             fuzzed = exchange.source.startswith("fuzz")
             case = "CO-REQ-04/generated-invalid" if fuzzed else "CO-REQ-04/wrong-types"
-            return case, "A schema-valid body was refused as invalid"
+            return stated_case(
+                seen, self.book
+            ) or case, "A schema-valid body was refused as invalid"
         return None
