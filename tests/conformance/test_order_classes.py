@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from capture_order.conformance.fixtures import FixtureOrder
+from capture_order.conformance.guard import CaptureGuard
 from capture_order.conformance.http import Exchange
 from capture_order.conformance.judge.boundaries import (
     ITEM_COUNT,
@@ -212,3 +213,18 @@ def test_a_stored_refusal_replayed_without_the_mark_fails_its_status_case(
     assert _outcome(unmarked, case) == Status.FAIL
     marked = _exchange(body, status, answer, key="k-1", replayed=True)
     assert _outcome(judge_exchanges([first, marked], Settings("t")), case) == Status.PASS
+
+
+def test_the_guard_sends_a_stated_spelling_only_with_items_no_order_has() -> None:
+    guard = CaptureGuard("cofuzz-0000abcd-", [ORDER.number])
+    spelling = pattern_characters(ORDER.number)[0]  # a `%` for the number's tail
+    harmless = json.dumps({"order": spelling, "order_items": [{"pk": UNKNOWN}]}).encode()
+    assert guard.judge(harmless).refusal is not None  # not stated: another order's number
+    guard.allow_variant(spelling, ORDER.number)
+    judged = guard.judge(harmless)
+    assert judged.refusal is None and judged.fixture == ORDER.number and judged.variant
+    capturing = json.dumps({"order": spelling, "order_items": [{"pk": ORDER.items[0]}]}).encode()
+    assert guard.judge(capturing).refusal is not None
+    guard.allow_variant("CO-OTHER-1%", "CO-OTHER-1")  # only a fixture's spellings
+    other = json.dumps({"order": "CO-OTHER-1%", "order_items": [{"pk": UNKNOWN}]}).encode()
+    assert guard.judge(other).refusal is not None
