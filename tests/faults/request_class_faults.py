@@ -113,7 +113,7 @@ async def _trailing_data_ignored(ctx: FaultContext, request: Message) -> None:
     try:
         text = request.body.decode("utf-8")
         value, end = json.JSONDecoder().raw_decode(text.lstrip())
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):
         return
     if text.lstrip()[end:].strip():
         request.body = json.dumps(value).encode()
@@ -125,7 +125,7 @@ async def _nan_read_as_number(ctx: FaultContext, request: Message) -> None:
         return
     try:
         value = json.loads(request.body)
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):
         return
     request.body = json.dumps(_finite(value)).encode()
 
@@ -178,7 +178,7 @@ async def _scalar_body_malformed(ctx: FaultContext, request: Message) -> Message
     if request.method == "POST" and stripped and stripped[:1] not in (b"{", b"["):
         try:
             json.loads(stripped)
-        except (UnicodeDecodeError, ValueError):
+        except (UnicodeDecodeError, ValueError, RecursionError):
             return None
         return problem(400, "malformed_json", "Malformed JSON", "Send a JSON object.")
     return None

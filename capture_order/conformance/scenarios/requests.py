@@ -162,7 +162,7 @@ def path_without_slash_is_not_found(ctx: ScenarioContext) -> None:
     ctx.capture(ctx.unknown_order(), path=OPERATION_PATH.rstrip("/"))
 
 
-def _spellings(path: str) -> tuple[list[str], list[str]]:
+def path_spellings(path: str) -> tuple[list[str], list[str]]:
     """The operation's path (under the API) spelled as RFC 3986 makes it the same, and spelled
     one normalisation step away as another path (boundary spellings first in each)."""
     name = path.strip("/")  # one segment: "capture-order"
@@ -198,7 +198,7 @@ def _spellings(path: str) -> tuple[list[str], list[str]]:
 def request_targets_are_compared_as_rfc_3986_normalises_them(ctx: ScenarioContext) -> None:
     """The path spelled as the same (encoded unreserved, dot segments) and as others (case,
     `//`, `%2F`), then a query parameter, for an order number no order has."""
-    equivalent, other = _spellings(OPERATION_PATH)
+    equivalent, other = path_spellings(OPERATION_PATH)
     for path in ctx.inputs("request-target-equivalents", equivalent, keep=equivalent[:2], sample=3):
         ctx.capture(ctx.unknown_order(), path=path)
     for path in ctx.inputs("request-target-others", other, keep=other[:4], sample=3):
