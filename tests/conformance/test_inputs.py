@@ -7,11 +7,14 @@ from pathlib import Path
 from typing import Any
 
 from capture_order.conformance.inputs import DEFAULT_SEED, InputLedger, sampling_seed
+from capture_order.conformance.judge.broken import target
 from capture_order.conformance.near_keys import near_misses
 from capture_order.conformance.reproduce import redactor_for
+from capture_order.conformance.scenarios.requests import path_spellings
 from capture_order.contract.catalogue import cases_by_ref, input_classes
+from capture_order.contract.docs import catalogue_markdown
 from capture_order.contract.lint.catalogue_rules import check_input_classes
-from capture_order.contract.spec import load_spec
+from capture_order.contract.spec import OPERATION_PATH, base_path, load_spec
 from tests.harness import Reference, run_suite
 
 CANDIDATES = list(range(100))
@@ -147,3 +150,22 @@ def test_near_miss_keys_are_redacted_like_the_key() -> None:
         shown = redactor.text(f"Authorization: Token {near}")
         assert near not in shown and key not in shown, shown
         assert key[2:-2].swapcase() not in shown, shown
+
+
+def test_docs_name_each_cases_class_and_list_the_classes() -> None:
+    text = catalogue_markdown(load_spec())
+    for ref, case in cases_by_ref().items():
+        if case.input_class:
+            assert f"`{case.id}` " in text and f"(input class `{case.input_class}`)" in text, ref
+    for name in input_classes():
+        assert f"| `{name}` |" in text
+
+
+def test_request_target_spellings_are_judged_as_rfc_3986_normalises_them() -> None:
+    equivalent, other = path_spellings(OPERATION_PATH)
+    root = "http://127.0.0.1:1/prefix" + base_path()
+    assert target(root + OPERATION_PATH) == "path"
+    assert {target(root + p) for p in equivalent} == {"equivalent", "dot-segments"}
+    assert {target(root + p) for p in other} == {"other"}
+    assert target(root + "/./" + OPERATION_PATH.strip("/") + "/") == "dot-segments"
+    assert target(root + "/capture%2Forder/") == "other"
