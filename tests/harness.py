@@ -35,6 +35,11 @@ STARTUP_SECONDS = 30.0
 # Verdicts of the suite against the reference server other than PASS, asserted exactly:
 # CO-IDEM-04 cannot be checked from outside.
 REFERENCE_VERDICTS = {"CO-IDEM-04": "SKIP"}
+# Realistic identifiers: item pks past 2**53 (a float no longer holds them), and a seed starting
+# 2 below a power of ten has its first order's items cross a digit count (..998, ..999, 1000..).
+# Three such powers lie above 2**53 and below int64's end.
+WIDE_DIGITS = (16, 17, 18)
+_SEEDING = threading.Lock()
 
 
 SHUTDOWN_SECONDS = 10.0
@@ -171,21 +176,49 @@ class Reference:
         """Two fresh channels and their orders as a fixtures file, as `capture-order seed` makes.
 
         Seeded in-process (the server's own seeding code) to save a process start per fault run;
-        `capture-order seed` itself is tested in tests/server.
+        `capture-order seed` itself is tested in tests/server. Pks are wide (`--first-pk`): past
+        2**53, and while a power of ten is left above the highest pk in use, the first order's
+        items cross a digit count; order numbers alternate with non-ASCII ones.
         """
         from capture_order.server.seeding import seed_fixtures
         from capture_order.server.store import Store
 
         store = Store.open(self.database)
         try:
-            fixtures = seed_fixtures(
-                store, base_url or self.base_url, orders, items, datetime.now(UTC)
-            )
+            with _SEEDING:  # one seed at a time: each crossing power of ten goes to one run
+                fixtures = seed_fixtures(
+                    store,
+                    base_url or self.base_url,
+                    orders,
+                    items,
+                    datetime.now(UTC),
+                    first_pk=_wide_first_pk(store),
+                )
         finally:
             store.close()
         path = self.tmp / f"fixtures-{fixtures['orders'][0]['number']}.json"
         path.write_text(json.dumps(fixtures), encoding="utf-8")
         return path
+
+
+def _wide_first_pk(store: Any) -> int:
+    """2 below the next power of ten past the highest item pk (or just past 2**53 when none)."""
+    from sqlalchemy import func, select
+
+    from capture_order.server.store.schema import order_items
+
+    with store.engine.connect() as conn:
+        highest = int(conn.execute(select(func.max(order_items.c.pk))).scalar() or 0)
+    for digits in WIDE_DIGITS:
+        if 10**digits - 2 > highest:
+            return int(10**digits - 2)
+    return max(highest + 1, 2**53 + 1)
+
+
+def crossing_orders(fixtures: dict[str, Any]) -> list[list[int]]:
+    """The item pks of the fixture orders whose items cross a digit count."""
+    pks = [[item["pk"] for item in order["items"]] for order in fixtures["orders"]]
+    return [p for p in pks if len({len(str(pk)) for pk in p}) > 1]
 
 
 @contextmanager

@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 from capture_order.conformance import __version__
+from capture_order.conformance.inputs import sampling_seed
 from capture_order.conformance.plan import Plan
 from capture_order.conformance.runner import RunReport
 from capture_order.conformance.settings import Settings
-from capture_order.conformance.verdict import Status, Verdict, scores, unchecked_must_cases
+from capture_order.conformance.verdict import (
+    CaseOutcome,
+    Status,
+    Verdict,
+    scores,
+    unchecked_must_cases,
+)
+from capture_order.contract.catalogue import cases_by_ref
 from capture_order.contract.spec import load_spec
 
 VERDICT_TEXT = {
@@ -37,7 +46,9 @@ def header(settings: Settings, plan: Plan) -> None:
     spec = load_spec()["info"]
     _print(
         f"capture-order conformance {__version__} · spec {spec['title']} {spec['version']} · "
-        f"{settings.base_url} · seed {settings.seed} · profile {settings.profile}"
+        f"{settings.base_url} · seed {settings.seed} · "
+        f"inputs seed {sampling_seed(settings.seed, settings.seed_given)} · "
+        f"profile {settings.profile}"
     )
     _print(f"  The full run needs: {plan.needs_line()}")
     _print(f"  The fixtures give:  {plan.has_line()}")
@@ -61,6 +72,15 @@ def progress(line: str) -> None:
     _print(f"  {line}")
 
 
+def _inputs(report: RunReport, outcomes: Sequence[CaseOutcome]) -> None:
+    """`case: class tried n of m` under its requirement, for each case naming an input class."""
+    cases = cases_by_ref()
+    for outcome in outcomes:
+        tried = report.inputs.for_case(cases.get(outcome.ref))
+        if tried is not None:
+            _print(f"        {outcome.ref.split('/', 1)[-1]}: {tried.words()}")
+
+
 def summary(report: RunReport) -> None:
     """Per-requirement verdicts and cases, failures, what was not checked, score and verdict."""
     _print()
@@ -81,6 +101,7 @@ def summary(report: RunReport) -> None:
                 _print(f"          Reproduce: {curl[:600]}")
         if len(result.findings) > len(shown):
             _print(f"        … {len(result.findings) - len(shown)} more (--verbose or the reports)")
+        _inputs(report, result.cases)
     missing = unchecked_must_cases(report.requirements)
     if missing:
         _print()

@@ -11,10 +11,11 @@ import json
 import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from capture_order.conformance.fixtures import FixtureOrder
 from capture_order.conformance.http import Client, Exchange
+from capture_order.conformance.inputs import InputLedger
 from capture_order.conformance.judge.facts import Facts, KnownOrder
 from capture_order.conformance.judge.values import JSON
 from capture_order.conformance.needs import FOREIGN_TOKEN_HINT, NO_TOKEN, Grant, OrderNeed
@@ -38,6 +39,7 @@ Item = int | dict[str, Any]
 
 
 HeaderLines = Sequence[tuple[str, str | bytes]]
+T = TypeVar("T")
 
 
 @dataclass
@@ -55,6 +57,7 @@ class ScenarioContext:
     needs: tuple[OrderNeed, ...] = ()
     exchanges: list[Exchange] = field(default_factory=list)
     skipped: dict[str, str] = field(default_factory=dict)
+    input_ledger: InputLedger = field(default_factory=InputLedger)
     _orders_given: int = 0
     _foreign_given: int = 0
 
@@ -99,6 +102,17 @@ class ScenarioContext:
         self.facts.token(value, valid=False)
         return value
 
+    def near_miss_token(self, value: str) -> str:
+        """An Authorization value whose key is one edit away from the valid key (a fact)."""
+        self.facts.token(value, valid=False, near_miss=True)
+        return value
+
+    def class_body(self, raw: bytes, case: str, *, either: bool = False) -> bytes:
+        """A body sent as an input of `case`'s class (a fact: its refusal exercises `case`;
+        `either`: the schema's 400 may be malformed_json as well)."""
+        self.facts.body_case(self.name, raw, case, either=either)
+        return raw
+
     def unknown_pk(self) -> int:
         """A pk no item of any order has (a fact for the judge)."""
         self.facts.unknown_pks.add(UNKNOWN_PK)
@@ -107,11 +121,20 @@ class ScenarioContext:
     def variant(self, order: FixtureOrder, number: str, case: str) -> str:
         """Another number for a fixture order (case, spaces, Unicode form): no order has it."""
         self.facts.add(KnownOrder(number, exists=False, variant_of=order.number, variant_case=case))
+        self.client.guard.allow_variant(number, order.number)
         return number
 
     def new_key(self) -> str:
         """A fresh Idempotency-Key."""
         return f"{self.prefix}{self.name}-{self.rng.getrandbits(64):016x}"
+
+    # Input classes ------------------------------------------------------------
+    def inputs(
+        self, class_name: str, candidates: Sequence[T], *, keep: Sequence[T] = (), sample: int = 8
+    ) -> list[T]:
+        """The inputs of an `x-input-classes` class to send: `keep` (the boundary values) always,
+        then every other candidate under --profile certify, else a seeded sample of `sample`."""
+        return self.input_ledger.choose(class_name, candidates, keep, sample)
 
     # Cases ------------------------------------------------------------------
     def allowed(self, ref: str) -> bool:

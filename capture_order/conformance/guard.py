@@ -90,6 +90,12 @@ class CaptureGuard:
         self.prefix = prefix
         self.fixtures = frozenset(fixture_numbers)
         self._folded = {n.strip().casefold(): n for n in self.fixtures}
+        self._variants: dict[str, str] = {}  # another spelling of a fixture's number -> it
+
+    def allow_variant(self, number: str, fixture: str) -> None:
+        """Let a scenario send another spelling of a fixture's number (CO-CAP-10)."""
+        if fixture in self.fixtures:
+            self._variants[number] = fixture
 
     def judge(self, body: bytes | None) -> Judgement:
         """May this body be sent? It may when every order it names is a fixture or generated."""
@@ -109,6 +115,8 @@ class CaptureGuard:
                 # CO-CAP-10 sends a fixture's number in another case or with a space, listing
                 # only an item no order has: even a server that folded case captures nothing.
                 fixture, variant = fixture or self._folded[number.strip().casefold()], True
+            elif number in self._variants and _only_unknown_items(items):
+                fixture, variant = fixture or self._variants[number], True  # likewise
             else:
                 return Judgement(
                     tuple(numbers), refusal=f"order {number[:80]!r} is not a fixture order"

@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
+from urllib.parse import urlsplit
 
 from capture_order.conformance import decoding
 from capture_order.conformance.guard import CaptureGuard, Judgement, Ledger, RefusedCaptureError
@@ -233,6 +234,11 @@ class Client:
         ]
         url = self.url if path is None else self.root + base_path() + path
         request = self._http.build_request(method, url, content=body, headers=raw_headers)
+        if path is not None and "/." in path:
+            # httpx removes dot segments, as clients do (RFC 3986 5.2.4); send them as written.
+            root = urlsplit(self.root).path.rstrip("/")
+            written = (root + base_path() + path).split("?", 1)[0]
+            request.url._uri_reference = request.url._uri_reference._replace(path=written)
         # httpx adds no body headers for an empty GET; keep exactly what goes on the wire.
         started, wall = time.perf_counter(), time.time()
         try:

@@ -21,6 +21,9 @@ class OrderNeed:
 
     min_items: int = 1
     free_item: bool = False  # facts: an item of amount 0, others that cost, no rest
+    # Preferred, not needed: an order whose number has a character outside ASCII (its other
+    # Unicode forms are what CO-CAP-10 tries; an ASCII number has fewer).
+    non_ascii: bool = False
 
     def fits(self, order: FixtureOrder) -> bool:
         """Whether the order can serve this need."""
@@ -83,7 +86,15 @@ class OrderPool:
                     f"needs {need.describe()}; {self._total} given, {len(self._free)} left"
                 )
             # Best fit keeps the larger and the special orders for the checks that need them.
-            index, order = min(fitting, key=lambda p: (len(p[1].items), p[1].has_free_item, p[0]))
+            index, order = min(
+                fitting,
+                key=lambda p: (
+                    need.non_ascii and p[1].number.isascii(),
+                    len(p[1].items),
+                    p[1].has_free_item,
+                    p[0],
+                ),
+            )
             del self._free[index]
             self.taken[order.number] = check
             return order

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from capture_order.conformance.http import Exchange
+from capture_order.conformance.near_keys import near_misses
 
 # Headers curl (or any client) adds by itself; leaving them out keeps reproductions short.
 IMPLICIT_HEADERS = {
@@ -60,6 +61,9 @@ def redactor_for(token: str | None, foreign_token: str | None) -> Redactor:
             key = value.split(" ", 1)[-1]
             if len(key) >= 6:
                 variables.setdefault(key, f"${{{name}#Token }}")
+                # A near miss gives the key away but for one character: no command rebuilds it.
+                for near in near_misses(key)[1]:
+                    variables.setdefault(near, f"<{name}, one edit away>")
     return Redactor(variables)
 
 

@@ -21,6 +21,7 @@ from capture_order.conformance.fuzz_cases import FIXTURE_CASE, FUZZ
 from capture_order.conformance.fuzz_cases import NEED_TOKEN as FUZZ_NEED_TOKEN
 from capture_order.conformance.guard import CaptureGuard, Ledger, RefusedCaptureError
 from capture_order.conformance.http import Client, Exchange, UnreachableError
+from capture_order.conformance.inputs import InputLedger
 from capture_order.conformance.judge.engine import judge_all
 from capture_order.conformance.judge.facts import Facts
 from capture_order.conformance.needs import NO_TOKEN, OrderPool, grant
@@ -85,6 +86,7 @@ class RunReport:
     ledger: Ledger = field(default_factory=Ledger)
     # Set when --expected-failures was given (conformance.baseline): what it left of the verdict.
     baseline: Applied | None = None
+    inputs: InputLedger = field(default_factory=InputLedger)
 
 
 Progress = Callable[[str], None]
@@ -199,6 +201,7 @@ def run(settings: Settings, progress: Progress) -> RunReport:
     report = RunReport(settings, datetime.now(UTC).isoformat(timespec="seconds"))
     report.prefix = run_prefix(settings.seed)
     report.plan = plan_for(settings)
+    report.inputs = InputLedger.for_run(settings.seed, settings.seed_given, settings.profile)
     redactor = redactor_for(settings.token, settings.foreign_token)
     client = Client(settings.base_url, guard_for(settings, report.prefix), settings.rate_limit)
     report.ledger = client.ledger
@@ -263,7 +266,9 @@ def _run_scenarios(
     # The header said which scenarios the fixtures skip: their SKIP is not repeated here.
     announced = {p.name for p in report.plan.skipped} if report.plan else set()
     for entry in _selected_scenarios(settings):
-        result = _run_one(entry, settings, client, pool, foreign_pool, facts, report.prefix)
+        result = _run_one(
+            entry, settings, client, pool, foreign_pool, facts, report.prefix, report.inputs
+        )
         results.append(result)
         if not (result.status == Status.SKIP and result.name in announced):
             progress(_sent(result))
@@ -306,6 +311,7 @@ def _run_one(
     foreign_pool: OrderPool,
     facts: Facts,
     prefix: str,
+    inputs: InputLedger,
 ) -> CheckResult:
     given = grant(entry.name, entry.needs, settings, pool, foreign_pool)
     if isinstance(given, str):
@@ -322,6 +328,7 @@ def _run_one(
         cases=entry.cases,
         needs=entry.needs.orders,
         skipped=case_reasons(entry, given),
+        input_ledger=inputs,
     )
     started = time.perf_counter()
     status, reason = Status.PASS, ""

@@ -1,4 +1,5 @@
-"""The requirement catalogue (`x-requirements`) as typed values: rules and their cases."""
+"""The requirement catalogue (`x-requirements`) as typed values: rules, their cases, and the
+input classes (`x-input-classes`) a case is tried over."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Any, Literal
 from capture_order.contract.spec import Spec, load_spec
 
 Level = Literal["MUST", "SHOULD", "MAY"]
+TECHNIQUES = ("boundary values", "equivalence partitions")
 LEVELS: tuple[Level, ...] = ("MUST", "SHOULD", "MAY")
 CASE_SEPARATOR = "/"
 
@@ -22,6 +24,7 @@ class Case:
     observable: bool = True
     reason: str = ""  # why no black-box check can observe it
     covers: tuple[str, ...] = ()  # phrases quoted from the rule's text: the clauses it covers
+    input_class: str = ""  # the `x-input-classes` name its check tries over, if any
 
     @property
     def ref(self) -> str:
@@ -64,6 +67,7 @@ def _cases(rid: str, entries: Any) -> tuple[Case, ...]:
             e.get("observable", True) is not False,
             str(e.get("reason", "")),
             tuple(str(phrase) for phrase in e.get("covers") or ()),
+            str(e.get("class") or ""),
         )
         for e in entries or ()
         if isinstance(e, dict)
@@ -87,3 +91,28 @@ def by_id(spec: Spec | None = None) -> dict[str, Requirement]:
 def cases_by_ref(spec: Spec | None = None) -> dict[str, Case]:
     """Every case of the catalogue keyed by its reference (`CO-AUTH-01/no-header`)."""
     return {c.ref: c for r in requirements(spec) for c in r.cases}
+
+
+@dataclass(frozen=True)
+class InputClass:
+    """A set of inputs a case is tried over (`x-input-classes`), by a test-design technique."""
+
+    name: str
+    technique: str  # one of TECHNIQUES
+    source: str  # where the class comes from ("RFC 9110 section 8.3")
+    text: str
+
+
+def input_classes(spec: Spec | None = None) -> dict[str, InputClass]:
+    """The spec's input classes keyed by name, in spec order."""
+    entries = (spec or load_spec()).get("x-input-classes") or []
+    return {
+        str(e["name"]): InputClass(
+            str(e["name"]),
+            str(e.get("technique", "")),
+            str(e.get("source", "")),
+            str(e.get("text", "")),
+        )
+        for e in entries
+        if isinstance(e, dict) and "name" in e
+    }

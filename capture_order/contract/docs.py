@@ -12,7 +12,7 @@ from pathlib import Path
 
 import yaml
 
-from capture_order.contract.catalogue import LEVELS, requirements
+from capture_order.contract.catalogue import LEVELS, input_classes, requirements
 from capture_order.contract.npm_tools import ToolNotFoundError, locate, version_warning
 from capture_order.contract.spec import Spec, SpecError, read_spec, spec_path
 
@@ -51,12 +51,31 @@ def catalogue_markdown(spec: Spec) -> str:
     lines += [
         f"| {rule.id} | {rule.level} | {_cell(rule.title)} | {_cell(rule.text)} | "
         + "<br>".join(
-            f"`{case.id}` {_cell(case.text)}" + ("" if case.observable else " (not observable)")
+            f"`{case.id}` {_cell(case.text)}"
+            + ("" if case.observable else " (not observable)")
+            + (f" (input class `{case.input_class}`)" if case.input_class else "")
             for case in rule.cases
         )
         + " |"
         for rule in rules
     ]
+    classes = input_classes(spec)
+    if classes:
+        lines += [
+            "",
+            "### Input classes",
+            "",
+            "A case that names an input class is tried over the class, not one example "
+            "(`x-input-classes`): all of it under `--profile certify`, its boundary values and "
+            "a seeded sample of the rest by default.",
+            "",
+            "| Class | Technique | Source | What it holds |",
+            "| --- | --- | --- | --- |",
+        ]
+        lines += [
+            f"| `{c.name}` | {c.technique} | {_cell(c.source)} | {_cell(c.text)} |"
+            for c in classes.values()
+        ]
     return "\n".join(lines) + "\n"
 
 

@@ -27,7 +27,11 @@ from starlette.types import Receive, Scope, Send
 
 from capture_order.contract.spec import base_path, load_spec
 from capture_order.server import api, wire
-from capture_order.server.middleware import AccessLogMiddleware, BodyLimitMiddleware
+from capture_order.server.middleware import (
+    AccessLogMiddleware,
+    BodyLimitMiddleware,
+    MediaTypeMiddleware,
+)
 from capture_order.server.paths import ExactPathMiddleware
 from capture_order.server.problem_types import CAPTURE_PROBLEMS
 from capture_order.server.problems import error_handlers
@@ -98,6 +102,7 @@ def create_app(
     # All sit outside Connexion's exception middleware; a later one is inner.
     app.add_middleware(AccessLogMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION)
     app.add_middleware(ExactPathMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION)
+    app.add_middleware(MediaTypeMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION)
     app.add_middleware(
         BodyLimitMiddleware,
         position=MiddlewarePosition.BEFORE_EXCEPTION,

@@ -1,9 +1,10 @@
-"""ASGI middleware around Connexion: the access log line and the body limit."""
+"""ASGI middleware around Connexion: the access log line, the body limit, the media type."""
 
 from __future__ import annotations
 
 import json
 import logging
+import re
 import time
 from typing import Any
 
@@ -96,3 +97,34 @@ class BodyLimitMiddleware:
         ]
         await send({"type": "http.response.start", "status": answer.status, "headers": headers})
         await send({"type": "http.response.body", "body": answer.body})
+
+
+# RFC 9110 section 8.3.1: type "/" subtype, then OWS ";" OWS parameter, each part any case.
+MEDIA_TYPE = re.compile(
+    rb"^[ \t]*([!#$%&'*+.^_`|~0-9A-Za-z-]+/[!#$%&'*+.^_`|~0-9A-Za-z-]+)[ \t]*(;.*)?$"
+)
+
+
+class MediaTypeMiddleware:
+    """Writes the Content-Type's type and subtype in lower case and drops the whitespace before
+    its parameters, so that Connexion, which compares them as written, reads the media type as
+    RFC 9110 defines it (`Application/JSON ; charset=utf-8` is JSON, CO-REQ-01)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            scope["headers"] = [
+                (name, _normal_media_type(value) if name == b"content-type" else value)
+                for name, value in scope["headers"]
+            ]
+        await self.app(scope, receive, send)
+
+
+def _normal_media_type(value: bytes) -> bytes:
+    found = MEDIA_TYPE.match(value)
+    if found is None:
+        return value
+    parameters = (found.group(2) or b"")[1:].strip(b" \t")
+    return found.group(1).lower() + (b"; " + parameters if parameters else b"")

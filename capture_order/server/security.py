@@ -18,12 +18,14 @@ _TOKEN_HEADER = re.compile(r"^token +([\x21-\x7E]{1,256})$", re.IGNORECASE)
 
 def token_info(api_key: str, request: ConnexionRequest) -> dict[str, Any]:
     """Resolve `Authorization` to the token's channel, or raise the spec's 401 problem."""
-    if not api_key.strip():
+    if not api_key.strip(" \t"):
         raise ApiProblem("not_authenticated")
     if len(request.headers.getlist("authorization")) > 1:
         # Components on the way disagree on which of two field lines counts (CO-AUTH-01).
         raise ApiProblem("authentication_failed")
-    match = _TOKEN_HEADER.fullmatch(api_key.strip())
+    # Only OWS (space, tab) surrounds a field value; str.strip() would drop a no-break space
+    # around the key and accept a key that is not the token's (CO-AUTH-01/near-miss-keys).
+    match = _TOKEN_HEADER.fullmatch(api_key.strip(" \t"))
     if match is None:
         raise ApiProblem("authentication_failed")
     channel_id = services_of(request.scope).tokens.channel_for(match.group(1))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -14,6 +15,7 @@ from tests.harness import (
     REFERENCE_VERDICTS,
     ROOT,
     Reference,
+    crossing_orders,
     free_port,
     run_suite,
 )
@@ -23,6 +25,12 @@ pytestmark = pytest.mark.slow
 
 def test_reference_server_is_conformant_with_reports(reference: Reference, tmp_path: Path) -> None:
     fixtures = reference.seed()
+    seeded = json.loads(fixtures.read_text(encoding="utf-8"))
+    # Realistic identifiers: pks past 2**53, one order's items crossing a digit count, numbers
+    # with non-ASCII letters.
+    pks = [item["pk"] for order in seeded["orders"] for item in order["items"]]
+    assert min(pks) > 2**53 and crossing_orders(seeded), pks
+    assert any(not order["number"].isascii() for order in seeded["orders"])
     outcome = run_suite(
         "--fixtures", str(fixtures), "--seed", "3", "--max-examples", "30", report_dir=tmp_path
     )

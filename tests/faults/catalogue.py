@@ -9,6 +9,8 @@ from tests.faults import (  # noqa: F401  (imported to register the faults)
     facts_faults,
     http_faults,
     idempotency_faults,
+    order_class_faults,
+    request_class_faults,
     request_faults,
     schema_faults,
     state_faults,

@@ -12,12 +12,13 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from tests.faults.matrix import CLEAN, FaultRun, expected_verdict, run_matrix, table
 from tests.faults.registry import FAULTS
-from tests.harness import REFERENCE_VERDICTS, Reference
+from tests.harness import REFERENCE_VERDICTS, Reference, crossing_orders
 
 pytestmark = pytest.mark.slow
 
@@ -57,6 +58,19 @@ def test_clean_proxy_passes_with_no_fail_and_no_warn(matrix: dict[str, FaultRun]
     assert run.outcome.returncode == 0, run.outcome.stdout + run.outcome.stderr
     assert run.reported() == {}, run.outcome.stdout
     assert {i: s for i, s in verdicts.items() if s != "PASS"} == REFERENCE_VERDICTS
+
+
+def test_clean_run_with_wide_pks_crossing_a_digit_count_is_conformant(
+    matrix: dict[str, FaultRun],
+) -> None:
+    # The control of the pk-ordering false alarm: pks past 2**53, one order's items crossing a
+    # digit count (..999, 1000..), order numbers with non-ASCII letters; nothing reported.
+    run = matrix[CLEAN]
+    fixtures: dict[str, Any] = dict(run.fixtures)
+    pks = [item["pk"] for order in fixtures["orders"] for item in order["items"]]
+    assert min(pks) > 2**53 and crossing_orders(fixtures), pks
+    assert any(not order["number"].isascii() for order in fixtures["orders"])
+    assert run.outcome.returncode == 0 and run.reported() == {}, run.outcome.stdout
 
 
 @pytest.mark.parametrize("fault_name", sorted(FAULTS))

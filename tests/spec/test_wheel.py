@@ -80,6 +80,11 @@ def test_wheel_carries_the_contract_the_ruleset_and_the_tool_pins(wheel: Path) -
     assert "capture_order/conformance/report/report.schema.json" in names
     for vendored in ("ctrf.schema.json", "LICENSE", "SOURCE.md"):
         assert f"capture_order/conformance/report/ctrf_schema/{vendored}" in names
+    corpus = ROOT / "capture_order" / "conformance" / "corpus" / "json_test_suite"
+    corpus_files = {
+        f"capture_order/conformance/corpus/json_test_suite/{p.name}" for p in corpus.iterdir()
+    }
+    assert len(corpus_files) > 300 and corpus_files <= set(names)  # JSONTestSuite, LICENSE, NOTE.md
     assert len(shipped) >= 3
     assert shipped == {source: (ROOT / source).read_bytes() for source in RULESET_FILES}
     assert pins == (ROOT / "tools" / "npm" / "package.json").read_bytes()

@@ -69,6 +69,17 @@ NOT_OBSERVABLE = {
     "status_50_not_cancelled": "CO-CAP-06: an order's status is not in the exchanges",
     "status_100_not_cancelled": "CO-CAP-06: an order's status is not in the exchanges",
     "captured_amount_of_this_capture": FACTS + " (its items' amounts: CO-CAP-08's cumulative sum)",
+    **{
+        f"order_numbers_{name}": f"the suite sends {spelling} listing an item no order has, "
+        "and gets 422 order_item_not_found: right, if that spelling were an order of its own"
+        for name, spelling in (
+            ("nfc_normalised", "a decomposed number"),
+            ("nfkc_normalised", "fullwidth letters in the number"),
+            ("trailing_spaces_ignored", "spaces after the number"),
+            ("ascii_case_insensitive", "ASCII letters in another case"),
+            ("matched_with_like", "`%`, `_` or `\\` in the number"),
+        )
+    },
 }
 # Faults that act only when requests overlap: some runs never meet them.
 TIMED = ("race_double_capture",)

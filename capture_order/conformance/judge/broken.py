@@ -11,11 +11,15 @@ from __future__ import annotations
 
 import functools
 import re
+import string
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, replace
+from typing import Any, Literal
+from urllib.parse import urlsplit
 
+from capture_order.conformance.http import Exchange
 from capture_order.conformance.judge.book import Book
+from capture_order.conformance.judge.boundaries import past_limit
 from capture_order.conformance.judge.facts import KnownOrder
 from capture_order.conformance.judge.seen import NOT_JSON, Seen, read_body
 from capture_order.conformance.traffic.channels import channel_of
@@ -116,6 +120,48 @@ def slashless(url: str) -> bool:
     return path.endswith(_paths()[1]) and not path.endswith(_paths()[0])
 
 
+ESCAPE = re.compile(r"%([0-9A-Fa-f]{2})")
+UNRESERVED = frozenset(string.ascii_letters + string.digits + "-._~")
+# How a request target stands to the operation's path (CO-REQ-10, RFC 3986 section 6.2.2).
+Target = Literal["path", "equivalent", "dot-segments", "other"]
+
+
+def _unreserved_decoded(path: str) -> str:
+    return ESCAPE.sub(
+        lambda m: c if (c := chr(int(m.group(1), 16))) in UNRESERVED else m.group(0), path
+    )
+
+
+def _without_dot_segments(path: str) -> str:
+    """RFC 3986 section 5.2.4, for an absolute path."""
+    out: list[str] = []
+    for segment in path.split("/")[1:]:
+        if segment == "..":
+            if out:
+                out.pop()
+        elif segment != ".":
+            out.append(segment)
+    tail = "/" if path.endswith(("/.", "/..")) else ""
+    return "/" + "/".join(out) + tail
+
+
+@functools.lru_cache(maxsize=1024)
+def target(url: str) -> Target:
+    """The operation's path as written, a spelling RFC 3986 normalises to it (encoded
+    unreserved characters; dot segments), or another path."""
+    path = urlsplit(url).path
+    operation = _paths()[0]
+    if path.endswith(operation):
+        return "path"
+    decoded = _unreserved_decoded(path)
+    if decoded.endswith(operation) and decoded.count("/") == path.count("/"):
+        return "equivalent"
+    resolved = _without_dot_segments(decoded)
+    if resolved != decoded and resolved.endswith(operation):
+        return "dot-segments"
+    return "other"
+
+
 def well_formed(values: Sequence[str]) -> bool:
     """Whether the Authorization field lines are one credential of the form `Token <key>`."""
     return len(values) == 1 and _credential_form(values[0])
@@ -154,6 +200,9 @@ def credential(seen: Seen, book: Book) -> Broken | None:
     if len(lines) > 1:
         case = generated if fuzzed else "CO-AUTH-01/repeated-header"
         return Broken("CO-AUTH-01", case, "two Authorization field lines", 401, refused)
+    if lines[0] in book.facts.near_miss:
+        what = "a key one edit away from a valid key"
+        return Broken("CO-AUTH-01", "CO-AUTH-01/near-miss-keys", what, 401, refused)
     if well_formed(lines):
         # Unknown: the facts say so, or a 401 for it came before (a refused key stays refused).
         if seen.channel not in book.facts.unknown and seen.channel not in book.refused:
@@ -214,6 +263,14 @@ def nesting(seen: Seen) -> int:
     if seen.request is NOT_JSON or body.count(b"{") + body.count(b"[") <= VALID_DEPTH:
         return 0
     return _depth(seen.request)
+
+
+def depth_case(depth: int) -> str:
+    """The CO-REQ-09 case a body nested `depth` levels deep (past VALID_DEPTH) exercises."""
+    limit = request_limits().nesting_depth
+    if limit - 1 <= depth <= limit + 1:
+        return "CO-REQ-09/depth-boundary"
+    return "CO-REQ-09/within-limit" if depth <= limit else "CO-REQ-09/beyond-limit"
 
 
 def raw_depth(body: bytes) -> int:
@@ -314,10 +371,26 @@ def _media(seen: Seen) -> Broken | None:
     if content_type is None:
         what = "a body without Content-Type"
         return Broken("CO-REQ-01", "CO-REQ-01/no-content-type", what, 415, UNSUPPORTED)
-    if media_type(content_type) != "application/json":
+    read = media_type(content_type)
+    if read != "application/json":
         what = f"a {content_type} body"
-        return Broken("CO-REQ-01", "CO-REQ-01/other-media-type", what, 415, UNSUPPORTED)
+        # A type that only looks like JSON (`+json`, `json-seq`, `text/json`): its own case.
+        case = (
+            "look-alike-types" if "json" in (read or content_type.lower()) else "other-media-type"
+        )
+        return Broken("CO-REQ-01", f"CO-REQ-01/{case}", what, 415, UNSUPPORTED)
     return None
+
+
+def json_spelled_otherwise(seen: Seen) -> bool:
+    """Whether the Content-Type is `application/json` written with parameters, in another case
+    or with whitespace (RFC 9110 section 8.3.1: the same media type)."""
+    written = seen.exchange.request_header("Content-Type")
+    return (
+        written is not None
+        and written != "application/json"
+        and media_type(written) == "application/json"
+    )
 
 
 def _json(seen: Seen) -> Broken | None:
@@ -336,17 +409,45 @@ def _json(seen: Seen) -> Broken | None:
     depth = nesting(seen)
     if depth > request_limits().nesting_depth:
         what = f"a body nested {depth} levels deep"
-        return Broken("CO-REQ-09", "CO-REQ-09/beyond-limit", what, 400, NESTED)
+        return Broken("CO-REQ-09", depth_case(depth), what, 400, NESTED)
     schema = schema_fault(body)
     if schema is None:
         return None
     case = f"{schema.requirement}/{schema.case}"
     if depth > VALID_DEPTH:
-        case = "CO-REQ-09/within-limit"
+        case = depth_case(depth)
     elif seen.exchange.source.startswith("fuzz"):
         case = "CO-REQ-04/generated-invalid"
+    elif schema.requirement == "CO-REQ-04":
+        case = past_limit(seen.request) or case
     what = "unknown fields" if schema.requirement == "CO-REQ-05" else "a schema-invalid body"
     return Broken(schema.requirement, case, what, 400, INVALID)
+
+
+def stated_case(seen: Seen, book: Book) -> str | None:
+    """The case a scenario said its body is an input of (CO-REQ-03's classes), if any."""
+    stated = book.facts.body_cases.get((seen.exchange.source, seen.exchange.request_body))
+    return stated[0] if stated is not None else None
+
+
+def as_stated(broken: Broken, seen: Seen, book: Book) -> Broken:
+    """A body's refusal as the case of the class it was sent from (the answer unchanged, but
+    the schema's 400 may be malformed_json where the parser may refuse it first)."""
+    stated = book.facts.body_cases.get((seen.exchange.source, seen.exchange.request_body))
+    if stated is None:
+        return broken
+    case, either = stated
+    codes = NESTED if either and broken.codes == INVALID else broken.codes
+    return replace(broken, case=case, codes=codes)
+
+
+def _wrong_path(exchange: Exchange, case: str, what: str) -> list[Broken]:
+    """Another path than the operation's: 404, and the path is judged before the method."""
+    path = [Broken("CO-REQ-10", case, what, 404, ("not_found",))]
+    if exchange.method.upper() != "POST":
+        method = f"method {exchange.method}"
+        path.append(Broken("CO-REQ-08", "CO-REQ-08/other-methods", method, 405, NOT_ALLOWED))
+    return path
 
 
 def request_rules(seen: Seen, book: Book) -> tuple[list[Broken], bool]:
@@ -355,11 +456,15 @@ def request_rules(seen: Seen, book: Book) -> tuple[list[Broken], bool]:
     if slashless(exchange.url):
         what = "the path without its slash"
         case = "CO-REQ-10/no-slash-is-not-found"
-        path = [Broken("CO-REQ-10", case, what, 404, ("not_found",))]
-        if exchange.method.upper() != "POST":  # the path is judged before the method
-            method = f"method {exchange.method}"
-            path.append(Broken("CO-REQ-08", "CO-REQ-08/other-methods", method, 405, NOT_ALLOWED))
-        return path, True
+        return _wrong_path(exchange, case, what), True
+    written = target(exchange.url)
+    if written == "other":
+        what = "another path than the operation's"
+        return _wrong_path(exchange, "CO-REQ-10/request-targets", what), True
+    if written == "dot-segments" and (exchange.status, exchange.code) == (404, "not_found"):
+        # A dot segment may be refused as another path, or resolved (CO-REQ-10).
+        what = "a dot segment in the path"
+        return _wrong_path(exchange, "CO-REQ-10/equivalent-targets", what), True
     found: list[Broken] = []
     if exchange.method.upper() != "POST":
         case = "generated-methods" if exchange.source.startswith("fuzz") else "other-methods"
@@ -368,7 +473,8 @@ def request_rules(seen: Seen, book: Book) -> tuple[list[Broken], bool]:
     size = len(exchange.request_body)
     if size > request_limits().body_bytes:
         what = f"a {size}-byte body"
-        found.append(Broken("CO-REQ-02", "CO-REQ-02/over-limit", what, 413, ("request_too_large",)))
+        case = "just-over-limit" if size == request_limits().body_bytes + 1 else "over-limit"
+        found.append(Broken("CO-REQ-02", f"CO-REQ-02/{case}", what, 413, ("request_too_large",)))
     auth = credential(seen, book)
     if auth is not None:
         found.append(auth)
@@ -377,6 +483,9 @@ def request_rules(seen: Seen, book: Book) -> tuple[list[Broken], bool]:
     media = _media(seen)
     if media is not None:
         found.append(media)
+    if urlsplit(exchange.url).query:
+        what = "a query parameter the operation does not define"
+        found.append(Broken("CO-REQ-10", "CO-REQ-10/query-string", what, 400, INVALID))
     key = _key(seen)
     if key is not None:
         found.append(key)
@@ -384,7 +493,7 @@ def request_rules(seen: Seen, book: Book) -> tuple[list[Broken], bool]:
         return found, False  # a byte order mark: RFC 8259 lets a parser ignore it
     refused = _json(seen)
     if refused is not None:
-        found.append(refused)
+        found.append(as_stated(refused, seen, book))
         return found, True
     pks = seen.listed_pks()
     if len(pks) != len(set(pks)):

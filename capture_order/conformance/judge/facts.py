@@ -57,6 +57,17 @@ def _folded(number: str) -> str:
     return unicodedata.normalize("NFKC", number).strip().casefold()
 
 
+def _variant_case(number: str, real: str) -> str:
+    """The CO-CAP-10 case of a number that folds into a known one (white space, form, case)."""
+    if number == f" {real}":
+        return "surrounding-space"
+    if number.strip() != number:
+        return "surrounding-whitespace"
+    if number.swapcase() == real or number.casefold() == real.casefold():
+        return "other-case"
+    return "unicode-form"
+
+
 def refusal_of(order: UncapturableOrder) -> tuple[str, str]:
     """The CO-CAP-06 case an uncapturable order exercises, and the code it must get.
 
@@ -89,6 +100,11 @@ class Facts:
         self.orders: dict[str, KnownOrder] = {}
         self.valid: set[str] = set()  # channels of tokens known to be valid
         self.unknown: set[str] = set()  # channels of well-formed tokens known to be unknown
+        self.near_miss: set[str] = set()  # Authorization values one edit away from a valid one
+        # (scenario, body) a scenario sent as one input of a class: the case its refusal
+        # exercises, and whether the schema's 400 may also be malformed_json (CO-REQ-03). By
+        # scenario: another may send the same bytes (an empty body, `{}`) for another case.
+        self.body_cases: dict[tuple[str, bytes], tuple[str, bool]] = {}
         self.unknown_pks: set[int] = set()  # pks no item of any order has (a run's own)
         # An active run's prefix: no order has a number beginning with it, and an
         # Idempotency-Key beginning with it is new to the deployment at its first use.
@@ -123,7 +139,7 @@ class Facts:
         real = self._folded.get(_folded(number))
         if real is None or real == number:
             return None
-        case = "surrounding-space" if number.strip() != number else "other-case"
+        case = _variant_case(number, real)
         variant = KnownOrder(
             number, exists=False, variant_of=real, variant_case=f"CO-CAP-10/{case}"
         )
@@ -135,12 +151,25 @@ class Facts:
         with self._lock:
             self.orders.setdefault(order.number, order)
 
-    def token(self, authorization: str | None, *, valid: bool) -> None:
-        """Learn a token (`Token <key>`): valid for its channel, or known to be unknown."""
+    def token(self, authorization: str | None, *, valid: bool, near_miss: bool = False) -> None:
+        """Learn a token (`Token <key>`): valid for its channel, or known to be unknown (and
+        maybe one edit away from a valid key, CO-AUTH-01/near-miss-keys)."""
+        if near_miss and authorization:
+            # Kept as written, not by channel: a no-break space around the key is no part of
+            # its channel (split() strips it) but is part of the value, which HTTP keeps.
+            with self._lock:
+                self.near_miss.add(authorization)
+            return
         channel = channel_of(authorization)
         if channel is not None:
             with self._lock:
                 (self.valid if valid else self.unknown).add(channel)
+
+    def body_case(self, source: str, body: bytes, case: str, *, either: bool = False) -> None:
+        """Learn that a scenario's body is an input of the case's class (its refusal exercises
+        `case`)."""
+        with self._lock:
+            self.body_cases[source, body] = (case, either)
 
     def fresh_key(self, key: str | None) -> bool:
         """Whether the key is one the deployment cannot have seen before its first use here."""

@@ -11,20 +11,26 @@ from __future__ import annotations
 import functools
 import json
 import re
+from urllib.parse import urlsplit
 
 from capture_order.conformance.judge.book import Book, executed_capture
+from capture_order.conformance.judge.boundaries import BOUNDARY_CASES, at_limit
 from capture_order.conformance.judge.broken import (
     PAIRS,
     VALID_DEPTH,
     Broken,
     Expected,
+    depth_case,
+    json_spelled_otherwise,
     nesting,
     pair_case,
     raw_depth,
     schema_fault,
+    stated_case,
+    target,
 )
 from capture_order.conformance.judge.rule import Judged, Rule
-from capture_order.conformance.judge.seen import NOT_JSON, Seen
+from capture_order.conformance.judge.seen import NOT_JSON, Seen, read_body
 from capture_order.conformance.judge.values import PROBLEM_JSON, describe, obj
 from capture_order.conformance.reproduce import Redactor
 from capture_order.contract.facts import order_statuses, problem_statuses, request_limits
@@ -45,6 +51,8 @@ CODE_CASES = {
     "duplicate_order_item": "CO-REQ-06/duplicate-is-422",
 }
 LOSER_CODES = ("order_already_captured", "order_item_already_captured")
+# Answers of a request whose body was read and kept the schema: for the order, not the body.
+PAST_THE_BODY = frozenset({200, 404, 409, 422})
 # The rules evaluated before the credential (CO-ERR-05): the path, the method, the size.
 BEFORE_TOKEN = frozenset({"CO-REQ-10", "CO-REQ-08", "CO-REQ-02", "CO-AUTH-01"})
 # The rules of what earlier captures left: a finding shows the 200 that made the state.
@@ -58,6 +66,7 @@ REQUEST_LEVEL = frozenset(
 )
 
 ALONE = "a request that breaks this rule alone"
+BOM = b"\xef\xbb\xbf"
 CASES = (
     Judged("CO-AUTH-01/no-header", "a request without Authorization"),
     Judged("CO-AUTH-01/empty-value", "a request with an empty Authorization value"),
@@ -67,23 +76,37 @@ CASES = (
     Judged("CO-AUTH-01/misspelt-scheme", "a known key under `Tokens` or `Token:`"),
     Judged("CO-AUTH-01/tab-separator", "a known key after `Token` and a tab"),
     Judged("CO-AUTH-01/unknown-key", "a well-formed key refused with 401 and sent again"),
+    Judged("CO-AUTH-01/near-miss-keys", "a key one edit away from the valid key (facts)"),
     Judged("CO-AUTH-01/repeated-header", "a request with two Authorization field lines"),
     Judged("CO-AUTH-01/generated-without-token", "a generated request without a valid token"),
     Judged("CO-REQ-01/other-media-type", "a body sent as another media type than JSON"),
     Judged("CO-REQ-01/no-content-type", "a body sent without Content-Type"),
+    Judged(
+        "CO-REQ-01/media-type-parameters",
+        "a body sent as application/json with parameters, in another case or with whitespace",
+    ),
+    Judged("CO-REQ-01/look-alike-types", "a body sent as a media type that looks like JSON"),
     Judged("CO-REQ-02/over-limit", "a body over the size limit"),
     Judged("CO-REQ-02/at-limit", "a body of exactly the size limit"),
+    Judged("CO-REQ-02/just-over-limit", "a body one byte over the size limit"),
     Judged("CO-REQ-03/not-json", "a body that is not well-formed JSON"),
     Judged("CO-REQ-03/invalid-utf8", "a body that is not UTF-8"),
     Judged("CO-REQ-03/escaped-surrogate", "a body with an escaped lone surrogate"),
     Judged("CO-REQ-03/duplicate-member", "a body with a member named twice"),
     Judged("CO-REQ-03/empty-body", "an empty body sent as application/json"),
+    Judged("CO-REQ-03/json-test-suite-n", "a JSONTestSuite n_ file as the body"),
+    Judged("CO-REQ-03/json-test-suite-y", "a JSONTestSuite y_ file as the body"),
+    Judged("CO-REQ-03/json-test-suite-i", "a JSONTestSuite i_ file as the body"),
+    Judged("CO-REQ-03/duplicate-at-any-depth", "a member named twice in an item or attributes"),
+    Judged("CO-REQ-03/capture-body-variants", "a capture body with trailing data, NaN, ..."),
+    Judged("CO-REQ-03/byte-order-mark", "a capture body after a UTF-8 byte order mark"),
     Judged("CO-REQ-04/missing-order", "a body without `order`"),
     Judged("CO-REQ-04/order-bounds", "an `order` out of its bounds"),
     Judged("CO-REQ-04/wrong-types", "a field of the wrong type"),
     Judged("CO-REQ-04/item-bounds", "order_items or an item out of bounds"),
     Judged("CO-REQ-04/root-not-object", "a body that is not a JSON object"),
     Judged("CO-REQ-04/generated-invalid", "a generated schema-invalid request"),
+    *BOUNDARY_CASES,
     Judged("CO-REQ-05/top-level", "an unknown top-level field"),
     Judged("CO-REQ-05/item-level", "an unknown field of an item"),
     Judged("CO-REQ-06/duplicate-is-422", "a pk listed twice"),
@@ -96,7 +119,14 @@ CASES = (
     Judged("CO-REQ-08/generated-methods", "a generated request with another method"),
     Judged("CO-REQ-09/within-limit", "a body nested 5 to 32 levels deep"),
     Judged("CO-REQ-09/beyond-limit", "a body nested deeper than 32 levels"),
+    Judged("CO-REQ-09/depth-boundary", "a body nested 31, 32 or 33 levels deep"),
     Judged("CO-REQ-10/no-slash-is-not-found", "a request to the path without its slash"),
+    Judged(
+        "CO-REQ-10/equivalent-targets",
+        "the path with an encoded unreserved character or a dot segment",
+    ),
+    Judged("CO-REQ-10/request-targets", "the path in another case, with `//` or `%2F`"),
+    Judged("CO-REQ-10/query-string", "a request with a query parameter"),
     # A 404 alone does not say whose order it was: the traffic must show the owner first, or
     # the fixtures must name the order and both tokens.
     Judged(
@@ -120,6 +150,11 @@ CASES = (
     ),
     Judged("CO-CAP-10/other-case", "a fixture order's number with its case swapped"),
     Judged("CO-CAP-10/surrounding-space", "a fixture order's number with a leading space"),
+    Judged(
+        "CO-CAP-10/surrounding-whitespace", "a fixture order's number with white space at an end"
+    ),
+    Judged("CO-CAP-10/unicode-form", "a fixture order's number in another Unicode form"),
+    Judged("CO-CAP-10/pattern-characters", "a fixture order's number with `%`, `_` or `\\`"),
     Judged("CO-ERR-01/method-not-allowed", "a 405"),
     *(
         Judged(f"CO-ERR-05/{case}", "a request breaking both rules")
@@ -177,6 +212,8 @@ class AnswersFitTheRequest(Rule):
             # Without the facts: a 404 for a number another channel's 200 captured.
             self.observe("CO-OLA-01/foreign-order-404")
         self._limits_kept(seen)
+        self._equivalents_kept(seen, expected)
+        self._byte_order_mark(seen)
         first = expected.first
         if first is None:
             self._kept_rules_not_refused(seen, expected)
@@ -262,6 +299,17 @@ class AnswersFitTheRequest(Rule):
         """An answer of the right status and code also says what the rule says to say."""
         if first.status == 400 and first.requirement in ("CO-REQ-04", "CO-REQ-05"):
             self._fields_named(seen, first)
+        if first.case == "CO-REQ-10/query-string" and seen.status == 400:
+            keys, query = _error_keys(seen), urlsplit(seen.exchange.url).query
+            names = [p.split("=", 1)[0] for p in query.split("&") if p]
+            self.expect(
+                any(n in keys for n in names),
+                first.case,
+                "A 400 for a query parameter does not name it",
+                expected=f"errors naming {' or '.join(names)}",
+                received=f"errors keys {keys}",
+                exchanges=[seen.exchange],
+            )
         if first.requirement == "CO-REQ-07" and seen.status == 400:
             keys = _error_keys(seen)
             self.expect(
@@ -321,9 +369,9 @@ class AnswersFitTheRequest(Rule):
             limit = request_limits().nesting_depth
             self.expect(
                 False,
-                "CO-REQ-09/within-limit" if depth <= limit else "CO-REQ-09/beyond-limit",
+                depth_case(depth),
                 f"A body nested {depth} levels deep was answered 5xx",
-                expected="400 invalid_request (or malformed_json past 32 levels)",
+                expected=f"400 invalid_request (or malformed_json past {limit} levels)",
                 received=describe(seen.exchange),
                 exchanges=[seen.exchange],
             )
@@ -384,6 +432,50 @@ class AnswersFitTheRequest(Rule):
         invalid_key = exchange.status == 400 and "Idempotency-Key" in _error_keys(seen)
         if key is not None and len(key) == limits.key_max and not invalid_key:
             self.observe("CO-REQ-07/too-long")
+        if exchange.status in PAST_THE_BODY and seen.request is not NOT_JSON:
+            for case in at_limit(seen.request):
+                self.observe(case)  # the body's bounds held: it was answered for the order
+
+    def _equivalents_kept(self, seen: Seen, expected: Expected) -> None:
+        """What RFC 9110 and RFC 3986 make the same as the documented request is served so: a
+        JSON media type spelled otherwise is not 415; an equivalent path is the operation's."""
+        exchange = seen.exchange
+        if json_spelled_otherwise(seen) and exchange.status != 415:
+            self.observe("CO-REQ-01/media-type-parameters")
+        written = target(exchange.url)
+        first = expected.first
+        if written == "path" or (first is not None and first.requirement == "CO-REQ-10"):
+            return
+        if written in ("equivalent", "dot-segments"):
+            self.expect(
+                exchange.status < 500
+                and not 300 <= exchange.status < 400
+                and (exchange.status, exchange.code) != (404, "not_found"),
+                "CO-REQ-10/equivalent-targets",
+                "A path RFC 3986 normalises to the operation's was not served as it",
+                expected="the operation's answer"
+                + (" (or 404 not_found for a dot segment)" if written == "dot-segments" else ""),
+                received=describe(exchange),
+                exchanges=[exchange],
+            )
+
+    def _byte_order_mark(self, seen: Seen) -> None:
+        """A body after a byte order mark: refused as malformed, or read as what follows it."""
+        exchange = seen.exchange
+        if not exchange.request_body.startswith(BOM) or exchange.method.upper() != "POST":
+            return
+        rest = exchange.request_body[len(BOM) :]
+        schema_ok = read_body(rest).fault is None and schema_fault(rest) is None
+        self.expect(
+            exchange.status < 500
+            and exchange.status != 415
+            and not (exchange.code == "invalid_request" and schema_ok),
+            "CO-REQ-03/byte-order-mark",
+            "A body after a byte order mark was answered neither as malformed nor as the body",
+            expected="400 malformed_json, or the answer the body after the mark gets",
+            received=describe(exchange),
+            exchanges=[exchange],
+        )
 
     def _kept_rules_not_refused(self, seen: Seen, expected: Expected) -> None:
         """A request that keeps every rule is not refused for one of them."""
@@ -407,6 +499,9 @@ class AnswersFitTheRequest(Rule):
         if exchange.status == 413 and size <= limits.body_bytes:
             return "CO-REQ-02/at-limit", f"A body of {size} bytes was refused as too large"
         if exchange.status == 415 and exchange.request_body:
+            if json_spelled_otherwise(seen):
+                title = "An application/json body with parameters or spelled otherwise got 415"
+                return "CO-REQ-01/media-type-parameters", title
             return "CO-REQ-01/other-media-type", "An application/json body was refused with 415"
         if exchange.status == 405 and exchange.method.upper() == "POST":
             return "CO-REQ-08/other-methods", "A POST was answered 405"
@@ -419,13 +514,19 @@ class AnswersFitTheRequest(Rule):
                     f"A body nested {depth} levels deep (at most {limits.nesting_depth}) was "
                     "refused as malformed JSON"
                 )
-                return "CO-REQ-09/within-limit", title
-            return "CO-REQ-03/not-json", "Well-formed I-JSON was refused as malformed"
+                return depth_case(depth), title
+            case = stated_case(seen, self.book) or "CO-REQ-03/not-json"
+            return case, "Well-formed I-JSON was refused as malformed"
         if key is not None and "Idempotency-Key" in _error_keys(seen):
             case = "too-long" if len(key) == limits.key_max else "not-printable-ascii"
             return f"CO-REQ-07/{case}", "A valid Idempotency-Key was refused"
         if exchange.code == "invalid_request":
+            bounds = at_limit(seen.request)
+            if bounds:
+                return bounds[0], "A body at a limit of the schema was refused as invalid"
             fuzzed = exchange.source.startswith("fuzz")
             case = "CO-REQ-04/generated-invalid" if fuzzed else "CO-REQ-04/wrong-types"
-            return case, "A schema-valid body was refused as invalid"
+            return stated_case(
+                seen, self.book
+            ) or case, "A schema-valid body was refused as invalid"
         return None

@@ -16,12 +16,20 @@ REJECTED = {400, 401, 405, 413, 415}
 STORED_NOT = (400, 401, 413, 415)  # the statuses CO-IDEM-06 names
 IN_PROGRESS = "idempotency_request_in_progress"
 REUSED = "idempotency_key_reused"
+# A stored refusal's status -> the case its replays exercise (CO-IDEM-01 "whatever the status").
+REFUSAL_REPLAYS = {
+    404: "CO-IDEM-01/refusal-replayed",
+    409: "CO-IDEM-01/conflict-replayed",
+    422: "CO-IDEM-01/unprocessable-replayed",
+}
 PENDING = 8  # answers kept per key until the executed request shows up in the stream
 CASES = (
     Judged("CO-IDEM-01/same-bytes", "a retry with the same key and the same bytes"),
     Judged("CO-IDEM-01/same-json-value", "a retry with the same key and JSON in other bytes"),
     Judged("CO-IDEM-01/first-not-marked", "the first request with a new key"),
     Judged("CO-IDEM-01/refusal-replayed", "a retry of a keyed request answered 404"),
+    Judged("CO-IDEM-01/conflict-replayed", "a retry of a keyed request answered 409"),
+    Judged("CO-IDEM-01/unprocessable-replayed", "a retry of a keyed request answered 422"),
     Judged("CO-IDEM-02/other-body-422", "a key reused with another body"),
     Judged("CO-IDEM-02/in-flight-other-body-422", "another body under a key still running"),
     Judged("CO-IDEM-03/executed-once", "simultaneous requests with one key and body"),
@@ -295,7 +303,7 @@ class KeysReplayOrRefuse(Rule):
 def _replay_case(executed: Seen, replay: Seen) -> str:
     """The CO-IDEM-01 case a retry of an executed request exercises."""
     if executed.status != 200:
-        return "CO-IDEM-01/refusal-replayed"
+        return REFUSAL_REPLAYS.get(executed.status, "CO-IDEM-01/refusal-replayed")
     if executed.exchange.request_body == replay.exchange.request_body:
         return "CO-IDEM-01/same-bytes"
     return "CO-IDEM-01/same-json-value"

@@ -93,11 +93,21 @@ def _failure(failure: dict[str, Any]) -> str:
     )
 
 
+def _inputs(case: dict[str, Any]) -> str:
+    """`class: tried n of m` after a case that names an input class."""
+    tried = case.get("inputs")
+    if not tried:
+        return ""
+    words = "not tried" if tried["total"] is None else f"tried {tried['tried']} of {tried['total']}"
+    return f" <span class='muted'>[{escape(tried['class'])}: {words}]</span>"
+
+
 def _cases(r: dict[str, Any]) -> str:
     items = "".join(
         f"<li>{_badge(c['status'] if c['observable'] else 'SKIP')} "
         f"<span class='ids'>{escape(c['id'].split('/', 1)[-1])}</span> {_prose(c['text'])}"
         + (f" <span class='muted'>— {escape(c['reason'])}</span>" if c["reason"] else "")
+        + _inputs(c)
         + "</li>"
         for c in r["cases"]
     )
@@ -286,7 +296,8 @@ def render(data: dict[str, Any]) -> str:
     meta = (
         f"{url} · spec {escape(spec['title'])} {escape(spec['version'])} · suite "
         f"{escape(suite['version'])} · Schemathesis {escape(data['schemathesis'])} · "
-        f"seed {data['seed']} · profile {escape(data['profile'])} · "
+        f"seed {data['seed']} · inputs seed {data['inputs_seed']} · "
+        f"profile {escape(data['profile'])} · "
         f"exit {data['exit_code']} · {escape(data['started_at'])}"
     )
     return f"""<!doctype html>

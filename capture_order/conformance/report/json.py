@@ -14,6 +14,7 @@ from jsonschema import Draft202012Validator
 from capture_order.conformance import __version__
 from capture_order.conformance.baseline import run_exit_code
 from capture_order.conformance.guard import LedgerEntry
+from capture_order.conformance.inputs import InputLedger
 from capture_order.conformance.manifest import contract_digests
 from capture_order.conformance.runner import RunReport
 from capture_order.conformance.verdict import (
@@ -24,7 +25,7 @@ from capture_order.conformance.verdict import (
     scores,
     unchecked_must_cases,
 )
-from capture_order.contract.catalogue import cases_by_ref
+from capture_order.contract.catalogue import cases_by_ref, input_classes
 from capture_order.contract.spec import load_spec, spec_path
 
 VERDICT_WORDS = {
@@ -77,8 +78,9 @@ def _check(result: CheckResult) -> dict[str, Any]:
     }
 
 
-def _case(outcome: CaseOutcome) -> dict[str, Any]:
+def _case(outcome: CaseOutcome, inputs: InputLedger | None = None) -> dict[str, Any]:
     case = cases_by_ref().get(outcome.ref)
+    tried = (inputs or InputLedger()).for_case(case)
     return {
         "id": outcome.ref,
         "text": case.text if case else "",
@@ -86,10 +88,11 @@ def _case(outcome: CaseOutcome) -> dict[str, Any]:
         "observable": outcome.observable,
         "reason": outcome.reason,
         "checks": list(outcome.checks),
+        **({"inputs": tried.as_dict()} if tried else {}),
     }
 
 
-def _requirement(r: RequirementResult) -> dict[str, Any]:
+def _requirement(r: RequirementResult, inputs: InputLedger) -> dict[str, Any]:
     return {
         "id": r.requirement.id,
         "level": r.requirement.level,
@@ -99,7 +102,7 @@ def _requirement(r: RequirementResult) -> dict[str, Any]:
         "checks": list(r.checks),
         "reason": r.reason,
         "case_summary": r.case_summary,
-        "cases": [_case(c) for c in r.cases],
+        "cases": [_case(c, inputs) for c in r.cases],
         "failures": [_finding(f, check) for check, f in r.findings],
     }
 
@@ -150,6 +153,10 @@ def _plan(report: RunReport) -> dict[str, Any] | None:
         "missing": plan.missing_line(),
         "skipped_checks": [{"check": p.name, "reason": p.reason} for p in plan.skipped],
         "allowed_cases": len(plan.allowed),
+        "input_classes": {
+            name: [c.ref for c in cases_by_ref().values() if c.input_class == name]
+            for name in input_classes()
+        },
     }
 
 
@@ -164,6 +171,7 @@ def to_dict(report: RunReport) -> dict[str, Any]:
         "schemathesis": version("schemathesis"),
         "config": report.settings.redacted(),
         "seed": report.settings.seed,
+        "inputs_seed": report.inputs.seed,
         "order_prefix": report.prefix,
         "started_at": report.started_at,
         "duration_s": round(report.duration_s, 3),
@@ -193,7 +201,7 @@ def to_dict(report: RunReport) -> dict[str, Any]:
             }
             for s in scores(report.requirements, allowed)
         ],
-        "not_checked": [_case(c) for c in unchecked_must_cases(report.requirements)],
+        "not_checked": [_case(c, report.inputs) for c in unchecked_must_cases(report.requirements)],
         "counts": {
             "checks": len(report.results),
             "semantic_requests": report.requests,
@@ -201,7 +209,7 @@ def to_dict(report: RunReport) -> dict[str, Any]:
             "fuzz_phases": report.fuzz_phases,
             "fuzz_duration_s": round(report.fuzz_duration_s, 3),
         },
-        "requirements": [_requirement(r) for r in report.requirements],
+        "requirements": [_requirement(r, report.inputs) for r in report.requirements],
         "checks": [_check(r) for r in report.results],
         "traffic": report.traffic,
         "ledger": ledger(report),

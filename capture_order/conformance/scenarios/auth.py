@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from capture_order.conformance.context import ScenarioContext
+from capture_order.conformance.near_keys import near_misses
 from capture_order.conformance.needs import Needs, OrderNeed
 from capture_order.conformance.registry import scenario
 
@@ -48,22 +49,35 @@ def _refused(ctx: ScenarioContext, label: str) -> tuple[str | None, list[tuple[s
     return values[label]
 
 
-@scenario(*REFUSED_CASES)
+def _near_miss_values(ctx: ScenarioContext) -> list[str]:
+    key = ctx.token().split(" ", 1)[-1].strip()
+    keep, keys = near_misses(key)
+    chosen = ctx.inputs("near-miss-keys", keys, keep=keep, sample=4)
+    return [ctx.near_miss_token(f"Token {k}") for k in chosen]
+
+
+@scenario(*REFUSED_CASES, "CO-AUTH-01/near-miss-keys")
 def unauthenticated_requests_are_rejected(ctx: ScenarioContext) -> None:
-    """Missing, malformed, misspelt, unknown and repeated credentials, for no real order."""
+    """Missing, malformed, misspelt, unknown, near-miss and repeated credentials, for no real
+    order."""
     number = ctx.unknown_order()
     for _, label in REFUSED:
         value, lines = _refused(ctx, label)
         ctx.capture(number, token=value, header_lines=lines)
+    for value in _near_miss_values(ctx):
+        ctx.capture(number, token=value)
 
 
 @scenario("CO-AUTH-01/nothing-captured", needs=Needs(orders=(OrderNeed(),)))
 def unauthenticated_requests_capture_nothing(ctx: ScenarioContext) -> None:
-    """Every refused credential, sent for a real order, then the order captured whole."""
+    """Every refused credential and the near-miss keys, sent for a real order, then the order
+    captured whole."""
     order = ctx.order()
     for _, label in REFUSED:
         value, lines = _refused(ctx, label)
         ctx.capture(order.number, token=value, header_lines=lines)
+    for value in _near_miss_values(ctx):
+        ctx.capture(order.number, token=value)
     ctx.capture(order.number)
 
 

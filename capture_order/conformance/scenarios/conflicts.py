@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from capture_order.conformance.context import ScenarioContext
+from capture_order.conformance.context import Item, ScenarioContext
 from capture_order.conformance.fixtures import UncapturableOrder
 from capture_order.conformance.judge.facts import refusal_of
 from capture_order.conformance.needs import CaseNeed, Needs, OrderNeed, uncapturable_where
 from capture_order.conformance.registry import scenario
-from capture_order.contract.facts import order_statuses
+from capture_order.contract.facts import order_statuses, request_limits
 
 ONE = Needs(orders=(OrderNeed(),))
 TWO_ITEMS = Needs(orders=(OrderNeed(2),))
@@ -37,11 +37,25 @@ def captured_item_in_list_captures_nothing(ctx: ScenarioContext) -> None:
     ctx.capture(order.number, rest)
 
 
-@scenario("CO-CAP-03/unknown-item-422", "CO-CAP-03/nothing-captured", needs=ONE)
+@scenario(
+    "CO-CAP-03/unknown-item-422",
+    "CO-CAP-03/nothing-captured",
+    "CO-REQ-04/item-count-boundary",
+    "CO-REQ-04/attribute-count-boundary",
+    "CO-REQ-04/value-length-boundary",
+    "CO-REQ-04/pk-range-boundary",
+    needs=ONE,
+)
 def unknown_item_captures_nothing(ctx: ScenarioContext) -> None:
-    """Every item and a pk that is not the order's; then a full capture."""
+    """Every item and a pk that is not the order's; lists at and past each item-level limit,
+    each with a pk no order has; then a full capture.
+
+    At a limit the answer is the order's 422, past it the schema's 400: no request before the
+    last captures anything, which the last capture proves.
+    """
     order = ctx.order()
     ctx.capture(order.number, [*order.items, ctx.unknown_pk()])
+    _item_bounds(ctx, order.number, order.items[0])
     ctx.capture(order.number)
 
 
@@ -100,3 +114,34 @@ def item_errors_name_the_item(ctx: ScenarioContext) -> None:
     unknown = ctx.unknown_pk()
     for items in ([*rest, unknown], [*rest, *head], [rest[0], unknown, unknown]):
         ctx.capture(order.number, items)
+
+
+def _with_unknown(ctx: ScenarioContext, items: list[Item], count: int) -> list[Item]:
+    """`items`, then pks no order has up to `count` entries (so no such request captures)."""
+    first = ctx.unknown_pk()
+    return [*items, *(first + n for n in range(count - len(items)))]
+
+
+def _attributes(count: int) -> dict[str, str]:
+    return {f"attribute_{n:03d}": "x" for n in range(count)}
+
+
+def _item_bounds(ctx: ScenarioContext, number: str, pk: int) -> None:
+    """The order's item in lists of each item-level class (and a pk no order has)."""
+    limits = request_limits()
+    most = limits.items_max
+    for count in ctx.inputs("item-count", [most - 1, most, most + 1], keep=[most, most + 1]):
+        ctx.capture(number, _with_unknown(ctx, [pk], count))
+    most = limits.attributes_max
+    for count in ctx.inputs("attribute-count", [most - 1, most, most + 1], keep=[most, most + 1]):
+        item = {"pk": pk, "attributes": _attributes(count)}
+        ctx.capture(number, _with_unknown(ctx, [item], 2))
+    longest = limits.attribute_value_max
+    values = [letter * (longest + d) for d in (0, 1, -1) for letter in ("x", "ş", "\U0001d4b3")]
+    for value in ctx.inputs("attribute-value-length", values, keep=values[:2] + values[3:5]):
+        item = {"pk": pk, "attributes": {"gift_note": value}}
+        ctx.capture(number, _with_unknown(ctx, [item], 2))
+    edges = [limits.pk_min, limits.pk_max, limits.pk_max + 1, 0, -1]
+    wider = [2**64, -(2**63), limits.pk_min + 1, limits.pk_max - 1]
+    for given in ctx.inputs("pk-range", [*edges, *wider], keep=edges):
+        ctx.capture(number, [given, ctx.unknown_pk()])

@@ -29,20 +29,50 @@ def _reordered(value: Any) -> Any:
     return value
 
 
+# The stored answers of a fully captured order a key can replay (CO-IDEM-01 "whatever the
+# status"), beside its 200; the 404 is for a number no order has.
+STORED = ("404 unknown order", "409 order already captured", "422 duplicate item")
+
+
 @scenario(
     "CO-IDEM-01/same-bytes",
     "CO-IDEM-01/same-json-value",
     "CO-IDEM-01/first-not-marked",
+    "CO-IDEM-01/refusal-replayed",
+    "CO-IDEM-01/conflict-replayed",
+    "CO-IDEM-01/unprocessable-replayed",
     needs=ONE,
 )
 def idempotent_retry_is_replayed(ctx: ScenarioContext) -> None:
-    """A keyed capture, retried with the same bytes, then as the same JSON value rewritten."""
+    """A keyed capture, retried with the same bytes, then as the same JSON value rewritten.
+
+    Then the answers of every other stored status, each with a key of its own, each retried:
+    the order's 409 (captured now) and 422 (a duplicate item), and a 404.
+    """
     order = ctx.order()
+    _replay_the_capture(ctx, order.number, order.items)
+    requests: dict[str, tuple[str, list[int] | None]] = {
+        "404 unknown order": (ctx.unknown_order(), None),
+        "409 order already captured": (order.number, None),
+        "422 duplicate item": (order.number, [order.items[0], order.items[0]]),
+    }
+    for answer in ctx.inputs(
+        "stored-statuses", ["200 capture", *STORED], keep=["200 capture", *STORED]
+    ):
+        if answer in requests:
+            number, items = requests[answer]
+            key = ctx.new_key()
+            ctx.capture(number, items, key=key)
+            ctx.capture(number, items, key=key)
+
+
+def _replay_the_capture(ctx: ScenarioContext, number: str, items: tuple[int, ...]) -> None:
+    """A keyed capture of every item with attributes, retried as sent and rewritten."""
     key = ctx.new_key()
     body = {
-        "order": order.number,
+        "order": number,
         "order_items": [
-            {"pk": pk, "attributes": {"gift_note": "Café", "gift_wrap": True}} for pk in order.items
+            {"pk": pk, "attributes": {"gift_note": "Café", "gift_wrap": True}} for pk in items
         ],
     }
     compact = json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode()

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from capture_order.contract.catalogue import LEVELS
+from capture_order.contract.catalogue import LEVELS, TECHNIQUES
 from capture_order.contract.clauses import coverage
 from capture_order.contract.lint.examples import METHODS
 from capture_order.contract.lint.findings import Finding, Severity
@@ -58,7 +58,7 @@ def check_cases(rid: Any, cases: Any, at: str) -> list[Finding]:
         covers = case.get("covers", [])
         if not isinstance(covers, list) or not all(isinstance(p, str) for p in covers):
             findings.append(Finding("error", where, f"{rid}/{cid}: covers is not a list of text"))
-        unknown = set(case) - {"id", "covers", "text", "observable", "reason"}
+        unknown = set(case) - {"id", "covers", "text", "observable", "reason", "class"}
         if unknown:
             findings.append(Finding("error", where, f"{rid}/{cid}: unknown keys {sorted(unknown)}"))
     return findings
@@ -115,6 +115,7 @@ def check_requirements(spec: Spec) -> list[Finding]:
                 findings.append(Finding("error", at, f"{rid}: empty {field}"))
         findings += check_cases(rid, entry.get("cases"), at)
         findings += check_clauses(rid, entry.get("text"), entry.get("cases"), at)
+    findings += check_input_classes(spec)
     body = {key: value for key, value in spec.items() if key != "x-requirements"}
     for at, text in _strings(body):
         findings += [
@@ -132,5 +133,55 @@ def check_requirements(spec: Spec) -> list[Finding]:
     findings += [
         Finding("error", "/x-requirements", f"{rid} is listed by no operation's x-requirements")
         for rid in sorted(known - attached)
+    ]
+    return findings
+
+
+def check_input_classes(spec: Spec) -> list[Finding]:
+    """`x-input-classes`: well-formed unique entries; every class named by a case, and every
+    case's `class` a known one."""
+    entries = spec.get("x-input-classes") or []
+    if not isinstance(entries, list):
+        return [Finding("error", "/x-input-classes", "x-input-classes is not a list")]
+    findings: list[Finding] = []
+    known: dict[str, str] = {}
+    for index, entry in enumerate(entries):
+        at = pointer("x-input-classes", index)
+        name = entry.get("name") if isinstance(entry, dict) else None
+        if not isinstance(entry, dict) or not isinstance(name, str) or not CASE_ID.match(name):
+            findings.append(Finding("error", at, f"input class name {name!r} is not kebab-case"))
+            continue
+        if name in known:
+            findings.append(Finding("error", at, f"input class {name} is not unique"))
+        known.setdefault(name, at)
+        if entry.get("technique") not in TECHNIQUES:
+            findings.append(
+                Finding("error", at, f"input class {name}: technique must be one of {TECHNIQUES}")
+            )
+        for field in ("source", "text"):
+            if not isinstance(entry.get(field), str) or not entry[field].strip():
+                findings.append(Finding("error", at, f"input class {name}: empty {field}"))
+        unknown = set(entry) - {"name", "technique", "source", "text"}
+        if unknown:
+            findings.append(
+                Finding("error", at, f"input class {name}: unknown keys {sorted(unknown)}")
+            )
+    named: set[str] = set()
+    for index, requirement in enumerate(spec.get("x-requirements") or []):
+        if not isinstance(requirement, dict):
+            continue
+        for number, case in enumerate(requirement.get("cases") or []):
+            if not isinstance(case, dict) or "class" not in case:
+                continue
+            name = case["class"]
+            named.add(str(name))
+            if name not in known:
+                where = pointer("x-requirements", index, "cases", number)
+                ref = f"{requirement.get('id')}/{case.get('id')}"
+                findings.append(Finding("error", where, f"{ref}: unknown input class {name!r}"))
+    findings += [
+        Finding("error", at, f"input class {name} is named by no case")
+        for name, at in known.items()
+        if name not in named
     ]
     return findings

@@ -1,0 +1,1 @@
+"""Input corpora the suite sends (vendored, each with its licence and a note of its source)."""
