@@ -154,7 +154,7 @@ def target(url: str) -> Target:
     if path.endswith(operation):
         return "path"
     decoded = _unreserved_decoded(path)
-    if decoded.endswith(operation) and decoded.count("/") == path.count("/"):
+    if decoded.endswith(operation):
         return "equivalent"
     resolved = _without_dot_segments(decoded)
     if resolved != decoded and resolved.endswith(operation):
