@@ -23,13 +23,13 @@ from __future__ import annotations
 
 import re
 
+from capture_order.contract.clauses.clause import Clause, Kind
 from capture_order.contract.clauses.enumerations import (
     atom_members,
     negation_members,
     phrase_members,
 )
 from capture_order.contract.clauses.masking import asides, without_asides, without_code
-from capture_order.contract.clauses.clause import Clause, Kind
 
 MARKER = re.compile(r"\bat any (?:level|depth)\b|\bsuch as [^,;.)]+")
 CHAIN = re.compile(r"(?:^|,\s+)then\s|\border of evaluation\b")
