@@ -11,6 +11,7 @@ import math
 import re
 from typing import Any
 
+from capture_order.contract.facts import request_limits
 from tests.faults.edits import problem
 from tests.faults.registry import FaultContext, Message, fault
 
@@ -35,11 +36,16 @@ async def _json_suffix_read_as_json(ctx: FaultContext, request: Message) -> None
         request.set_header("Content-Type", "application/json")
 
 
+# The fault's own limit: 64 bytes over the spec's (a buffer's round size, 65,600 bytes).
+LOOSE_LIMIT = request_limits().body_bytes + 64
+
+
 async def _body_limit_65600(ctx: FaultContext, request: Message) -> None:
-    # A limit of 65,600 bytes (a buffer's round size): bodies just over 65,536 are taken.
-    if 65_536 < len(request.body) <= 65_600:
+    # Bodies just over the spec's limit, up to LOOSE_LIMIT, are taken.
+    limit = request_limits().body_bytes
+    if limit < len(request.body) <= LOOSE_LIMIT:
         trimmed = request.body.rstrip()
-        if len(trimmed) > 65_536:
+        if len(trimmed) > limit:
             try:
                 trimmed = json.dumps(json.loads(trimmed), separators=(",", ":")).encode()
             except ValueError:
@@ -211,7 +217,7 @@ fault(
     "body_limit_65600",
     "CO-REQ-02",
     kind=CLASSES,
-    does="takes bodies up to 65,600 bytes (the limit is 65,536)",
+    does=f"takes bodies up to {LOOSE_LIMIT:,} bytes (the limit is {request_limits().body_bytes:,})",
     on_request=_body_limit_65600,
 )
 fault(

@@ -17,7 +17,7 @@ CASE_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 REQUIREMENT_MENTION = re.compile(r"\bCO-[A-Z]+-\d+\b")
 # Whether a clause of a rule's text that no case covers is an error (True) or a note (False:
 # listed by `capture-order lint`, failing nothing).
-CLAUSE_COVERAGE_ENFORCED = False
+CLAUSE_COVERAGE_ENFORCED = True
 
 
 def _strings(node: Any, at: tuple[str | int, ...] = ()) -> Iterator[tuple[str, str]]:
