@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from typing import Any
 
 from capture_order.conformance.http import Exchange
@@ -88,3 +89,21 @@ def test_a_409_in_progress_to_a_retry_sent_while_the_first_ran_is_no_finding() -
 
 def test_replays_after_the_answer_pass_the_case() -> None:
     assert _judged(_first(), _replay(0.01), _replay(3.0)) == ("PASS", "PASS", [])
+
+
+def test_a_queued_retry_answered_as_a_replay_after_the_first_is_no_finding() -> None:
+    queued = _exchange(ANSWERED_AT + 0.01, 200, example("OrderFullyCaptured"))
+    queued = replace(
+        queued,
+        elapsed_ms=ELAPSED_MS * 3,
+        response_headers=(*queued.response_headers, ("Idempotent-Replayed", "true")),
+    )
+    status, _, findings = _judged(_first(), queued)
+    assert (status, findings) == ("PASS", [])
+
+
+def test_a_late_409_without_seconds_is_judged_by_retry_after_alone() -> None:
+    late = _exchange(
+        ANSWERED_AT + 3.0, 409, IN_PROGRESS, ("Retry-After", "Wed, 21 Oct 2026 07:28:00 GMT")
+    )
+    assert _judged(_first(), late) == ("FAIL", "SKIP", ["CO-IDEM-03/retry-after"])
