@@ -20,11 +20,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from capture_order.server.answers import problem_answer
+from capture_order.server.answering import problem_answer
 from capture_order.server.api import response
 from capture_order.server.capture_service import Reply
+from capture_order.server.server_settings import ServerSettings
 from capture_order.server.services import STATE_KEY, Services, serving_start
-from capture_order.server.settings import Settings
 
 TOKEN = re.compile(r"^[Tt][Oo][Kk][Ee][Nn] ([\x21-\x7E]{1,256})$")
 
@@ -46,7 +46,7 @@ def app(database_url: str) -> Starlette:
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: Any) -> AsyncIterator[dict[str, Services]]:
-        services = serving_start(Settings(database_url=database_url))  # as `serve` starts
+        services = serving_start(ServerSettings(database_url=database_url))  # as `serve` starts
         try:
             yield {STATE_KEY: services}
         finally:

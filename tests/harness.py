@@ -26,6 +26,9 @@ from typing import Any
 import httpx
 import uvicorn
 
+from capture_order.conformance.report.ctrf import FILE as CTRF_FILE
+from tests.ctrf_validation import valid_ctrf
+
 ROOT = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
 STARTUP_SECONDS = 30.0
@@ -170,7 +173,7 @@ class Reference:
         Seeded in-process (the server's own seeding code) to save a process start per fault run;
         `capture-order seed` itself is tested in tests/server.
         """
-        from capture_order.server.seed import seed_fixtures
+        from capture_order.server.seeding import seed_fixtures
         from capture_order.server.store import Store
 
         store = Store.open(self.database)
@@ -223,9 +226,17 @@ def run_suite(*args: str, report_dir: Path | None = None, timeout: float = 180) 
         command += ["--report-dir", str(report_dir)]
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=timeout)
     report_path = report_dir / "report.json" if report_dir else None
-    report = (
-        json.loads(report_path.read_text(encoding="utf-8"))
-        if report_path is not None and report_path.exists()
-        else None
-    )
+    if report_dir is not None and (report_dir / CTRF_FILE).exists():
+        valid_ctrf(report_dir / CTRF_FILE)  # every suite run of the tests proves its CTRF
+    report = read_report(report_path) if report_path is not None and report_path.exists() else None
     return SuiteRun(done.returncode, done.stdout, done.stderr, report)
+
+
+def read_report(path: Path) -> dict[str, Any]:
+    """A report.json, asserted valid against the report schema the suite ships."""
+    from capture_order.conformance.report.json import schema_errors
+
+    report: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    errors = schema_errors(report)
+    assert not errors, f"{path} does not fit report.schema.json:\n" + "\n".join(errors[:10])
+    return report

@@ -12,7 +12,14 @@ one of these verdicts:
                                that would cover them)
   NOT CONFORMANT               a MUST failed                           exit 1
   COULD NOT RUN COMPLETELY     the run itself broke (a crash, the      exit 2
-                               server unreachable, a refused capture)
+                               server unreachable, a refused capture),
+                               or the preflight found a setup mistake
+                               (fixture orders captured already, a
+                               token refused): one line says what to do
+
+A fixtures file serves one run: its capturable orders are captured by it. Before any check,
+the preflight asks each fixture order the run will use for its state, with requests that
+capture nothing.
 
 Exit 0 in the default profile means "no failure found", not "conformant": use
 --profile certify when 0 must mean conformant. A SHOULD that fails is a WARN and fails nothing.
@@ -24,8 +31,10 @@ manifest.json, offline: exit 0 when every file is the one the run wrote, 1 when 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
+from typing import Any
 
 from capture_order.conformance import options
 from capture_order.conformance.fixtures import FixturesError
@@ -56,14 +65,20 @@ def run(args: argparse.Namespace) -> int:
     """Run the suite (0 conformant, 1 not, 2 could not run), or verify a report directory."""
     if getattr(args, "action", None) == "verify":
         return verify(args.report_directory)
+    from capture_order.conformance import baseline as baselines
     from capture_order.conformance import console
     from capture_order.conformance.report import write_reports
     from capture_order.conformance.runner import plan_for
     from capture_order.conformance.runner import run as run_suite
     from capture_order.conformance.settings import resolve
-    from capture_order.conformance.verdict import exit_code
 
     flags = options.from_namespace(args)
+    try:
+        baseline = baselines.given(flags, os.environ)
+    except baselines.BaselineError as exc:
+        print(f"capture-order conformance: bad baseline: {exc}", file=sys.stderr)
+        _reports_of_a_run_that_could_not_start(flags, f"bad baseline: {exc}")
+        return 2
     if flags.get("traffic"):
         from capture_order.conformance.traffic.command import run_traffic
 
@@ -72,18 +87,34 @@ def run(args: argparse.Namespace) -> int:
         settings = resolve(flags)
     except FixturesError as exc:
         print(f"capture-order conformance: cannot run: {exc}", file=sys.stderr)
+        _reports_of_a_run_that_could_not_start(flags, str(exc))
         return 2
     console.header(settings, plan_for(settings))
     report = run_suite(settings, console.progress)
+    write_to = Path(flags["write_baseline"]) if flags.get("write_baseline") else None
+    settled = baselines.settle(report, baseline, write_to)
     if report.error is not None:
         print(f"capture-order conformance: cannot run: {report.error}", file=sys.stderr)
     else:
         console.summary(report)
+    for line in settled:
+        print(line, file=sys.stderr if report.error is not None else sys.stdout)
     if settings.report_dir is not None:
         paths = write_reports(report, settings.report_dir)
         if report.error is None:
             console.reports(paths)
-    return 2 if report.error is not None else exit_code(report.verdict, settings.profile)
+    return baselines.run_exit_code(report.verdict, settings.profile, report.error, report.baseline)
+
+
+def _reports_of_a_run_that_could_not_start(flags: dict[str, Any], error: str) -> None:
+    """CI reads every case in every report: a run refused at setup lists them all as SKIP."""
+    directory = flags.get("report_dir") or os.environ.get("CAPTURE_ORDER_REPORT_DIR")
+    if directory:
+        from capture_order.conformance.report import write_not_run
+        from capture_order.conformance.settings import Settings
+
+        base_url = flags.get("base_url") or os.environ.get("CAPTURE_ORDER_BASE_URL") or ""
+        write_not_run(Settings(base_url, report_dir=Path(directory), seed=0), error)
 
 
 def verify(directory: Path) -> int:

@@ -26,6 +26,12 @@ def _print(line: str = "") -> None:
     print(line, flush=True)
 
 
+def _indented(line: str) -> str:
+    """A finding's text with each further line under its first (texts may hold newlines)."""
+    indent = " " * (len(line) - len(line.lstrip()) + 2)
+    return line.replace("\n", "\n" + indent)
+
+
 def header(settings: Settings, plan: Plan) -> None:
     """What is tested, against what, with which seed; what the run needs and what it has."""
     spec = load_spec()["info"]
@@ -38,8 +44,16 @@ def header(settings: Settings, plan: Plan) -> None:
     missing = plan.missing_line()
     if missing:
         _print(f"  To check every case, the fixtures lack: {missing}")
+    # One line per reason: a run without a token would otherwise repeat one line 30 times.
+    by_reason: dict[str, list[str]] = {}
     for skipped in plan.skipped:
-        _print(f"  will skip {skipped.name}: {skipped.reason}")
+        by_reason.setdefault(skipped.reason or "", []).append(skipped.name)
+    for reason, names in by_reason.items():
+        if len(names) == 1:
+            _print(f"  will skip {names[0]}: {reason}")
+        else:
+            shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+            _print(f"  will skip {len(names)} scenarios ({shown}): {reason}")
 
 
 def progress(line: str) -> None:
@@ -60,9 +74,9 @@ def summary(report: RunReport) -> None:
             _print(f"        {result.reason}")
         shown = result.findings if report.settings.verbose else result.findings[:1]
         for check, finding in shown:
-            _print(f"        {check}: {finding.title}")
-            _print(f"          Expected: {finding.expected}")
-            _print(f"          Received: {finding.received[:400]}")
+            _print(_indented(f"        {check}: {finding.title}"))
+            _print(_indented(f"          Expected: {finding.expected}"))
+            _print(_indented(f"          Received: {finding.received[:400]}"))
             for curl in finding.curl[-1:]:
                 _print(f"          Reproduce: {curl[:600]}")
         if len(result.findings) > len(shown):

@@ -17,7 +17,7 @@ from capture_order.conformance.fixtures import FixtureOrder
 from capture_order.conformance.http import Client, Exchange
 from capture_order.conformance.judge.facts import Facts, KnownOrder
 from capture_order.conformance.judge.values import JSON
-from capture_order.conformance.needs import FOREIGN_TOKEN_HINT, TOKEN_HINT, Grant, OrderNeed
+from capture_order.conformance.needs import FOREIGN_TOKEN_HINT, NO_TOKEN, Grant, OrderNeed
 from capture_order.conformance.settings import Settings
 
 # `token=` default: the configured token; pass None to send no Authorization header.
@@ -79,7 +79,7 @@ class ScenarioContext:
     def token(self) -> str:
         """The configured token (SKIP without one)."""
         if not self.settings.token:
-            raise Skip(f"needs {TOKEN_HINT}")
+            raise Skip(NO_TOKEN)
         return self.settings.token
 
     def foreign_token(self) -> str:

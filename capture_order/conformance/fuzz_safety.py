@@ -17,11 +17,12 @@ from schemathesis import Case
 from capture_order.conformance.fixtures import FixtureOrder
 from capture_order.conformance.fuzz_cases import WITHOUT_TOKEN_EVERY
 from capture_order.conformance.judge.facts import Facts
+from capture_order.contract.facts import request_limits
 from capture_order.contract.spec import load_spec, operation
 
 MAX_ORDER = 128
-MAX_KEY = 255
-VALID_KEY = re.compile(r"^[\x20-\x7E]{1,255}$")
+MAX_KEY = request_limits().key_max
+VALID_KEY = re.compile(rf"^[\x20-\x7E]{{{request_limits().key_min},{MAX_KEY}}}$")
 
 
 def example_orders() -> tuple[set[str], list[int]]:

@@ -10,6 +10,8 @@ from capture_order.conformance.fixtures import FixtureOrder, UncapturableOrder
 from capture_order.conformance.settings import Settings
 
 TOKEN_HINT = "a token (--token, CAPTURE_ORDER_TOKEN or token in the fixtures)"
+# The reason of a check that needs the token in a run without one.
+NO_TOKEN = "no --token given (pass --token, CAPTURE_ORDER_TOKEN or token in the fixtures)"
 FOREIGN_TOKEN_HINT = "foreign_token (--foreign-token or CAPTURE_ORDER_FOREIGN_TOKEN)"
 
 
@@ -104,7 +106,7 @@ def grant(
 ) -> Grant | str:
     """The check's orders, taken from the pools; or why it cannot run (nothing taken then)."""
     if needs.token and not settings.token:
-        return f"needs {TOKEN_HINT}"
+        return NO_TOKEN
     if needs.foreign_token and not settings.foreign_token:
         return f"needs {FOREIGN_TOKEN_HINT}"
     if needs.foreign_listed and not settings.foreign_orders:

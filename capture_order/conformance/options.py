@@ -68,7 +68,8 @@ OPTIONS: tuple[Option, ...] = (
     Option("foreign_token", "Authorization value of channel B"),
     Option(
         "report_dir",
-        "write report.json, junit.xml, report.html, fixtures.json and manifest.json here",
+        "write report.json, junit.xml, report.ctrf.json, report.html, fixtures.json and "
+        "manifest.json here",
         metavar="DIR",
     ),
     Option("rate_limit", "at most this many requests per second", float, "R"),
@@ -101,6 +102,23 @@ OPTIONS: tuple[Option, ...] = (
         "default: exit 0 when nothing failed, even if cases were not checked; certify: exit 1 "
         "unless every MUST case was checked and passed",
         choices=("default", "certify"),
+    ),
+    # Gating on a baseline is the command line's (conformance.baseline); pytest has xfail.
+    Option(
+        "expected_failures",
+        "a baseline of known failures (TOML, or JSON ending in .json): a listed failure "
+        "fails nothing, an unlisted one fails the run, a listed case that passes fails it as "
+        "stale",
+        metavar="FILE",
+        pytest_flag=None,
+    ),
+    Option(
+        "write_baseline",
+        "write this run's MUST failures to FILE as a TOML baseline, each reason a placeholder "
+        "to fill in",
+        metavar="FILE",
+        env=False,
+        pytest_flag=None,
     ),
     # pytest has its own -v; there the failures are printed in full anyway.
     Option("verbose", "print every failure in full", switch=True, env=False, pytest_flag=None),

@@ -54,6 +54,8 @@ class Plan:
     foreign_token_needed: bool
     uncapturable_needed: bool
     settings: Settings
+    # The fixture orders the selected checks will use (the preflight asks only these).
+    orders_used: frozenset[str] = frozenset()
 
     @property
     def allowed(self) -> frozenset[str]:
@@ -179,6 +181,11 @@ def make_plan(
         needs.append(Needs(orders=FUZZ_ORDERS))
     plans += [CheckPlan(name, cases) for name, cases in sweeps]
     orders = [o for n in needs for o in n.orders]
+    used = {*pool.taken, *foreign.taken}
+    if any(n.foreign_listed for n in needs):
+        used |= {o.number for o in settings.foreign_orders}
+    if any(n.uncapturable for n in needs):
+        used |= {o.number for o in settings.uncapturable_orders}
     return Plan(
         tuple(plans),
         len(orders),
@@ -188,4 +195,5 @@ def make_plan(
         any(n.foreign_token for n in needs),
         any(n.uncapturable for n in needs),
         settings,
+        frozenset(used),
     )

@@ -14,15 +14,18 @@ from datetime import UTC, datetime
 from typing import Any
 
 from capture_order.conformance import scenarios as _scenarios  # noqa: F401  (registers them)
+from capture_order.conformance.baseline import Applied
 from capture_order.conformance.context import ScenarioContext, Skip, SuiteBugError
 from capture_order.conformance.fuzz_cases import CASES as FUZZ_REFS
 from capture_order.conformance.fuzz_cases import FIXTURE_CASE, FUZZ
+from capture_order.conformance.fuzz_cases import NEED_TOKEN as FUZZ_NEED_TOKEN
 from capture_order.conformance.guard import CaptureGuard, Ledger, RefusedCaptureError
 from capture_order.conformance.http import Client, Exchange, UnreachableError
 from capture_order.conformance.judge.engine import judge_all
 from capture_order.conformance.judge.facts import Facts
-from capture_order.conformance.needs import OrderPool, grant
+from capture_order.conformance.needs import NO_TOKEN, OrderPool, grant
 from capture_order.conformance.plan import Plan, case_reasons, make_plan, take_fuzz_orders
+from capture_order.conformance.preflight import check_setup
 from capture_order.conformance.registry import SCENARIOS, Scenario, selected
 from capture_order.conformance.reproduce import Redactor, curl_command, redactor_for
 from capture_order.conformance.settings import Settings
@@ -34,6 +37,7 @@ from capture_order.conformance.verdict import (
     Status,
     Verdict,
     case_outcomes,
+    not_run,
     overall,
     requirement_verdict,
     scenario_outcomes,
@@ -79,6 +83,8 @@ class RunReport:
     traffic: dict[str, Any] | None = None
     plan: Plan | None = None
     ledger: Ledger = field(default_factory=Ledger)
+    # Set when --expected-failures was given (conformance.baseline): what it left of the verdict.
+    baseline: Applied | None = None
 
 
 Progress = Callable[[str], None]
@@ -196,13 +202,28 @@ def run(settings: Settings, progress: Progress) -> RunReport:
     redactor = redactor_for(settings.token, settings.foreign_token)
     client = Client(settings.base_url, guard_for(settings, report.prefix), settings.rate_limit)
     report.ledger = client.ledger
+    facts = facts_for(settings, report.prefix)
     try:
         report.error = _preflight(client, settings, report.prefix)
         if report.error is None:
-            _run_scenarios(settings, client, redactor, report, progress)
+            used = report.plan.orders_used
+            report.error = check_setup(client, settings, facts, report.prefix, used)
+        if report.error is None:
+            _run_scenarios(settings, client, redactor, facts, report, progress)
+    except UnreachableError as exc:
+        report.error = f"cannot reach {client.url}: {exc}"
     finally:
         client.close()
         report.duration_s = time.perf_counter() - started
+    if report.error is not None:
+        report.requirements = not_run(catalogue(settings), report.error)
+    return report
+
+
+def not_run_report(settings: Settings, error: str) -> RunReport:
+    """The report of a run that stopped before it judged anything: every case SKIP, saying why."""
+    report = RunReport(settings, datetime.now(UTC).isoformat(timespec="seconds"), error=error)
+    report.requirements = not_run(catalogue(settings), error)
     return report
 
 
@@ -229,16 +250,23 @@ def _preflight(client: Client, settings: Settings, prefix: str) -> str | None:
 
 
 def _run_scenarios(
-    settings: Settings, client: Client, redactor: Redactor, report: RunReport, progress: Progress
+    settings: Settings,
+    client: Client,
+    redactor: Redactor,
+    facts: Facts,
+    report: RunReport,
+    progress: Progress,
 ) -> None:
     pool = OrderPool(settings.orders)
     foreign_pool = OrderPool(settings.foreign_orders)
-    facts = facts_for(settings, report.prefix)
     results = report.results
+    # The header said which scenarios the fixtures skip: their SKIP is not repeated here.
+    announced = {p.name for p in report.plan.skipped} if report.plan else set()
     for entry in _selected_scenarios(settings):
         result = _run_one(entry, settings, client, pool, foreign_pool, facts, report.prefix)
         results.append(result)
-        progress(_sent(result))
+        if not (result.status == Status.SKIP and result.name in announced):
+            progress(_sent(result))
     if _fuzz_selected(settings):
         results.append(_fuzz(settings, client, pool, facts, report, progress))
     exchanges = list(client.exchanges)
@@ -355,6 +383,8 @@ def _fuzz(
         if orders
         else {FIXTURE_CASE: "needs an order left for fuzzing (orders in the fixtures file)"}
     )
+    if not settings.token:  # every generated request is then answered 401, rightly
+        skipped = dict.fromkeys(FUZZ_NEED_TOKEN, NO_TOKEN)
     return replace(result, outcomes=scenario_outcomes(result, skipped))
 
 

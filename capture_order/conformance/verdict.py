@@ -354,3 +354,22 @@ def exit_code(verdict: Verdict, profile: str = "default") -> int:
     if verdict == Verdict.INCOMPLETE:
         return 1 if profile == "certify" else 0
     return {Verdict.NOT_CONFORMANT: 1, Verdict.ERROR: 2}.get(verdict, 0)
+
+
+def not_run(catalogue: Iterable[Requirement], error: str) -> list[RequirementResult]:
+    """Every requirement of a run that stopped before judging: each case SKIP, saying why.
+
+    Reports list every case of every run, so that CI sees the same tests whether a run
+    broke or not (and never a PASS).
+    """
+    reason = f"not run: {error}"
+    return [
+        RequirementResult(
+            r,
+            Status.SKIP,
+            (),
+            reason=reason,
+            cases=tuple(CaseOutcome(c.ref, Status.SKIP, reason, (), c.observable) for c in r.cases),
+        )
+        for r in catalogue
+    ]

@@ -21,6 +21,7 @@ class Case:
     text: str
     observable: bool = True
     reason: str = ""  # why no black-box check can observe it
+    covers: tuple[str, ...] = ()  # phrases quoted from the rule's text: the clauses it covers
 
     @property
     def ref(self) -> str:
@@ -62,6 +63,7 @@ def _cases(rid: str, entries: Any) -> tuple[Case, ...]:
             str(e.get("text", "")),
             e.get("observable", True) is not False,
             str(e.get("reason", "")),
+            tuple(str(phrase) for phrase in e.get("covers") or ()),
         )
         for e in entries or ()
         if isinstance(e, dict)

@@ -52,6 +52,22 @@ def minor_digits(currency: str | None, spec: Spec | None = None) -> int:
     return _minor_units(spec).get(currency or "", DEFAULT_MINOR_UNITS)
 
 
+MONEY_REF = "#/components/schemas/Money"
+
+
+def money_fields(schema_name: str, spec: Spec | None = None) -> tuple[str, ...]:
+    """The properties of this schema that hold money (`$ref: Money`), in the spec's order."""
+    if spec is None:
+        return _default_money_fields(schema_name)
+    properties = _schemas(spec)[schema_name].get("properties", {})
+    return tuple(name for name, schema in properties.items() if schema.get("$ref") == MONEY_REF)
+
+
+@functools.cache
+def _default_money_fields(schema_name: str) -> tuple[str, ...]:
+    return money_fields(schema_name, load_spec())
+
+
 def documented_responses(spec: Spec | None = None) -> dict[int, dict[str, Any]]:
     """Status -> the capture operation's response object, `$ref`s followed."""
     spec = spec or load_spec()

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from connexion.context import context
 from starlette.requests import Request
 from starlette.responses import Response
 
 from capture_order.server.capture_service import Reply
+from capture_order.server.request_validation import validated_body
 from capture_order.server.services import log_fields, services_of
-from capture_order.server.validation import validated_body
 
 IDEMPOTENCY_HEADER = b"idempotency-key"
 
@@ -18,7 +19,8 @@ async def captureOrder(request: Request) -> Response:
     """POST /capture-order/: capture an order in full or in part (the spec's captureOrder)."""
     scope = request.scope
     body = validated_body(scope)
-    channel_id: int = scope["extensions"]["connexion_context"]["token_info"]["channel_id"]
+    # What the security handler returned for this request (`security.token_info`).
+    channel_id: int = context["token_info"]["channel_id"]
     key = next((v.decode("latin-1") for k, v in scope["headers"] if k == IDEMPOTENCY_HEADER), None)
     reply = await services_of(scope).capture.capture(channel_id, body, key)
     note(scope, body["order"], reply)

@@ -29,11 +29,12 @@ from capture_order.contract.spec import base_path, load_spec
 from capture_order.server import api, wire
 from capture_order.server.middleware import AccessLogMiddleware, BodyLimitMiddleware
 from capture_order.server.paths import ExactPathMiddleware
-from capture_order.server.problems import ERROR_HANDLERS, handle_unexpected
+from capture_order.server.problem_types import CAPTURE_PROBLEMS
+from capture_order.server.problems import error_handlers
+from capture_order.server.request_validation import JsonBodyValidator, StrictParameterValidator
 from capture_order.server.security import TokenSecurityHandler
-from capture_order.server.services import STATE_KEY, Services, serving_start, utc_now
-from capture_order.server.settings import Settings
-from capture_order.server.validation import JsonBodyValidator, StrictParameterValidator
+from capture_order.server.server_settings import ServerSettings
+from capture_order.server.services import STATE_KEY, Services, utc_now
 
 HANDLERS: dict[str, Callable[..., Any]] = {"captureOrder": api.captureOrder}
 
@@ -54,7 +55,7 @@ def _resolve(operation_id: str) -> Callable[..., Any]:
     return HANDLERS[operation_id]
 
 
-async def _nothing_here(scope: Scope, receive: Receive, send: Send) -> None:
+async def nothing_here(scope: Scope, receive: Receive, send: Send) -> None:
     # Outside the spec's paths: a 404 problem from the exception handlers, like any other.
     raise ProblemException(status=404, title="Not found")
 
@@ -72,10 +73,10 @@ def routes() -> list[Route]:
 
 
 def create_app(
-    settings: Settings,
+    settings: ServerSettings,
     *,
     clock: Callable[[], datetime] = utc_now,
-    start: Callable[[Settings, Callable[[], datetime]], Services] = Services.start,
+    start: Callable[[ServerSettings, Callable[[], datetime]], Services] = Services.start,
 ) -> ConnexionMiddleware:
     """The reference server as an ASGI app; its services start (`start`) and stop with its
     lifespan."""
@@ -89,7 +90,7 @@ def create_app(
             services.close()
 
     app = ConnexionMiddleware(
-        Router(routes(), default=_nothing_here),
+        Router(routes(), default=nothing_here),
         import_name=__name__,
         jsonifier=ExactJsonifier(),
         lifespan=lifespan,
@@ -113,20 +114,6 @@ def create_app(
         validator_map=VALIDATOR_MAP,
         swagger_ui_options=SwaggerUIOptions(swagger_ui=True, swagger_ui_path="/ui"),
     )
-    for exception_class, handler in ERROR_HANDLERS:
+    for exception_class, handler in error_handlers(CAPTURE_PROBLEMS):
         app.add_error_handler(exception_class, handler)
-    app.add_error_handler(Exception, handle_unexpected)
     return app
-
-
-def app_from_env() -> Any:
-    """Factory for uvicorn worker processes: settings from `CAPTURE_ORDER_*` variables."""
-    from capture_order.server.logs import configure_logging
-
-    settings = Settings.from_env()
-    configure_logging(settings.log_level)
-    if settings.sandbox:
-        from capture_order.server.sandbox.app import sandbox_app
-
-        return sandbox_app(settings)
-    return create_app(settings, start=serving_start)

@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from capture_order.server.answers import Answer, problem_answer, refusal_answer
-from capture_order.server.domain.capture import CaptureRequest, RequestedItem, plan_capture
-from capture_order.server.domain.errors import CaptureError
+from capture_order.server.answering import ServerAnswer, problem_answer, refusal_answer
+from capture_order.server.domain.capture_errors import CaptureError
+from capture_order.server.domain.capture_plan import CaptureRequest, RequestedItem, plan_capture
 from capture_order.server.representation import capture_answer
-from capture_order.server.store import KeyState, Store, Transaction
+from capture_order.server.store import Store, StoredKeyState, Transaction
 
 Clock = Callable[[], datetime]
 # Awaited between a key's claim and the capture (the sandbox's `hold` fault); None: nothing.
@@ -30,7 +30,7 @@ AfterClaim = Callable[[], Awaitable[None]] | None
 class Reply:
     """What a capture request gets: the answer, and whether it is a replay of a kept one."""
 
-    answer: Answer
+    answer: ServerAnswer
     replayed: bool = False
 
 
@@ -77,11 +77,11 @@ class CaptureService:
         claim = await self.store.run(
             lambda tx: tx.claim_key(channel_id, key, fingerprint(body), now, self.retention)
         )
-        if isinstance(claim, Answer):
+        if isinstance(claim, ServerAnswer):
             return Reply(claim, replayed=True)
-        if claim is KeyState.REUSED:
+        if claim is StoredKeyState.REUSED:
             return Reply(problem_answer("idempotency_key_reused"))
-        if claim is KeyState.IN_PROGRESS:
+        if claim is StoredKeyState.IN_PROGRESS:
             return Reply(problem_answer("idempotency_request_in_progress"))
         try:
             if after_claim is not None:
@@ -96,7 +96,7 @@ class CaptureService:
     @staticmethod
     def _capture(
         tx: Transaction, channel_id: int, request: CaptureRequest, now: datetime, key: str | None
-    ) -> Answer:
+    ) -> ServerAnswer:
         loaded = tx.load_order(channel_id, request.order_number, lock=True)
         try:
             capture = plan_capture(None if loaded is None else loaded.order, request, now)

@@ -8,11 +8,11 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from capture_order.server.domain.capture import check_capturable
-from capture_order.server.domain.errors import CaptureError, OrderNotFoundError
-from capture_order.server.seed import seed_fixtures
+from capture_order.server.domain.capture_errors import CaptureError, OrderNotFoundError
+from capture_order.server.domain.capture_plan import check_capturable
+from capture_order.server.seeding import seed_fixtures
 from capture_order.server.store import Store
-from capture_order.server.tokens import hash_token
+from capture_order.server.token_cache import hash_token
 
 DEMO_KEY = "fixtures"
 DEMO_ORDERS = 5

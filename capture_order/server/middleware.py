@@ -10,7 +10,8 @@ from typing import Any
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from capture_order.server.answers import problem_answer
+from capture_order.server.answering import problem_answer
+from capture_order.server.problem_types import CAPTURE_PROBLEMS, ProblemTable
 from capture_order.server.problems import ApiProblem
 from capture_order.server.services import LOG_KEY, log_fields
 
@@ -56,9 +57,10 @@ class AccessLogMiddleware:
 class BodyLimitMiddleware:
     """Answers 413 for bodies over the limit, declared or streamed, before anything parses them."""
 
-    def __init__(self, app: ASGIApp, limit: int) -> None:
+    def __init__(self, app: ASGIApp, limit: int, problems: ProblemTable = CAPTURE_PROBLEMS) -> None:
         self.app = app
         self.limit = limit
+        self.problems = problems
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -85,7 +87,7 @@ class BodyLimitMiddleware:
 
     async def _reject(self, scope: Scope, send: Send) -> None:
         log_fields(scope)["result"] = "request_too_large"
-        answer = problem_answer("request_too_large")
+        answer = problem_answer("request_too_large", problems=self.problems)
         headers: list[Any] = [
             (b"content-type", answer.media_type.encode()),
             (b"content-length", str(len(answer.body)).encode()),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from capture_order.contract.spec import OPERATION_PATH, base_path
-from capture_order.server.answers import problem_answer
+from capture_order.server.answering import problem_answer
 from capture_order.server.services import log_fields
 
 

@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from capture_order.contract.facts import request_limits
+
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 AUTH_CHALLENGE = {"WWW-Authenticate": "Token"}
 
@@ -97,7 +99,10 @@ PROBLEM_TYPES: dict[str, ProblemType] = {
             "retry after the time in Retry-After.",
         ),
         ProblemType(
-            "request_too_large", 413, "Request too large", "The request body exceeds 65536 bytes."
+            "request_too_large",
+            413,
+            "Request too large",
+            f"The request body exceeds {request_limits().body_bytes} bytes.",
         ),
         ProblemType(
             "unsupported_media_type",
@@ -154,24 +159,43 @@ STATUS_HEADERS: dict[int, dict[str, str]] = {401: AUTH_CHALLENGE, 405: {"Allow":
 CODE_HEADERS: dict[str, dict[str, str]] = {"idempotency_request_in_progress": {"Retry-After": "1"}}
 
 
+@dataclass(frozen=True)
+class ProblemTable:
+    """The problems one API answers with: its codes, and the headers that go with them."""
+
+    types: Mapping[str, ProblemType]
+    status_codes: Mapping[int, str]  # a bare HTTP status raised by Connexion or Starlette
+    status_headers: Mapping[int, Mapping[str, str]]
+    code_headers: Mapping[str, Mapping[str, str]]
+
+    def document(
+        self, code: str, detail: str | None = None, errors: Mapping[str, list[str]] | None = None
+    ) -> dict[str, Any]:
+        """The problem+json body for an error code."""
+        kind = self.types[code]
+        document: dict[str, Any] = {
+            "type": kind.type,
+            "title": kind.title,
+            "status": kind.status,
+            "detail": detail or kind.default_detail,
+            "code": kind.code,
+        }
+        if errors:
+            document["errors"] = {field: list(messages) for field, messages in errors.items()}
+        return document
+
+    def headers(self, code: str) -> dict[str, str]:
+        """The headers that go with a problem of this code."""
+        kind = self.types[code]
+        return {**self.status_headers.get(kind.status, {}), **self.code_headers.get(code, {})}
+
+
+# The capture API's problems (the spec's codes).
+CAPTURE_PROBLEMS = ProblemTable(PROBLEM_TYPES, STATUS_CODES, STATUS_HEADERS, CODE_HEADERS)
+
+
 def problem_document(
     code: str, detail: str | None = None, errors: Mapping[str, list[str]] | None = None
 ) -> dict[str, Any]:
-    """The problem+json body for an error code."""
-    kind = PROBLEM_TYPES[code]
-    document: dict[str, Any] = {
-        "type": kind.type,
-        "title": kind.title,
-        "status": kind.status,
-        "detail": detail or kind.default_detail,
-        "code": kind.code,
-    }
-    if errors:
-        document["errors"] = {field: list(messages) for field, messages in errors.items()}
-    return document
-
-
-def problem_headers(code: str) -> dict[str, str]:
-    """The headers that go with a problem of this code."""
-    kind = PROBLEM_TYPES[code]
-    return {**STATUS_HEADERS.get(kind.status, {}), **CODE_HEADERS.get(code, {})}
+    """The capture API's problem+json body for an error code."""
+    return CAPTURE_PROBLEMS.document(code, detail, errors)

@@ -4,23 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
+from capture_order.contract.facts import money_fields
 from capture_order.server import wire
-from capture_order.server.answers import Answer
-from capture_order.server.domain.capture import Capture
+from capture_order.server.answering import ServerAnswer
+from capture_order.server.domain.capture_plan import Capture
 
-MONEY_FIELDS = (
-    "installment_interest_amount",
-    "shipping_interest_amount",
-    "amount",
-    "discount_amount",
-    "shipping_amount",
-    "shipping_tax_rate",
-    "refund_amount",
-    "discount_refund_amount",
-    "shipping_refund_amount",
-)
+# The Order's money fields (`$ref: Money`), each written with its currency's digits.
+MONEY_FIELDS = frozenset(money_fields("Order"))
 # The seed's Order fields, in the spec's order; `channel` is the row's channel_id.
 ORDER_FIELDS = (
     "pk",
@@ -122,6 +115,8 @@ def order_body(row: Mapping[str, Any], capture: Capture) -> dict[str, Any]:
             continue
         if is_money:
             value = wire.money(value, currency)
+        elif isinstance(value, Decimal):  # a rate, not money: its own digits
+            value = wire.number(value)
         elif isinstance(value, datetime):
             value = wire.timestamp(value)
         body[name] = value
@@ -143,7 +138,7 @@ def order_body(row: Mapping[str, Any], capture: Capture) -> dict[str, Any]:
     return body
 
 
-def capture_answer(row: Mapping[str, Any], capture: Capture) -> Answer:
+def capture_answer(row: Mapping[str, Any], capture: Capture) -> ServerAnswer:
     """The 200 answer of a committed capture, as sent and as kept for replay."""
     state = "fully_captured" if capture.fully_captured else "partially_captured"
-    return Answer(200, wire.dumps(order_body(row, capture)), state)
+    return ServerAnswer(200, wire.dumps(order_body(row, capture)), state)

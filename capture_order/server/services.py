@@ -9,9 +9,9 @@ from typing import Any
 
 from capture_order.server.capture_service import CaptureService
 from capture_order.server.collector import freeze_startup_heap
-from capture_order.server.settings import Settings
+from capture_order.server.server_settings import ServerSettings
 from capture_order.server.store import Store
-from capture_order.server.tokens import Tokens
+from capture_order.server.token_cache import Tokens
 
 # Where the app's lifespan puts the services (Starlette copies lifespan state into each scope).
 STATE_KEY = "services"
@@ -28,13 +28,13 @@ class Services:
     """The store, the settings, the clock, the token lookup and the capture service of one app."""
 
     store: Store
-    settings: Settings
+    settings: ServerSettings
     clock: Callable[[], datetime]
     tokens: Tokens
     capture: CaptureService
 
     @classmethod
-    def start(cls, settings: Settings, clock: Callable[[], datetime] = utc_now) -> Services:
+    def start(cls, settings: ServerSettings, clock: Callable[[], datetime] = utc_now) -> Services:
         """Open the store and build the services on it."""
         store = Store.open(settings.database_url)
         store.purge_idempotent(clock() - settings.idempotency_retention)
@@ -46,7 +46,7 @@ class Services:
         self.store.close()
 
 
-def serving_start(settings: Settings, clock: Callable[[], datetime] = utc_now) -> Services:
+def serving_start(settings: ServerSettings, clock: Callable[[], datetime] = utc_now) -> Services:
     """The services of a serving process, then its start-up heap frozen (`server.collector`).
 
     Not for tests: they build many apps in one interpreter and keep their collector as it is.

@@ -15,8 +15,12 @@ from capture_order.server.domain.money import quantize
 @functools.lru_cache(maxsize=4096)  # shipping, tax rates, zeros: the same amounts recur
 def money(amount: Decimal, currency: str) -> Decimal:
     """The amount as it goes on the wire: the currency's digits, trailing zeros dropped."""
-    exact = quantize(amount, currency)
-    normalized = exact.normalize()
+    return number(quantize(amount, currency))
+
+
+def number(value: Decimal) -> Decimal:
+    """A decimal as it goes on the wire: trailing zeros dropped, never an exponent."""
+    normalized = value.normalize()
     # normalize() writes 1000 as 1E+3; quantizing to the units restores plain digits.
     return normalized.quantize(Decimal(1)) if normalized == normalized.to_integral() else normalized
 

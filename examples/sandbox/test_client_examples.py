@@ -15,10 +15,12 @@ from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 
-from capture_order.server.sandbox.client import Order, Sandbox
+from capture_order.server.sandbox.client import Sandbox, SandboxOrder
 
 
-def capture(sandbox: Sandbox, order: Order, key: str, *, timeout: float = 1.0) -> httpx.Response:
+def capture(
+    sandbox: Sandbox, order: SandboxOrder, key: str, *, timeout: float = 1.0
+) -> httpx.Response:
     """The client under test: capture, retrying lost, failed, slow or still-running requests."""
     for _attempt in range(4):
         try:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -19,14 +18,21 @@ from capture_order.conformance.verdict import CheckResult, Finding, Status, case
 from capture_order.conformance.verdict import requirement_verdict as verdict_of
 from capture_order.contract.catalogue import requirements
 from capture_order.contract.spec import load_spec
-from tests.harness import ROOT
+from tests.harness import ROOT, read_report
 
 TOKEN = "Token secret-token-abcdef"
 CURL = (
     "curl -sS -i -X POST 'http://h/api/v1/capture-order/' "
     '-H "Authorization: $CAPTURE_ORDER_TOKEN"'
 )
-REPORT_FILES = ["fixtures.json", "junit.xml", "manifest.json", "report.html", "report.json"]
+REPORT_FILES = [
+    "fixtures.json",
+    "junit.xml",
+    "manifest.json",
+    "report.ctrf.json",
+    "report.html",
+    "report.json",
+]
 
 
 def _result(
@@ -74,7 +80,7 @@ def _report() -> RunReport:
 def test_every_report_file_is_written_and_parses(tmp_path: Path) -> None:
     paths = write_reports(_report(), tmp_path / "out")
     assert sorted(p.name for p in paths) == REPORT_FILES
-    data = json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))
+    data = read_report(tmp_path / "out" / "report.json")
     assert [r["id"] for r in data["requirements"]] == [r.id for r in requirements()]
     assert data["seed"] == 5 and data["suite"]["version"]
     assert data["spec"]["version"] == load_spec()["info"]["version"]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
+
 from capture_order.conformance.verdict import (
     CaseOutcome,
     CheckResult,
@@ -154,3 +156,23 @@ def test_a_failure_found_on_the_way_fails_even_an_unselected_requirement() -> No
     seen = _result(Status.FAIL, "CO-X-02/c", findings=(noticed,))
     assert requirement_verdict(MUST, [seen], selected=False).status == Status.FAIL
     assert requirement_verdict(MUST, [], selected=False).status == Status.SKIP
+
+
+def test_every_line_of_a_finding_is_printed_under_its_requirement(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from capture_order.conformance import console
+    from capture_order.conformance.runner import RunReport
+    from capture_order.conformance.settings import Settings
+
+    finding = Finding(None, "Refused\nwith a reason", "a 400\nnaming the field", "a 200\nbody")
+    report = RunReport(Settings(base_url="http://127.0.0.1:1", seed=1), "2026-12-07T10:00:00")
+    report.requirements = [
+        requirement_verdict(MUST, [_result(Status.FAIL, "CO-X-01/a", findings=(finding,))])
+    ]
+    report.verdict = overall(report.requirements)
+    console.summary(report)
+    out = capsys.readouterr().out
+    block = out.split("CO-X-01", 1)[1].split("\n\n", 1)[0].splitlines()[1:]
+    assert block and all(line.startswith("        ") for line in block), block
+    assert "          Expected: a 400" in out and "            naming the field" in out

@@ -5,6 +5,7 @@ from __future__ import annotations
 from tests.faults import (  # noqa: F401  (imported to register the faults)
     auth_faults,
     body_faults,
+    clause_faults,
     facts_faults,
     http_faults,
     idempotency_faults,

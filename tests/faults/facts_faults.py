@@ -9,6 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from capture_order.contract.facts import money_fields
 from tests.faults.edits import capture_body, on_order, order_number, with_body
 from tests.faults.registry import FaultContext, Message, fault
 
@@ -77,17 +78,7 @@ def _status_moved_on(body: dict[str, Any]) -> None:
         body["status"] = "500"
 
 
-MONEY = (
-    "amount",
-    "captured_amount",
-    "installment_interest_amount",
-    "shipping_interest_amount",
-    "discount_amount",
-    "shipping_amount",
-    "refund_amount",
-    "discount_refund_amount",
-    "shipping_refund_amount",
-)
+MONEY = money_fields("Order")
 
 
 def _minor_units(body: dict[str, Any]) -> None:

@@ -6,6 +6,7 @@ import json
 import re
 from typing import Any
 
+from capture_order.contract.facts import request_limits
 from tests.faults.edits import capture_body, on_problem, problem, valid_token
 from tests.faults.registry import FaultContext, Message, fault
 
@@ -140,7 +141,9 @@ def _unindexed_item_errors(body: dict[str, Any]) -> None:
 async def _key_after_body(ctx: FaultContext, request: Message) -> Message | None:
     # The Idempotency-Key looked at only once the body parsed: a malformed body wins.
     key = request.header("idempotency-key")
-    bad_key = key is not None and not re.match(r"^[\x20-\x7E]{1,255}$", key)
+    bad_key = key is not None and not re.match(
+        rf"^[\x20-\x7E]{{1,{request_limits().key_max}}}$", key
+    )
     json_body = _media_type(request) == "application/json"
     if valid_token(ctx, request) and bad_key and json_body and _malformed(request.body):
         return problem(400, "malformed_json", "Malformed JSON", "The body is not well-formed JSON.")

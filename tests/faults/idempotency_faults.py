@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from capture_order.contract.facts import request_limits
 from tests.faults.edits import problem
 from tests.faults.registry import FaultContext, Message, fault
 
@@ -149,7 +150,7 @@ async def _replay_413(ctx: FaultContext, request: Message) -> Message | None:
     # A 413 stored under its key like an executed request: the next valid request is refused.
     key = request.header("idempotency-key")
     stored: dict[str, Message] = ctx.state.setdefault("too_large", {})
-    if key is not None and key in stored and len(request.body) <= 65_536:
+    if key is not None and key in stored and len(request.body) <= request_limits().body_bytes:
         replay = stored[key].copy()
         replay.set_header("Idempotent-Replayed", "true")
         return replay

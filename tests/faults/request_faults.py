@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from capture_order.contract.facts import request_limits
 from tests.faults.edits import capture_body, problem, with_body
 from tests.faults.registry import FaultContext, Message, fault
 
 VALIDATION = "validation"
-PRINTABLE_KEY = re.compile(r"^[\x20-\x7E]{1,255}$")
+PRINTABLE_KEY = re.compile(rf"^[\x20-\x7E]{{1,{request_limits().key_max}}}$")
 
 
 def _set_body(request: Message, body: dict[str, Any]) -> None:
@@ -93,10 +94,14 @@ async def _lenient_utf8(ctx: FaultContext, request: Message) -> None:
 
 
 async def _limit_off_by_one(ctx: FaultContext, request: Message) -> Message | None:
-    # `>=` where the limit says `>`: a body of exactly 65,536 bytes is refused.
-    if len(request.body) >= 65_536:
+    # `>=` where the limit says `>`: a body of exactly the limit's size is refused.
+    limit = request_limits().body_bytes
+    if len(request.body) >= limit:
         return problem(
-            413, "request_too_large", "Request too large", "The request body exceeds 65536 bytes."
+            413,
+            "request_too_large",
+            "Request too large",
+            f"The request body exceeds {limit} bytes.",
         )
     return None
 
@@ -147,7 +152,7 @@ fault(
     "size_limit_off_by_one",
     "CO-REQ-02",
     kind=VALIDATION,
-    does="answers 413 for a body of exactly 65,536 bytes",
+    does="answers 413 for a body of exactly the limit (x-max-bytes)",
     on_request=_limit_off_by_one,
 )
 

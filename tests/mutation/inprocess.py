@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from capture_order.server.app import create_app
-from capture_order.server.seed import seed_fixtures
+from capture_order.server.seeding import seed_fixtures
+from capture_order.server.server_settings import ServerSettings
 from capture_order.server.services import utc_now
-from capture_order.server.settings import Settings
 from capture_order.server.store import Store
 from tests.harness import loopback_socket, serving, url_of
 
@@ -62,6 +62,6 @@ def reference_server_thread(workdir: Path, *, orders: int, items: int) -> Iterat
         # be caught by the suite against the server, not by the test data set-up.
         with mutants_switched_off():
             _seed(database_url, url_of(sock), orders, items, fixtures)
-        app = create_app(Settings(database_url=database_url, log_level="warning"))
+        app = create_app(ServerSettings(database_url=database_url, log_level="warning"))
         with serving(app, sock, name="reference-server") as base_url:
             yield InProcessServer(base_url, fixtures)

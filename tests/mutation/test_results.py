@@ -10,12 +10,12 @@ from mutmut.mutation.data import SourceFileMutationData
 
 from tests.mutation.results import Mutant, explanations, kills, load_mutants, summarize
 
-CAPTURE = "capture_order/server/domain/capture.py"
+CAPTURE = "capture_order/server/domain/capture_plan.py"
 
 
 def _mutants(*statuses: str) -> list[Mutant]:
     return [
-        Mutant(f"capture_order.server.domain.capture.x_f__mutmut_{i}", CAPTURE, s)
+        Mutant(f"capture_order.server.domain.capture_plan.x_f__mutmut_{i}", CAPTURE, s)
         for i, s in enumerate(statuses)
     ]
 
@@ -41,10 +41,10 @@ def test_verdicts_are_read_from_mutmut_meta_files(
     data = SourceFileMutationData(path=CAPTURE)
     # mutmut's exit codes: 1 killed (suite failed), 0 survived, 33 no tests, 36 timeout.
     data.exit_code_by_key = {
-        "capture_order.server.domain.capture.x_plan_capture__mutmut_2": 0,
-        "capture_order.server.domain.capture.x_plan_capture__mutmut_1": 1,
-        "capture_order.server.domain.capture.x_check_no_duplicates__mutmut_1": 33,
-        "capture_order.server.domain.capture.x_check_capturable__mutmut_1": 36,
+        "capture_order.server.domain.capture_plan.x_plan_capture__mutmut_2": 0,
+        "capture_order.server.domain.capture_plan.x_plan_capture__mutmut_1": 1,
+        "capture_order.server.domain.capture_plan.x_check_no_duplicates__mutmut_1": 33,
+        "capture_order.server.domain.capture_plan.x_check_capturable__mutmut_1": 36,
     }
     data.save()
     loaded = {m.name.rpartition(".")[2]: (m.path, m.status) for m in load_mutants()}

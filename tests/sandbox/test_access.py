@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from capture_order.server.app import create_app
-from capture_order.server.settings import Settings
+from capture_order.server.server_settings import ServerSettings
 from tests.harness import ServerProcess, serving
 from tests.sandbox.conftest import problem
 
@@ -32,7 +32,7 @@ def outward_address() -> str | None:
 
 @pytest.mark.requirement("CO-SBX-01")
 def test_without_sandbox_the_control_api_is_absent(tmp_path: Path) -> None:
-    settings = Settings(database_url=f"sqlite:///{tmp_path / 'plain.sqlite3'}")
+    settings = ServerSettings(database_url=f"sqlite:///{tmp_path / 'plain.sqlite3'}")
     with serving(create_app(settings)) as base_url:
         for method, path in (("GET", "/_sandbox/faults"), ("POST", "/_sandbox/reset")):
             answer = httpx.request(method, base_url + path, headers={"Authorization": "Bearer x"})

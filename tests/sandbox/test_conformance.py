@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from capture_order.server.sandbox.launch import SandboxServer
-from capture_order.server.seed import seed_fixtures
+from capture_order.server.seeding import seed_fixtures
 from capture_order.server.store import Store
 from tests.harness import REFERENCE_VERDICTS, run_suite
 

@@ -11,8 +11,8 @@ import pytest
 
 from capture_order.contract.lint.spectral import SPECTRAL_ENV
 from capture_order.contract.npm_tools import find_tool
+from capture_order.server.sandbox.control_spec import sandbox_spec_path
 from capture_order.server.sandbox.launch import RunningSandbox, SandboxServer
-from capture_order.server.sandbox.spec import sandbox_spec_path
 from tests.harness import ROOT
 
 CONFIG = """

@@ -13,7 +13,7 @@ import httpx
 import pytest
 from sqlalchemy import create_engine, text
 
-from capture_order.server.seed import SeededOrder, create_channel, create_order
+from capture_order.server.seeding import SeededOrder, create_channel, create_order
 from capture_order.server.store import Store
 from tests.harness import ServerProcess, free_port
 

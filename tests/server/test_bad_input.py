@@ -8,10 +8,11 @@ from typing import Any
 import httpx
 import pytest
 
+from capture_order.contract.facts import request_limits
 from tests.server.conftest import Deployment
 from tests.server.test_http import problem
 
-TOO_BIG = b'{"order": "' + b"a" * 66_000 + b'"}'
+TOO_BIG = b'{"order": "' + b"a" * request_limits().body_bytes + b'"}'
 
 # (name, raw body or JSON, extra headers, status, code, expected `errors` keys or None)
 CASES: list[tuple[str, Any, dict[str, str], int, str, set[str] | None]] = [
@@ -192,7 +193,7 @@ CASES: list[tuple[str, Any, dict[str, str], int, str, set[str] | None]] = [
         "unsupported_media_type",
         None,
     ),
-    ("over 64 KiB", TOO_BIG, {}, 413, "request_too_large", None),
+    ("over the body limit", TOO_BIG, {}, 413, "request_too_large", None),
 ]
 
 

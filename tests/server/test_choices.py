@@ -140,7 +140,7 @@ def test_order_numbers_are_matched_exactly(live: Deployment) -> None:
 
 @pytest.mark.requirement("CO-CAP-06")
 def test_a_refunded_order_with_a_cancel_status_is_cancelled(live: Deployment) -> None:
-    from capture_order.server.seed import create_order
+    from capture_order.server.seeding import create_order
     from tests.server.conftest import now
 
     refunded = create_order(

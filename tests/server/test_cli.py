@@ -38,7 +38,8 @@ def test_seed_prints_conformance_fixtures(
     assert first["token"].startswith("Token ") and first["foreign_token"] != first["token"]
     assert len(first["orders"]) == 3 and all(len(o["items"]) == 2 for o in first["orders"])
     assert sorted(o["code"] for o in first["uncapturable_orders"]) == [
-        "order_cancelled", "order_cancelled", "order_cancelled", "order_not_capturable",
+        "order_cancelled", "order_cancelled", "order_cancelled", "order_cancelled",
+        "order_not_capturable",
         "order_refunded",
     ]  # fmt: skip
     # Every order carries its facts; the last one a free item (CO-MON-01/zero-amount-item).

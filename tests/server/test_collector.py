@@ -12,7 +12,7 @@ from tests.harness import ROOT
 PROBE = """
 import gc, os
 from starlette.testclient import TestClient
-from capture_order.server.app import app_from_env
+from capture_order.server.workers import app_from_env
 from capture_order.server.collector import THRESHOLDS
 os.environ["CAPTURE_ORDER_DATABASE_URL"] = "sqlite:///" + os.environ["PROBE_DB"]
 before = gc.get_freeze_count()
@@ -45,10 +45,10 @@ def test_an_app_started_in_a_test_process_leaves_its_collector_alone(tmp_path: P
     from starlette.testclient import TestClient
 
     from capture_order.server.app import create_app
-    from capture_order.server.settings import Settings
+    from capture_order.server.server_settings import ServerSettings
 
     before = (gc.get_freeze_count(), gc.get_threshold())
-    app = create_app(Settings(database_url=f"sqlite:///{tmp_path / 'store.sqlite3'}"))
+    app = create_app(ServerSettings(database_url=f"sqlite:///{tmp_path / 'store.sqlite3'}"))
     with TestClient(app) as client:
         assert client.post("/api/v1/capture-order/", json={"order": "x"}).status_code == 401
         assert (gc.get_freeze_count(), gc.get_threshold()) == before

@@ -7,10 +7,10 @@ from decimal import Decimal
 
 import pytest
 
-from capture_order.server.domain import errors
-from capture_order.server.domain.capture import CaptureRequest, RequestedItem, plan_capture
+from capture_order.server.domain import capture_errors
+from capture_order.server.domain.capture_plan import CaptureRequest, RequestedItem, plan_capture
 from capture_order.server.domain.money import quantize
-from capture_order.server.domain.orders import CAPTURABLE_STATUSES, Order, OrderItem
+from capture_order.server.domain.order_model import CAPTURABLE_STATUSES, Order, OrderItem
 
 NOW = datetime(2024, 11, 21, 9, 30, tzinfo=UTC)
 EARLIER = datetime(2024, 11, 20, 9, 30, tzinfo=UTC)
@@ -74,14 +74,14 @@ def test_last_partial_capture_also_takes_the_unattributed_rest() -> None:
 
 @pytest.mark.requirement("CO-CAP-03")
 def test_unknown_item_refuses_the_whole_request() -> None:
-    with pytest.raises(errors.OrderItemNotFoundError) as refused:
+    with pytest.raises(capture_errors.OrderItemNotFoundError) as refused:
         plan_capture(order(), CaptureRequest("CO-1", items(101, 999)), NOW)
     assert (refused.value.pk, refused.value.index) == (999, 1)
 
 
 @pytest.mark.requirement("CO-CAP-04")
 def test_already_captured_item_refuses_the_whole_request() -> None:
-    with pytest.raises(errors.OrderItemAlreadyCapturedError):
+    with pytest.raises(capture_errors.OrderItemAlreadyCapturedError):
         plan_capture(
             order(captured=(101,), captured_amount="400"),
             CaptureRequest("CO-1", items(102, 101)),
@@ -92,9 +92,9 @@ def test_already_captured_item_refuses_the_whole_request() -> None:
 @pytest.mark.requirement("CO-CAP-05")
 def test_fully_captured_order_is_already_captured() -> None:
     done = order(captured=(101, 102, 103), captured_amount="1000")
-    with pytest.raises(errors.OrderAlreadyCapturedError):
+    with pytest.raises(capture_errors.OrderAlreadyCapturedError):
         plan_capture(done, CaptureRequest("CO-1"), NOW)
-    with pytest.raises(errors.OrderAlreadyCapturedError):
+    with pytest.raises(capture_errors.OrderAlreadyCapturedError):
         plan_capture(done, CaptureRequest("CO-1", items(101)), NOW)
 
 
@@ -102,17 +102,17 @@ def test_fully_captured_order_is_already_captured() -> None:
 @pytest.mark.parametrize(
     ("status", "cancel_status", "refusal"),
     [
-        ("50", None, errors.OrderCancelledError),
-        ("100", None, errors.OrderCancelledError),
-        ("450", "waiting", errors.OrderCancelledError),
-        ("600", None, errors.OrderRefundedError),
-        ("300", None, errors.OrderNotCapturableError),
-        ("200", None, errors.OrderNotCapturableError),
-        ("547", None, errors.OrderNotCapturableError),
+        ("50", None, capture_errors.OrderCancelledError),
+        ("100", None, capture_errors.OrderCancelledError),
+        ("450", "waiting", capture_errors.OrderCancelledError),
+        ("600", None, capture_errors.OrderRefundedError),
+        ("300", None, capture_errors.OrderNotCapturableError),
+        ("200", None, capture_errors.OrderNotCapturableError),
+        ("547", None, capture_errors.OrderNotCapturableError),
     ],
 )
 def test_status_outside_the_capturable_ones_is_refused(
-    status: str, cancel_status: str | None, refusal: type[errors.CaptureError]
+    status: str, cancel_status: str | None, refusal: type[capture_errors.CaptureError]
 ) -> None:
     with pytest.raises(refusal):
         plan_capture(order(status=status, cancel_status=cancel_status), CaptureRequest("CO-1"), NOW)
@@ -126,14 +126,14 @@ def test_every_capturable_status_allows_a_capture(status: str) -> None:
 
 @pytest.mark.requirement("CO-REQ-06")
 def test_duplicate_pk_is_refused_before_anything_else() -> None:
-    with pytest.raises(errors.DuplicateOrderItemError) as refused:
+    with pytest.raises(capture_errors.DuplicateOrderItemError) as refused:
         plan_capture(None, CaptureRequest("CO-1", items(101, 102, 101)), NOW)
     assert (refused.value.pk, refused.value.index, refused.value.first_index) == (101, 2, 0)
 
 
 @pytest.mark.requirement("CO-OLA-01")
 def test_missing_order_is_not_found() -> None:
-    with pytest.raises(errors.OrderNotFoundError):
+    with pytest.raises(capture_errors.OrderNotFoundError):
         plan_capture(None, CaptureRequest("CO-1"), NOW)
 
 
@@ -171,18 +171,18 @@ def test_amounts_with_more_digits_than_the_currency_cannot_exist() -> None:
 @pytest.mark.parametrize(
     ("status", "cancel_status", "captured", "refusal"),
     [
-        ("600", "cancelled", (), errors.OrderCancelledError),
-        ("300", "waiting", (), errors.OrderCancelledError),
-        ("100", None, (101, 102, 103), errors.OrderCancelledError),
-        ("600", None, (101, 102, 103), errors.OrderRefundedError),
-        ("547", None, (101, 102, 103), errors.OrderNotCapturableError),
+        ("600", "cancelled", (), capture_errors.OrderCancelledError),
+        ("300", "waiting", (), capture_errors.OrderCancelledError),
+        ("100", None, (101, 102, 103), capture_errors.OrderCancelledError),
+        ("600", None, (101, 102, 103), capture_errors.OrderRefundedError),
+        ("547", None, (101, 102, 103), capture_errors.OrderNotCapturableError),
     ],
 )
 def test_order_state_refusals_apply_cancelled_refunded_not_capturable_then_captured(
     status: str,
     cancel_status: str | None,
     captured: tuple[int, ...],
-    refusal: type[errors.CaptureError],
+    refusal: type[capture_errors.CaptureError],
 ) -> None:
     amount = "1000" if captured else "0"
     state = order(

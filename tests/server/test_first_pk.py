@@ -14,7 +14,7 @@ from sqlalchemy import create_engine, text
 
 from capture_order.cli import main
 from capture_order.conformance.fixtures import parse_fixtures
-from capture_order.server.seed import create_channel, new_order, seed_fixtures
+from capture_order.server.seeding import create_channel, new_order, seed_fixtures
 from capture_order.server.store import Store
 from tests.harness import ServerProcess
 from tests.server.conftest import ENDPOINT, POSTGRES_ADMIN_URL, now
@@ -139,7 +139,7 @@ def test_seeded_fixtures_have_non_ascii_order_numbers_and_stay_valid(
 
 
 def _hash(authorization: object) -> str:
-    from capture_order.server.tokens import hash_token
+    from capture_order.server.token_cache import hash_token
 
     assert isinstance(authorization, str)
     return hash_token(authorization.removeprefix("Token "))

@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from capture_order.server.capture_service import fingerprint
-from capture_order.server.store import KeyState
+from capture_order.server.store import StoredKeyState
 from tests.server.conftest import Deployment, now
 
 PROBLEM_FIELDS = {"type", "title", "status", "detail", "code"}
@@ -279,7 +279,7 @@ def test_same_key_in_flight_is_409_with_retry_after(live: Deployment) -> None:
             live.a.id, headers["Idempotency-Key"], fingerprint(body), now(), timedelta(days=7)
         )
     )
-    assert claimed is KeyState.STARTED
+    assert claimed is StoredKeyState.STARTED
     in_flight = live.post(body, headers=headers)
     problem(in_flight, 409, "idempotency_request_in_progress")
     assert int(in_flight.headers["retry-after"]) >= 0

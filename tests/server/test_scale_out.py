@@ -13,7 +13,7 @@ from decimal import Decimal
 import httpx
 import pytest
 
-from capture_order.server.seed import add_orders, create_channel, new_order
+from capture_order.server.seeding import add_orders, create_channel, new_order
 from capture_order.server.store import Store
 from tests.harness import ServerProcess
 from tests.server.conftest import now

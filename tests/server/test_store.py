@@ -11,19 +11,21 @@ from decimal import Decimal
 
 import pytest
 
-from capture_order.server.answers import Answer
+from capture_order.server.answering import ServerAnswer
 from capture_order.server.capture_service import CaptureService
-from capture_order.server.domain.capture import CaptureRequest, RequestedItem
-from capture_order.server.domain.errors import CaptureError
-from capture_order.server.seed import PROFILES, create_channel, create_order, new_order
-from capture_order.server.store import Claim, KeyState, Store, Transaction
-from capture_order.server.tokens import hash_token
+from capture_order.server.domain.capture_errors import CaptureError
+from capture_order.server.domain.capture_plan import CaptureRequest, RequestedItem
+from capture_order.server.seeding import PROFILES, create_channel, create_order, new_order
+from capture_order.server.store import Claim, Store, StoredKeyState, Transaction
+from capture_order.server.token_cache import hash_token
 from tests.server.conftest import now
 
 WEEK = timedelta(days=7)
 
 
-def capture(store: Store, channel: int, number: str, *pks: int, key: str | None = None) -> Answer:
+def capture(
+    store: Store, channel: int, number: str, *pks: int, key: str | None = None
+) -> ServerAnswer:
     """One capture's unit of work, as the capture service runs it."""
     request = CaptureRequest(number, tuple(RequestedItem(pk) for pk in pks) or None)
     return store.write(lambda tx: CaptureService._capture(tx, channel, request, now(), key))
@@ -89,9 +91,9 @@ def test_another_channels_order_is_not_found(store: Store) -> None:
 def test_key_states_started_in_progress_reused_replayed(store: Store) -> None:
     channel, _ = create_channel(store, f"a-{secrets.token_hex(4)}", now())
     create_order(store, channel, "N-1", 1, now())
-    assert claim(store, channel, "k", "f1", now()) is KeyState.STARTED
-    assert claim(store, channel, "k", "f1", now()) is KeyState.IN_PROGRESS
-    assert claim(store, channel, "k", "f2", now()) is KeyState.REUSED
+    assert claim(store, channel, "k", "f1", now()) is StoredKeyState.STARTED
+    assert claim(store, channel, "k", "f1", now()) is StoredKeyState.IN_PROGRESS
+    assert claim(store, channel, "k", "f2", now()) is StoredKeyState.REUSED
     sent = capture(store, channel, "N-1", key="k")
     assert claim(store, channel, "k", "f1", now()) == sent
 
@@ -100,29 +102,29 @@ def test_key_states_started_in_progress_reused_replayed(store: Store) -> None:
 def test_keys_are_scoped_to_the_channel(store: Store) -> None:
     a, _ = create_channel(store, f"a-{secrets.token_hex(4)}", now())
     b, _ = create_channel(store, f"b-{secrets.token_hex(4)}", now())
-    assert claim(store, a, "k", "f", now()) is KeyState.STARTED
-    assert claim(store, b, "k", "f", now()) is KeyState.STARTED
+    assert claim(store, a, "k", "f", now()) is StoredKeyState.STARTED
+    assert claim(store, b, "k", "f", now()) is StoredKeyState.STARTED
 
 
 @pytest.mark.requirement("CO-IDEM-04")
 def test_stored_responses_live_for_the_retention_period(store: Store) -> None:
     channel, _ = create_channel(store, f"a-{secrets.token_hex(4)}", now())
     create_order(store, channel, "N-1", 1, now())
-    assert claim(store, channel, "k", "f", now()) is KeyState.STARTED
+    assert claim(store, channel, "k", "f", now()) is StoredKeyState.STARTED
     sent = capture(store, channel, "N-1", key="k")
     six_days_later = now() + timedelta(days=6, hours=23)
     assert claim(store, channel, "k", "f", six_days_later) == sent
     assert store.purge_idempotent(now() - WEEK) == 0
     eight_days_later = now() + timedelta(days=8)
-    assert claim(store, channel, "k", "f", eight_days_later) is KeyState.STARTED
+    assert claim(store, channel, "k", "f", eight_days_later) is StoredKeyState.STARTED
 
 
 @pytest.mark.requirement("CO-IDEM-03")
 def test_released_key_can_be_used_again(store: Store) -> None:
     channel, _ = create_channel(store, f"a-{secrets.token_hex(4)}", now())
-    assert claim(store, channel, "k", "f", now()) is KeyState.STARTED
+    assert claim(store, channel, "k", "f", now()) is StoredKeyState.STARTED
     store.write(lambda tx: tx.release_key(channel, "k"))
-    assert claim(store, channel, "k", "other", now()) is KeyState.STARTED
+    assert claim(store, channel, "k", "other", now()) is StoredKeyState.STARTED
 
 
 @pytest.mark.requirement("CO-CONC-02")
@@ -174,8 +176,8 @@ def test_units_committed_together_keep_their_own_outcomes(store: Store) -> None:
     channel, _ = create_channel(store, f"a-{secrets.token_hex(4)}", now())
     numbers = [create_order(store, channel, f"N-{i}", 1, now()).number for i in range(6)]
 
-    def unit(number: str) -> Callable[[Transaction], Answer]:
-        def run(tx: Transaction) -> Answer:
+    def unit(number: str) -> Callable[[Transaction], ServerAnswer]:
+        def run(tx: Transaction) -> ServerAnswer:
             answer = CaptureService._capture(tx, channel, CaptureRequest(number), now(), None)
             if number == "N-3":
                 raise RuntimeError("this unit fails after writing")
@@ -183,7 +185,7 @@ def test_units_committed_together_keep_their_own_outcomes(store: Store) -> None:
 
         return run
 
-    async def all_at_once() -> list[Answer | BaseException]:
+    async def all_at_once() -> list[ServerAnswer | BaseException]:
         return await asyncio.gather(*(store.run(unit(n)) for n in numbers), return_exceptions=True)
 
     outcomes = asyncio.run(all_at_once())

@@ -49,7 +49,7 @@ def test_lint_of_the_contract_is_clean() -> None:
 def test_lint_fails_on_a_defective_spec(spec: dict[str, Any], tmp_path: Path) -> None:
     not_found = spec["components"]["responses"]["NotFound"]["content"]
     not_found["application/json"] = not_found.pop("application/problem+json")
-    spec["components"]["schemas"]["Order"]["properties"]["amount"]["example"] = "1000"
+    spec["components"]["schemas"]["Money"]["example"] = "1000"  # every amount of Order
     broken = tmp_path / "broken.yaml"
     broken.write_text(yaml.safe_dump(spec, sort_keys=False), encoding="utf-8")
     done = run_lint("--spec", str(broken))

@@ -41,7 +41,8 @@ def test_every_rule_is_attached_to_the_operation(pristine_spec: dict[str, Any]) 
 
 
 def test_catalogue_check_passes_on_the_contract(pristine_spec: dict[str, Any]) -> None:
-    assert [f"{f.where}: {f.message}" for f in check_requirements(pristine_spec)] == []
+    findings = check_requirements(pristine_spec)
+    assert [f"{f.where}: {f.message}" for f in findings if f.severity == "error"] == []
 
 
 def test_catalogue_check_reports_each_defect(spec: dict[str, Any]) -> None:
@@ -63,7 +64,12 @@ def test_every_rule_has_cases_and_unobservable_ones_say_why(pristine_spec: dict[
         assert all(case.text.strip() for case in rule.cases), rule.id
         assert all(case.reason for case in rule.cases if not case.observable), rule.id
     unobservable = [c.ref for r in requirements(pristine_spec) for c in r.cases if not c.observable]
-    assert unobservable == ["CO-IDEM-04/seven-days", "CO-CONC-02/survives-crash"]
+    assert unobservable == [
+        "CO-IDEM-04/seven-days",
+        "CO-CONC-01/any-number-of-processes",
+        "CO-CONC-02/any-process",
+        "CO-CONC-02/survives-crash",
+    ]
 
 
 def test_catalogue_check_reports_each_case_defect(spec: dict[str, Any]) -> None:

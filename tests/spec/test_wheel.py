@@ -77,6 +77,9 @@ def test_wheel_carries_the_contract_the_ruleset_and_the_tool_pins(wheel: Path) -
         pins = archive.read("capture_order/contract/npm/package.json")
     assert spec == (ROOT / "openapi" / "capture-order.yaml").read_bytes()
     assert "capture_order/conformance/fixtures.schema.json" in names
+    assert "capture_order/conformance/report/report.schema.json" in names
+    for vendored in ("ctrf.schema.json", "LICENSE", "SOURCE.md"):
+        assert f"capture_order/conformance/report/ctrf_schema/{vendored}" in names
     assert len(shipped) >= 3
     assert shipped == {source: (ROOT / source).read_bytes() for source in RULESET_FILES}
     assert pins == (ROOT / "tools" / "npm" / "package.json").read_bytes()

@@ -17,7 +17,15 @@ import httpx
 from capture_order.conformance.http import Exchange
 from capture_order.conformance.traffic.ndjson import from_record
 from capture_order.conformance.traffic.proxy import decoded
-from tests.harness import PYTHON, ROOT, Reference, free_port, loopback_socket, serving
+from tests.harness import (
+    PYTHON,
+    ROOT,
+    Reference,
+    free_port,
+    loopback_socket,
+    read_report,
+    serving,
+)
 from tests.traffic.recording import recording_proxy
 
 ODD_BODY = b'{"order": "\xff\xfe caf\xe9"}\x00'
@@ -209,7 +217,7 @@ def test_proxy_writes_its_report_when_terminated(reference: Reference, tmp_path:
         out, err = process.communicate(timeout=30)
     assert process.returncode == 0, out + err
     assert "Verdict: NO FAILURES, BUT INCOMPLETE" in out
-    report = json.loads((tmp_path / "report" / "report.json").read_text(encoding="utf-8"))
+    report = read_report(tmp_path / "report" / "report.json")
     assert report["traffic"]["judged"] == 1
 
 
@@ -226,7 +234,7 @@ def test_proxy_judging_process_reports_what_the_upstream_broke(tmp_path: Path) -
             process.send_signal(signal.SIGTERM)
             out, err = process.communicate(timeout=30)
     assert process.returncode == 1, out + err
-    report = json.loads((tmp_path / "report" / "report.json").read_text(encoding="utf-8"))
+    report = read_report(tmp_path / "report" / "report.json")
     failed = {r["id"]: r for r in report["requirements"] if r["status"] == "FAIL"}
     assert "CO-RSP-01" in failed, sorted(failed)
     assert "299" in json.dumps(failed["CO-RSP-01"]["failures"])

@@ -13,7 +13,7 @@ import pytest
 from capture_order.conformance.settings import Settings, resolve
 from capture_order.conformance.traffic.run import judge_file
 from capture_order.contract.catalogue import requirements
-from tests.harness import PYTHON, ROOT, Reference
+from tests.harness import PYTHON, ROOT, Reference, read_report
 from tests.traffic.recording import Recorded, record_run
 
 pytestmark = pytest.mark.slow
@@ -68,12 +68,14 @@ def test_command_line_judges_the_recording_with_reports(clean: Recorded, tmp_pat
         timeout=120,
     )
     assert done.returncode == 0, done.stdout + done.stderr
-    report = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
+    report = read_report(tmp_path / "report.json")
     covered = report["traffic"]["covered"]
     total = len(requirements())
     # Traffic never shows every rule (NOT_FROM_TRAFFIC): no failures, but incomplete, exit 0.
     assert "Verdict: NO FAILURES, BUT INCOMPLETE" in done.stdout
-    assert f"Covered: {covered} of {total}" in done.stdout
+    must = report["traffic"]["cases"]["MUST"]
+    assert f"Covered: MUST cases {must['covered']}/{must['of']}" in done.stdout
+    assert f"({covered} of {total} requirements)" in done.stdout
     assert covered >= total - len(WITHOUT_FACTS) - len(TIMING)
     assert report["traffic"]["format"] == "ndjson"
     assert (tmp_path / "junit.xml").exists()

@@ -16,9 +16,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from capture_order.conformance.judge.book import Book
+from capture_order.conformance.judge.facts import KnownOrder
 from capture_order.conformance.judge.seen import NOT_JSON, Seen, read_body
 from capture_order.conformance.traffic.channels import channel_of
-from capture_order.contract.facts import request_limits
+from capture_order.contract.facts import order_statuses, request_limits
 from capture_order.contract.spec import OPERATION_PATH, base_path
 from capture_order.contract.validation import contract_judge
 
@@ -43,6 +44,8 @@ class Broken:
     codes: tuple[str, ...]
     # Whether an answer as the rule says exercises the case (a form case needs a known key).
     counts: bool = True
+    # Cases the same answer exercises besides `case` (the status a CO-CAP-06 refusal is for).
+    also: tuple[str, ...] = ()
 
     def answered(self, status: int, code: str | None) -> bool:
         """Whether an answer is this rule's."""
@@ -76,6 +79,7 @@ class Expected:
 
 # (first, second) rule broken -> the CO-ERR-05 case of that pair.
 PAIRS = {
+    ("CO-REQ-10", "CO-REQ-08"): "path-before-method",
     ("CO-REQ-08", "CO-AUTH-01"): "method-before-token",
     ("CO-REQ-02", "CO-AUTH-01"): "size-before-token",
     ("CO-AUTH-01", "CO-REQ-03"): "token-before-json",
@@ -294,6 +298,15 @@ MALFORMED = ("malformed_json",)
 INVALID = ("invalid_request",)
 NESTED = ("malformed_json", "invalid_request")
 NOT_FOUND = ("order_not_found",)
+NOT_ALLOWED = ("method_not_allowed",)
+
+
+def status_cases(known: KnownOrder) -> tuple[str, ...]:
+    """The CO-CAP-06 case of a cancelled status the rule's text lists (`50`, `100`), for an
+    order the facts give in that status."""
+    if known.refusal == "order_cancelled" and known.status in order_statuses("cancelled"):
+        return (f"CO-CAP-06/cancelled-{known.status}",)
+    return ()
 
 
 def _media(seen: Seen) -> Broken | None:
@@ -342,7 +355,11 @@ def request_rules(seen: Seen, book: Book) -> tuple[list[Broken], bool]:
     if slashless(exchange.url):
         what = "the path without its slash"
         case = "CO-REQ-10/no-slash-is-not-found"
-        return [Broken("CO-REQ-10", case, what, 404, ("not_found",))], True
+        path = [Broken("CO-REQ-10", case, what, 404, ("not_found",))]
+        if exchange.method.upper() != "POST":  # the path is judged before the method
+            method = f"method {exchange.method}"
+            path.append(Broken("CO-REQ-08", "CO-REQ-08/other-methods", method, 405, NOT_ALLOWED))
+        return path, True
     found: list[Broken] = []
     if exchange.method.upper() != "POST":
         case = "generated-methods" if exchange.source.startswith("fuzz") else "other-methods"
@@ -404,7 +421,8 @@ def expected(seen: Seen, book: Book) -> Expected:
         again = state is not None and state.state_refusal is not None
         case = "CO-CAP-06/state-unchanged" if again else known.refusal_case or "CO-CAP-06/cancelled"
         what = f"an order refused with {known.refusal}"
-        found.append(Broken("CO-CAP-06", case, what, 409, (known.refusal,)))
+        also = () if again else status_cases(known)
+        found.append(Broken("CO-CAP-06", case, what, 409, (known.refusal,), also=also))
         if unknown:
             what = "an item no order has"
             found.append(

@@ -29,25 +29,21 @@ from capture_order.conformance.judge.values import (
     pk_order,
 )
 from capture_order.conformance.reproduce import Redactor
-from capture_order.contract.facts import capturable_statuses, minor_digits
+from capture_order.contract.facts import (
+    DEFAULT_MINOR_UNITS,
+    capturable_statuses,
+    minor_digits,
+    money_fields,
+)
 
 FULL = "fully_captured"
 PARTIAL = "partially_captured"
 LOSER_CODES = ("order_already_captured", "order_item_already_captured")
 REPLAY_CODES = ("idempotency_key_reused", "idempotency_request_in_progress")
-# Order properties holding amounts (format decimal), checked for CO-MON-03.
-MONEY_FIELDS = (
-    "amount",
-    "captured_amount",
-    "installment_interest_amount",
-    "shipping_interest_amount",
-    "discount_amount",
-    "shipping_amount",
-    "refund_amount",
-    "discount_refund_amount",
-    "shipping_refund_amount",
-)
+# Order properties holding amounts (`$ref: Money`), checked for CO-MON-03.
+MONEY_FIELDS = money_fields("Order")
 A_200 = "a 200 Order"
+THREE_DIGITS = "CO-MON-03/three-digit-currencies"
 CASES = (
     Judged("CO-CAP-01/whole-order", "a capture without order_items of a capturable order"),
     Judged("CO-CAP-01/rest-after-partial", "a capture without order_items after a partial one"),
@@ -60,6 +56,7 @@ CASES = (
     Judged("CO-CAP-08/capture-state", A_200),
     Judged("CO-CAP-08/capture-amount", "a 200 for an order whose earlier captures are known"),
     Judged("CO-CAP-08/item-amounts-known", "a 200 for an order whose items' amounts are facts"),
+    Judged("CO-CAP-08/cumulative-amount", "a 200 for an order whose amounts the facts give"),
     Judged("CO-CAP-09/status-stable", A_200),
     Judged("CO-CAP-09/status-as-before", "a 200 for an order whose status the facts give"),
     Judged("CO-CAP-10/as-sent", A_200),
@@ -69,6 +66,7 @@ CASES = (
     Judged("CO-MON-01/zero-amount-item", "captures of an order with a free item (facts)"),
     Judged("CO-MON-01/amount-as-authorized", "a 200 for an order whose amount the facts give"),
     Judged("CO-MON-03/digits", A_200),
+    Judged(THREE_DIGITS, "a 200 for an order in a currency of three fractional digits"),
     Judged("CO-MON-03/currency-as-given", "a 200 for an order whose currency the facts give"),
     Judged("CO-RSP-02/generated-fixture-order", "a generated request for a fixture order, a 200"),
 )
@@ -194,8 +192,11 @@ class CapturesReportWhatTheyDid(Rule):
         values = [body.get(name) for name in MONEY_FIELDS]
         values.append(capture.get("amount"))
         values += [item.get("amount") for item in items]
+        # An order in a currency of three fractional digits (`kwd`, ...) tries that clause too.
+        cases = ("CO-MON-03/digits", *((THREE_DIGITS,) if digits > DEFAULT_MINOR_UNITS else ()))
         if amounts_pass(values, digits):
-            self.observe("CO-MON-03/digits")
+            for case in cases:
+                self.observe(case)
         else:
             names = [
                 *MONEY_FIELDS,
@@ -203,15 +204,16 @@ class CapturesReportWhatTheyDid(Rule):
                 *(f"capture.items[{index}].amount" for index in range(len(items))),
             ]
             bad = [f"{n}={v}" for n, v in zip(names, values, strict=True) if bad_amount(v, digits)]
-            self.expect(
-                False,
-                "CO-MON-03/digits",
-                "Amount is negative or has too many fractional digits",
-                expected=f"non-negative amounts with at most {digits} fractional digits "
-                f"({currency})",
-                received=", ".join(bad),
-                exchanges=[exchange],
-            )
+            for case in cases:
+                self.expect(
+                    False,
+                    case,
+                    "Amount is negative or has too many fractional digits",
+                    expected=f"non-negative amounts with at most {digits} fractional digits "
+                    f"({currency})",
+                    received=", ".join(bad),
+                    exchanges=[exchange],
+                )
         amount, captured = seen.amount("amount"), seen.amount("captured_amount")
         state = body.get("capture_state")
         if amount is None or captured is None:
@@ -325,7 +327,32 @@ class CapturesReportWhatTheyDid(Rule):
             exchanges=shown,
         )
         self._item_amounts(seen, known, shown)
+        self._cumulative_amount(seen, known, set(total), shown)
         self._free_items_left(seen, known, set(total), shown)
+
+    def _cumulative_amount(
+        self, seen: Seen, known: KnownOrder, total: set[Any], shown: list[Any]
+    ) -> None:
+        """`captured_amount` is what the items captured so far cost, the whole `amount` once
+        no item is left (the rest, shipping, goes with the final capture)."""
+        amounts = known.item_amounts
+        if not amounts or not set(known.items) <= set(amounts) or known.amount is None:
+            return
+        captured = seen.amount("captured_amount")
+        if captured is None:
+            return  # the schema sweep reports a missing or non-numeric amount
+        full = set(known.items) <= total
+        wanted = known.amount if full else exact_sum(amounts[pk] for pk in total)
+        self.expect(
+            captured == wanted,
+            "CO-CAP-08/cumulative-amount",
+            "captured_amount is not what the items captured so far cost",
+            expected=f"captured_amount {wanted} (the fixtures' amounts of {len(total)} items"
+            + (", the whole amount" if full else "")
+            + ")",
+            received=f"captured_amount {captured}",
+            exchanges=shown,
+        )
 
     def _item_amounts(self, seen: Seen, known: KnownOrder, shown: list[Any]) -> None:
         items = [obj(i) for i in listed(obj(seen.body.get("capture")).get("items"))]

@@ -233,7 +233,12 @@ def _traffic_card(data: dict[str, Any]) -> str:
         f'<div class="card"><div class="muted">Traffic ({escape(str(traffic["format"]))})</div>'
         f'<div class="big">{traffic["covered"]}/{traffic["catalogue"]} '
         f'<span class="muted">requirements exercised</span></div>'
-        f'<div class="muted">{traffic["judged"]} exchanges judged · {skipped} skipped'
+        # The cases as the score counts them (observable cases per level).
+        + "".join(
+            f'<div class="muted">{escape(level)} cases {n["covered"]}/{n["of"]} exercised</div>'
+            for level, n in (traffic.get("cases") or {}).items()
+        )
+        + f'<div class="muted">{traffic["judged"]} exchanges judged · {skipped} skipped'
         + (" · last line cut off" if traffic.get("truncated_last_line") else "")
         + "</div></div>"
     )
@@ -264,6 +269,11 @@ def _requirement_tables(data: dict[str, Any]) -> str:
     )
 
 
+def _baseline(data: dict[str, Any]) -> str:
+    baseline = data.get("baseline")
+    return f'<p class="meta">{escape(baseline["text"])}</p>' if baseline else ""
+
+
 def render(data: dict[str, Any]) -> str:
     """The HTML page for a report.json document."""
     verdict = data["verdict"]
@@ -287,6 +297,7 @@ def render(data: dict[str, Any]) -> str:
 <h1>Capture Order conformance report</h1>
 <div class="meta">{meta}</div>
 <div class="banner {verdict}"><b>{escape(title)}</b>{escape(explanation)}</div>
+{_baseline(data)}
 <div class="cards">{cards}</div>
 {_attention(data)}
 {_not_checked(data)}

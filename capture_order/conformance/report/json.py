@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from importlib.metadata import version
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
+from jsonschema import Draft202012Validator
+
 from capture_order.conformance import __version__
+from capture_order.conformance.baseline import run_exit_code
 from capture_order.conformance.guard import LedgerEntry
 from capture_order.conformance.manifest import contract_digests
 from capture_order.conformance.runner import RunReport
@@ -16,7 +21,6 @@ from capture_order.conformance.verdict import (
     CheckResult,
     Finding,
     RequirementResult,
-    exit_code,
     scores,
     unchecked_must_cases,
 )
@@ -29,6 +33,22 @@ VERDICT_WORDS = {
     "NOT_CONFORMANT": "Not conformant: at least one MUST requirement failed.",
     "ERROR": "Could not run completely: the run itself broke; the verdict says nothing.",
 }
+
+
+SCHEMA_NAME = "report.schema.json"
+
+
+@functools.cache
+def report_validator() -> Draft202012Validator:
+    """The validator of report.json's JSON Schema, shipped with the suite beside this module."""
+    text = files("capture_order.conformance.report").joinpath(SCHEMA_NAME).read_text("utf-8")
+    return Draft202012Validator(json.loads(text))
+
+
+def schema_errors(data: Any) -> list[str]:
+    """What in a report.json document its schema refuses, one line each (empty: valid)."""
+    found = report_validator().iter_errors(data)
+    return [f"{'/'.join(map(str, e.absolute_path)) or '(root)'}: {e.message}" for e in found]
 
 
 def _finding(finding: Finding, check: str | None = None) -> dict[str, Any]:
@@ -150,7 +170,14 @@ def to_dict(report: RunReport) -> dict[str, Any]:
         "profile": report.settings.profile,
         "verdict": report.verdict.value,
         "verdict_text": VERDICT_WORDS[report.verdict.value],
-        "exit_code": 2 if report.error else exit_code(report.verdict, report.settings.profile),
+        "exit_code": run_exit_code(
+            report.verdict, report.settings.profile, report.error, report.baseline
+        ),
+        "baseline": (
+            report.baseline.to_dict(report.verdict, report.settings.profile)
+            if report.baseline
+            else None
+        ),
         "error": report.error,
         "plan": _plan(report),
         "scores": [

@@ -10,9 +10,18 @@ from capture_order.conformance.verdict import Status
 
 
 def write_junit(report: RunReport, path: Path) -> Path:
-    """Write junit.xml: FAIL -> failure, ERROR -> error, SKIP -> skipped, WARN -> system-out."""
+    """Write junit.xml: FAIL -> failure, ERROR -> error, SKIP -> skipped, WARN -> system-out.
+
+    With a baseline, a known failure is skipped (it fails nothing, its findings in system-out)
+    and a case that passes while the baseline lists it is a failure: STALE.
+    """
+    baseline = report.baseline
     cases = [(r, c) for r in report.requirements for c in r.cases]
+    known = [c for _, c in cases if baseline and baseline.known_entry(c.ref)]
+    stale = [c for _, c in cases if baseline and baseline.stale_entry(c.ref)]
     count = {s: sum(1 for _, c in cases if c.status == s) for s in Status}
+    count[Status.FAIL] += len(stale) - len(known)
+    count[Status.SKIP] += len(known)
     suites = ET.Element("testsuites", name="capture-order conformance")
     suite = ET.SubElement(
         suites,
@@ -44,7 +53,16 @@ def write_junit(report: RunReport, path: Path) -> Path:
             f"[{check}] {f.message()}" + "".join(f"\nReproduce: {c}" for c in f.curl)
             for check, f in findings
         )
-        if outcome.status == Status.FAIL and r.level != "MUST":
+        known_entry = baseline.known_entry(outcome.ref) if baseline else None
+        stale_entry = baseline.stale_entry(outcome.ref) if baseline else None
+        if known_entry is not None and baseline is not None:
+            message = f"known failure ({known_entry.id} in {baseline.file}): {known_entry.reason}"
+            ET.SubElement(case, "skipped", message=message)
+            ET.SubElement(case, "system-out").text = details
+        elif stale_entry is not None and baseline is not None:
+            message = f"STALE: passes now; delete the entry {stale_entry.id!r} from {baseline.file}"
+            ET.SubElement(case, "failure", message=message)
+        elif outcome.status == Status.FAIL and r.level != "MUST":
             ET.SubElement(case, "system-out").text = "WARN (SHOULD not met)\n\n" + details
         elif outcome.status == Status.FAIL:
             first = findings[0][1].title if findings else f"{r.id} failed"

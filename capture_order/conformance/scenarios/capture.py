@@ -13,6 +13,7 @@ FACTS = {
     "CO-MON-01/amount-as-authorized": order_fact("amount", "the order's `amount`"),
     "CO-MON-03/currency-as-given": order_fact("currency", "the order's `currency`"),
     "CO-CAP-08/item-amounts-known": order_fact("item_amounts", "every item's `amount`"),
+    "CO-CAP-08/cumulative-amount": order_fact("item_amounts", "every item's `amount`"),
     "CO-CAP-07/absent-kept": order_fact("item_attributes", "every item's `attributes`"),
 }
 
@@ -28,6 +29,7 @@ FACTS = {
     "CO-MON-01/grows-by-capture",
     "CO-MON-01/never-exceeds",
     "CO-MON-03/digits",
+    "CO-MON-03/three-digit-currencies",
     "CO-RSP-02/order-body",
     *FACTS,
     needs=ONE,

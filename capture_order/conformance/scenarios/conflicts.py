@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from capture_order.conformance.context import ScenarioContext
+from capture_order.conformance.fixtures import UncapturableOrder
 from capture_order.conformance.judge.facts import refusal_of
 from capture_order.conformance.needs import CaseNeed, Needs, OrderNeed, uncapturable_where
 from capture_order.conformance.registry import scenario
+from capture_order.contract.facts import order_statuses
 
 ONE = Needs(orders=(OrderNeed(),))
 TWO_ITEMS = Needs(orders=(OrderNeed(2),))
@@ -47,6 +49,13 @@ def _of_kind(case: str, label: str) -> CaseNeed:
     return uncapturable_where(lambda o: refusal_of(o)[0] == case, label)
 
 
+def _in_status(status: str) -> CaseNeed:
+    def wanted(order: UncapturableOrder) -> bool:
+        return order.status == status and refusal_of(order)[1] == "order_cancelled"
+
+    return uncapturable_where(wanted, f"an order in status {status} (facts)")
+
+
 STATE_CASES = {
     "CO-CAP-06/cancelled": _of_kind("cancelled", "an order_cancelled order"),
     "CO-CAP-06/refunded": _of_kind("refunded", "an order_refunded order"),
@@ -57,6 +66,10 @@ STATE_CASES = {
     "CO-CAP-06/cancel-beats-refund": _of_kind(
         "cancel-beats-refund", "a refunded order (status 600) with a cancel_status (facts)"
     ),
+    **{
+        f"CO-CAP-06/cancelled-{status}": _in_status(status)
+        for status in sorted(order_statuses("cancelled"), key=int)
+    },
 }
 
 

@@ -8,6 +8,7 @@ from capture_order.conformance.context import ScenarioContext
 from capture_order.conformance.needs import Needs, OrderNeed, uncapturable_where
 from capture_order.conformance.registry import scenario
 from capture_order.conformance.scenarios.requests import oversized_body
+from capture_order.contract.spec import OPERATION_PATH
 
 MALFORMED = b'{"order": '
 BAD_KEY = b"key\twith a tab"
@@ -63,3 +64,10 @@ def order_state_rules_apply_in_order(ctx: ScenarioContext) -> None:
     ctx.capture(order.number, [*head, unknown])
     ctx.capture(order.number, rest)
     ctx.capture(order.number, [unknown])
+
+
+@scenario("CO-ERR-05/path-before-method")
+def path_is_judged_before_the_method(ctx: ScenarioContext) -> None:
+    """GET and DELETE to the path without its trailing slash."""
+    for method in ("GET", "DELETE"):
+        ctx.capture(None, raw=b"", method=method, path=OPERATION_PATH.rstrip("/"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 from capture_order.conformance.runner import RunReport
 
@@ -10,6 +11,12 @@ from capture_order.conformance.runner import RunReport
 def progress(judged: int, findings: int) -> None:
     """One line per 10,000 exchanges judged."""
     print(f"  … {judged} exchanges judged, {findings} findings so far", flush=True)
+
+
+def covered(data: dict[str, Any]) -> str:
+    """`MUST cases 80/111, SHOULD cases 12/16`: the cases the score counts, exercised."""
+    levels = data.get("cases") or {}
+    return ", ".join(f"{level} cases {n['covered']}/{n['of']}" for level, n in levels.items())
 
 
 def traffic_summary(report: RunReport) -> None:
@@ -21,8 +28,9 @@ def traffic_summary(report: RunReport) -> None:
         f"{data.get('judged')} of this operation judged"
         + (f"; skipped: {skipped}" if skipped else "")
         + (f" ({data.get('per_second')}/s)" if data.get("per_second") else ""),
-        f"Covered: {data.get('covered')} of {data.get('catalogue')} requirements exercised "
-        "by the traffic; the others are SKIP with the kind of exchange that would exercise them",
+        f"Covered: {covered(data)} exercised by the traffic ({data.get('covered')} of "
+        f"{data.get('catalogue')} requirements); the others are SKIP with what the traffic "
+        "lacked",
     ]
     if data.get("truncated_last_line"):
         lines.append(f"Note: the last line ({data['truncated_last_line']}) was cut off; skipped")

@@ -4,7 +4,12 @@ Every request is forwarded as it came (method, path, query string, headers, body
 framing headers are the proxy's own on each side (Host names the upstream; Content-Length is
 set, chunked bodies arrive whole). Each exchange is written to --record as NDJSON (tokens as
 `<redacted:ch-…>`) and judged with the suite's rules; SIGINT or SIGTERM stops it, and the
-report goes to --report-dir. Exit status: 0 conformant, 1 not conformant, 2 could not run.
+report goes to --report-dir.
+
+Exit status: 0 no failure in what passed through (a proxy knows no fixtures' facts, so some MUST
+cases are never judged: its best verdict is NO FAILURES, BUT INCOMPLETE, never CONFORMANT),
+1 not conformant (a MUST failed), 2 could not run (a bad --upstream or --listen, the port
+taken, or a check that broke).
 """
 
 from __future__ import annotations

@@ -24,7 +24,13 @@ from capture_order.conformance.settings import Settings
 from capture_order.conformance.traffic.channels import TokenBook
 from capture_order.conformance.traffic.errors import ReadStats, TrafficError
 from capture_order.conformance.traffic.source import read_traffic
-from capture_order.conformance.verdict import CheckResult, Status, overall, requirement_verdict
+from capture_order.conformance.verdict import (
+    CheckResult,
+    Status,
+    overall,
+    requirement_verdict,
+    scores,
+)
 
 
 class TrafficJudge:
@@ -96,6 +102,20 @@ def facts_of(settings: Settings) -> Facts:
 def summary(stats: ReadStats, report: RunReport, source: str) -> dict[str, Any]:
     """What was read and how much of the catalogue it exercised (report.json `traffic`)."""
     judged = [r for r in report.requirements if r.status != Status.SKIP]
+    # Counted as the score counts: observable cases, per level.
+    cases = {
+        score.level: {
+            "covered": sum(
+                1
+                for r in report.requirements
+                if r.requirement.level == score.level
+                for c in r.cases
+                if c.observable and c.status != Status.SKIP
+            ),
+            "of": score.cases,
+        }
+        for score in scores(report.requirements)
+    }
     return {
         "source": source,
         "format": stats.format,
@@ -106,6 +126,7 @@ def summary(stats: ReadStats, report: RunReport, source: str) -> dict[str, Any]:
         "masked_headers": stats.masked,
         "covered": len(judged),
         "catalogue": len(report.requirements),
+        "cases": cases,
         # A proxy runs as long as it is left running: its rate says nothing about judging.
         "per_second": round(stats.judged / report.duration_s)
         if report.duration_s and stats.format != "proxy"

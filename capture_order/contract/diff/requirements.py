@@ -14,6 +14,8 @@ from capture_order.contract.spec import Spec, pointer_get
 CLIENTS = Severity.BREAKING_CLIENTS
 DEPLOYMENTS = Severity.BREAKING_DEPLOYMENTS
 KNOWN_FIELDS = ("id", "level", "title", "text")
+# A case's keys that document it (which clauses it covers), not what a deployment must do.
+DOCUMENTING_CASE_KEYS = ("covers",)
 STRENGTH = {"MUST": 2, "SHOULD": 1, "MAY": 0}
 
 
@@ -31,6 +33,23 @@ def _text(value: Any) -> str:
     if isinstance(value, list):
         return "\n".join(_text(item) for item in value)
     return json.dumps(value)
+
+
+def _undocumented(cases: Any) -> Any:
+    """Cases without the keys that only document them."""
+    if not isinstance(cases, list):
+        return cases
+    return [
+        {k: v for k, v in c.items() if k not in DOCUMENTING_CASE_KEYS} if isinstance(c, dict) else c
+        for c in cases
+    ]
+
+
+def _covers(cases: Any) -> dict[str, Any]:
+    """Each case's `covers`, by case id."""
+    if not isinstance(cases, list):
+        return {}
+    return {str(c.get("id")): c["covers"] for c in cases if isinstance(c, dict) and "covers" in c}
 
 
 def requirement_findings(old: Spec, new: Spec) -> Iterator[Finding]:
@@ -98,7 +117,14 @@ def _changed(rule_id: str, o: dict[str, Any], n: dict[str, Any]) -> Iterator[Fin
         yield _finding(Severity.DOCS, rule_id, "title reworded", reworded=words)
     fields = [k for k in dict.fromkeys([*o, *n]) if k not in ("id", "level", "title")]
     for key in fields:
-        before, after = _text(o.get(key, "")), _text(n.get(key, ""))
+        was_value, now_value = o.get(key, ""), n.get(key, "")
+        if key == "cases":
+            if _covers(was_value) != _covers(now_value):
+                words = Reworded("cases", _text(_covers(was_value)), _text(_covers(now_value)))
+                rule = "cases' covers changed (the clauses they cover: documentation)"
+                yield _finding(Severity.DOCS, rule_id, rule, reworded=words)
+            was_value, now_value = _undocumented(was_value), _undocumented(now_value)
+        before, after = _text(was_value), _text(now_value)
         if before == after:
             continue
         label = "text" if key == "text" else f"field `{key}`"

@@ -7,13 +7,17 @@ from collections.abc import Iterator
 from typing import Any
 
 from capture_order.contract.catalogue import LEVELS
+from capture_order.contract.clauses import coverage
 from capture_order.contract.lint.examples import METHODS
-from capture_order.contract.lint.findings import Finding
+from capture_order.contract.lint.findings import Finding, Severity
 from capture_order.contract.spec import Spec, pointer
 
 REQUIREMENT_ID = re.compile(r"^CO-[A-Z]+-\d{2}$")
 CASE_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 REQUIREMENT_MENTION = re.compile(r"\bCO-[A-Z]+-\d+\b")
+# Whether a clause of a rule's text that no case covers is an error (True) or a note (False:
+# listed by `capture-order lint`, failing nothing).
+CLAUSE_COVERAGE_ENFORCED = False
 
 
 def _strings(node: Any, at: tuple[str | int, ...] = ()) -> Iterator[tuple[str, str]]:
@@ -51,9 +55,37 @@ def check_cases(rid: Any, cases: Any, at: str) -> list[Finding]:
             findings.append(
                 Finding("error", where, f"{rid}/{cid}: not observable, but no reason given")
             )
-        unknown = set(case) - {"id", "text", "observable", "reason"}
+        covers = case.get("covers", [])
+        if not isinstance(covers, list) or not all(isinstance(p, str) for p in covers):
+            findings.append(Finding("error", where, f"{rid}/{cid}: covers is not a list of text"))
+        unknown = set(case) - {"id", "covers", "text", "observable", "reason"}
         if unknown:
             findings.append(Finding("error", where, f"{rid}/{cid}: unknown keys {sorted(unknown)}"))
+    return findings
+
+
+def check_clauses(rid: Any, text: Any, cases: Any, at: str) -> list[Finding]:
+    """Every clause of a rule's text covered by a case's `covers` quote, every quote a phrase
+    the text holds once."""
+    if not isinstance(text, str) or not isinstance(cases, list):
+        return []
+    quotes = [
+        (str(case.get("id")), phrase)
+        for case in cases
+        if isinstance(case, dict) and isinstance(case.get("covers"), list)
+        for phrase in case["covers"]
+        if isinstance(phrase, str)
+    ]
+    found = coverage(text, quotes)
+    findings = [
+        Finding("error", f"{at}/cases", f"{rid}/{bad.case}: covers {bad.phrase!r} {bad.problem}")
+        for bad in found.bad_quotes
+    ]
+    severity: Severity = "error" if CLAUSE_COVERAGE_ENFORCED else "note"
+    findings += [
+        Finding(severity, f"{at}/text", f"{rid}: no case covers the {c.kind} {c.phrase!r}")
+        for c in found.uncovered
+    ]
     return findings
 
 
@@ -82,6 +114,7 @@ def check_requirements(spec: Spec) -> list[Finding]:
             if not isinstance(entry.get(field), str) or not entry[field].strip():
                 findings.append(Finding("error", at, f"{rid}: empty {field}"))
         findings += check_cases(rid, entry.get("cases"), at)
+        findings += check_clauses(rid, entry.get("text"), entry.get("cases"), at)
     body = {key: value for key, value in spec.items() if key != "x-requirements"}
     for at, text in _strings(body):
         findings += [

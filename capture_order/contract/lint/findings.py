@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-Severity = Literal["error", "warning"]
+# A note is listed but fails nothing (a check not yet enforced, such as clause coverage).
+Severity = Literal["error", "warning", "note"]
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from capture_order.server.settings import DEFAULT_DATABASE_URL
+from capture_order.server.server_settings import DEFAULT_DATABASE_URL
 
 SQLITE_PREFIX = "sqlite:///"
 

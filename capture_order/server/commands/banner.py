@@ -12,7 +12,7 @@ from typing import Any
 
 from capture_order.contract.facts import minor_digits
 from capture_order.server.demo import DemoOrder
-from capture_order.server.domain.errors import OrderAlreadyCapturedError
+from capture_order.server.domain.capture_errors import OrderAlreadyCapturedError
 
 RESET_HINT = "capture-order serve --demo --reset-demo (make serve RESET=1)"
 
@@ -72,8 +72,8 @@ def demo_text(fixtures: Mapping[str, Any], orders: Sequence[DemoOrder], base_url
 
 def sandbox_text(base_url: str, token: str, first_order: str, hosts: Sequence[str]) -> str:
     """What `serve --sandbox` prints: the control API, its token, the helper's variables, curls."""
+    from capture_order.server.sandbox.control_spec import prefix, sandbox_spec_path
     from capture_order.server.sandbox.launch import TOKEN_ENV, URL_ENV
-    from capture_order.server.sandbox.spec import prefix, sandbox_spec_path
 
     control = base_url + prefix()
     auth = f"-H 'Authorization: Bearer {token}'"

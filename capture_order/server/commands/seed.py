@@ -49,7 +49,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """Create two channels and their orders; print them as conformance fixtures."""
     from capture_order.server.commands.banner import fixtures_text
-    from capture_order.server.seed import seed_fixtures
+    from capture_order.server.seeding import seed_fixtures
     from capture_order.server.services import utc_now
     from capture_order.server.store import Store
     from capture_order.server.store.pks import PkRangeError

@@ -12,7 +12,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from capture_order.server.commands import arguments
-from capture_order.server.settings import Settings
+from capture_order.server.server_settings import ServerSettings
 
 if TYPE_CHECKING:  # the server extra is imported when the server runs, not for --help
     from capture_order.server.store import Store
@@ -96,7 +96,7 @@ def run(args: argparse.Namespace) -> int:
     from capture_order.server.logs import configure_logging
     from capture_order.server.store import Store
 
-    settings = Settings(
+    settings = ServerSettings(
         database_url=args.database,
         log_level=args.log_level,
         validate_responses=args.validate_responses,
@@ -127,7 +127,7 @@ def run(args: argparse.Namespace) -> int:
         store.close()
     os.environ.update(settings.to_env())
     uvicorn.run(
-        "capture_order.server.app:app_from_env",
+        "capture_order.server.workers:app_from_env",
         factory=True,
         host=args.host,
         port=args.port,

@@ -19,15 +19,15 @@ from urllib.parse import quote
 
 import httpx
 
-from capture_order.server.sandbox.answers import (
+from capture_order.server.sandbox.client_answers import (
     Channel,
     Clock,
     Event,
     EventPage,
     Fault,
     Item,
-    Order,
     SandboxError,
+    SandboxOrder,
     parse_clock,
     parse_event,
     parse_fault,
@@ -35,7 +35,15 @@ from capture_order.server.sandbox.answers import (
 )
 
 __all__ = [
-    "Channel", "Clock", "Event", "EventPage", "Fault", "Item", "Order", "Sandbox", "SandboxError",
+    "Channel",
+    "Clock",
+    "Event",
+    "EventPage",
+    "Fault",
+    "Item",
+    "Sandbox",
+    "SandboxError",
+    "SandboxOrder",
 ]  # fmt: skip
 
 CONTROL_PREFIX = "/_sandbox"
@@ -46,7 +54,7 @@ STATES = (
 CAPTURE_PATH = "/api/v1/capture-order/"
 
 
-OrderRef = Order | str
+OrderRef = SandboxOrder | str
 ChannelRef = Channel | int
 
 
@@ -120,7 +128,7 @@ class Sandbox:
         shipping: Decimal | int | str | None = None,
         channel: ChannelRef | None = None,
         number: str | None = None,
-    ) -> Order:
+    ) -> SandboxOrder:
         """A new order in a state of `STATES`; unset fields get the server's defaults."""
         body: dict[str, Any] = {"state": state}
         if items is not None:
@@ -137,25 +145,25 @@ class Sandbox:
             body["number"] = number
         return parse_order(self._call("POST", "/orders", content=_json(body), headers=JSON))
 
-    def order(self, order: OrderRef, *, channel: ChannelRef | None = None) -> Order:
+    def order(self, order: OrderRef, *, channel: ChannelRef | None = None) -> SandboxOrder:
         """An order as it is now."""
         path, params = self._order_path(order, channel)
         return parse_order(self._call("GET", path, params=params))
 
-    def cancel(self, order: OrderRef) -> Order:
+    def cancel(self, order: OrderRef) -> SandboxOrder:
         """Cancel the order (a later capture: 409 order_cancelled)."""
         path, params = self._order_path(order, None)
         return parse_order(self._call("POST", path + "/cancel", params=params))
 
-    def refund(self, order: OrderRef) -> Order:
+    def refund(self, order: OrderRef) -> SandboxOrder:
         """Refund the order (a later capture: 409 order_refunded)."""
         path, params = self._order_path(order, None)
         return parse_order(self._call("POST", path + "/refund", params=params))
 
     @staticmethod
     def _order_path(order: OrderRef, channel: ChannelRef | None) -> tuple[str, dict[str, int]]:
-        number = order.number if isinstance(order, Order) else order
-        if channel is None and isinstance(order, Order):
+        number = order.number if isinstance(order, SandboxOrder) else order
+        if channel is None and isinstance(order, SandboxOrder):
             channel = order.channel
         params = {} if channel is None else {"channel": _channel_id(channel)}
         return f"/orders/{quote(number, safe='')}", params
@@ -175,7 +183,7 @@ class Sandbox:
         """Arm a fault for the next `count` capture requests that match (any, by default)."""
         body: dict[str, Any] = {"kind": kind, "count": count, "match": {}}
         if order is not None:
-            body["match"]["order"] = order.number if isinstance(order, Order) else order
+            body["match"]["order"] = order.number if isinstance(order, SandboxOrder) else order
         if channel is not None:
             body["match"]["channel"] = _channel_id(channel)
         if duration_ms is not None:
@@ -254,7 +262,7 @@ class Sandbox:
         timeout: float | None = None,
     ) -> httpx.Response:
         """POST a capture of the order (all items, or those given) on a fresh connection."""
-        body: dict[str, Any] = {"order": order.number if isinstance(order, Order) else order}
+        body: dict[str, Any] = {"order": order.number if isinstance(order, SandboxOrder) else order}
         if items is not None:
             body["order_items"] = [{"pk": pk} for pk in items]
         headers = {"Authorization": token or self.token, **JSON}

@@ -14,18 +14,18 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from starlette.responses import Response
 
-from capture_order.server.sandbox import faults, orders
+from capture_order.server.sandbox import faults, sandbox_orders
 from capture_order.server.sandbox import tables as t
 from capture_order.server.sandbox.clock import clock_document, in_range, read_offset, write_offset
-from capture_order.server.sandbox.events import Event, clear, page, record
-from capture_order.server.sandbox.http import Call, Handler, json_response
-from capture_order.server.sandbox.problems import ControlError
+from capture_order.server.sandbox.control_api import Call, Handler, json_response
+from capture_order.server.sandbox.control_problems import ControlProblem
+from capture_order.server.sandbox.events import EventRecord, clear, page, record
 from capture_order.server.sandbox.snapshot import restore_snapshot
 from capture_order.server.services import utc_now
 from capture_order.server.store import Transaction
 from capture_order.server.store import schema as st
 
-Disarm = Callable[[Transaction], list[faults.Fault]]
+Disarm = Callable[[Transaction], list[faults.ArmedFault]]
 
 
 async def list_channels(call: Call) -> Response:
@@ -44,15 +44,15 @@ async def list_channels(call: Call) -> Response:
 async def create_order(call: Call) -> Response:
     """POST /orders: insert the order open, then capture it and move it into its state."""
     sandbox = call.sandbox
-    plan = orders.plan_order(call.body, sandbox.default_channel)
+    plan = sandbox_orders.plan_order(call.body, sandbox.default_channel)
 
     def check(tx: Transaction) -> None:
-        if not orders.channel_exists(tx, plan.channel):
-            raise ControlError(
+        if not sandbox_orders.channel_exists(tx, plan.channel):
+            raise ControlProblem(
                 "unknown_channel", errors={"channel": [f"no channel {plan.channel}"]}
             )
-        if plan.channel in orders.channels_of(tx, plan.number):
-            raise ControlError("order_exists")
+        if plan.channel in sandbox_orders.channels_of(tx, plan.number):
+            raise ControlProblem("order_exists")
 
     await sandbox.run(check)
     await sandbox.refresh_clock()
@@ -61,24 +61,29 @@ async def create_order(call: Call) -> Response:
             sandbox.store.add_orders, plan.channel, [plan.new_order(sandbox.clock())]
         )
     except IntegrityError:
-        raise ControlError("order_exists") from None  # created meanwhile by another request
-    if plan.state in orders.CAPTURED_STATES:
+        raise ControlProblem("order_exists") from None  # created meanwhile by another request
+    if plan.state in sandbox_orders.CAPTURED_STATES:
         body: dict[str, Any] = {"order": plan.number}
         if plan.state == "partially_captured":
             body["order_items"] = [{"pk": pks[0][0]}]
         reply = await sandbox.capture.unfaulted(plan.channel, body)
         assert reply.answer.status == 200, reply.answer.body
-    status = {"cancelled": orders.CANCELLED_STATUS, "refunded": orders.REFUNDED_STATUS}
+    status = {
+        "cancelled": sandbox_orders.CANCELLED_STATUS,
+        "refunded": sandbox_orders.REFUNDED_STATUS,
+    }
     now = sandbox.clock()
 
     def finish(tx: Transaction) -> dict[str, Any]:
         if plan.state in status:
-            orders.move(tx, orders.find(tx, plan.number, plan.channel), status[plan.state], now)
-        created = orders.document(orders.find(tx, plan.number, plan.channel))
+            sandbox_orders.move(
+                tx, sandbox_orders.find(tx, plan.number, plan.channel), status[plan.state], now
+            )
+        created = sandbox_orders.document(sandbox_orders.find(tx, plan.number, plan.channel))
         detail = (
             f"{plan.state} order of {len(plan.amounts)} items ({created['amount']} {plan.currency})"
         )
-        record(tx, now, [Event("order.created", detail, plan.channel, plan.number)])
+        record(tx, now, [EventRecord("order.created", detail, plan.channel, plan.number)])
         return created
 
     return json_response(await sandbox.run(finish), 201)
@@ -87,18 +92,20 @@ async def create_order(call: Call) -> Response:
 async def get_order(call: Call) -> Response:
     """GET /orders/{number}."""
     number, channel = call.params["number"], call.params.get("channel")
-    found = await call.sandbox.run(lambda tx: orders.document(orders.find(tx, number, channel)))
+    found = await call.sandbox.run(
+        lambda tx: sandbox_orders.document(sandbox_orders.find(tx, number, channel))
+    )
     return json_response(found)
 
 
 async def cancel_order(call: Call) -> Response:
     """POST /orders/{number}/cancel."""
-    return json_response(await _move(call, orders.CANCELLED_STATUS, "order.cancelled"))
+    return json_response(await _move(call, sandbox_orders.CANCELLED_STATUS, "order.cancelled"))
 
 
 async def refund_order(call: Call) -> Response:
     """POST /orders/{number}/refund."""
-    return json_response(await _move(call, orders.REFUNDED_STATUS, "order.refunded"))
+    return json_response(await _move(call, sandbox_orders.REFUNDED_STATUS, "order.refunded"))
 
 
 async def _move(call: Call, status: str, kind: str) -> dict[str, Any]:
@@ -108,11 +115,11 @@ async def _move(call: Call, status: str, kind: str) -> dict[str, Any]:
     now = sandbox.clock()
 
     def unit(tx: Transaction) -> dict[str, Any]:
-        loaded = orders.find(tx, number, channel)
-        orders.move(tx, loaded, status, now)
-        moved = orders.document(orders.find(tx, number, loaded.row["channel_id"]))
+        loaded = sandbox_orders.find(tx, number, channel)
+        sandbox_orders.move(tx, loaded, status, now)
+        moved = sandbox_orders.document(sandbox_orders.find(tx, number, loaded.row["channel_id"]))
         detail = f"status {status} ({moved['state']}), captured {moved['captured_amount']}"
-        record(tx, now, [Event(kind, detail, moved["channel"], number)])
+        record(tx, now, [EventRecord(kind, detail, moved["channel"], number)])
         return moved
 
     return await sandbox.run(unit)
@@ -130,18 +137,18 @@ async def arm_fault(call: Call) -> Response:
     try:
         values = faults.fault_values(call.body)
     except faults.NotApplicableError as wrong:
-        raise ControlError("not_applicable", errors={wrong.field: [str(wrong)]}) from None
+        raise ControlProblem("not_applicable", errors={wrong.field: [str(wrong)]}) from None
     await sandbox.refresh_clock()
     now = sandbox.clock()
 
     def unit(tx: Transaction) -> dict[str, Any]:
         channel = values["channel_id"]
-        if channel is not None and not orders.channel_exists(tx, channel):
-            raise ControlError(
+        if channel is not None and not sandbox_orders.channel_exists(tx, channel):
+            raise ControlProblem(
                 "unknown_channel", errors={"match.channel": [f"no channel {channel}"]}
             )
         fault = faults.arm(tx, values, now)
-        event = Event(
+        event = EventRecord(
             "fault.armed", fault.describe(), fault.channel, fault.order, code=fault.kind,
             fault=fault.id,
         )  # fmt: skip
@@ -155,7 +162,7 @@ async def get_fault(call: Call) -> Response:
     """GET /faults/{fault}."""
     found = await call.sandbox.run(lambda tx: faults.get(tx, call.params["fault"]))
     if found is None:
-        raise ControlError("fault_not_found")
+        raise ControlProblem("fault_not_found")
     return json_response(found.document())
 
 
@@ -179,12 +186,14 @@ async def _disarm(call: Call, disarm: Disarm, *, required: bool = True) -> None:
     def unit(tx: Transaction) -> None:
         gone = disarm(tx)
         if required and not gone:
-            raise ControlError("fault_not_found")
+            raise ControlProblem("fault_not_found")
         record(
             tx,
             now,
             [
-                Event("fault.disarmed", f.describe(), f.channel, f.order, code=f.kind, fault=f.id)
+                EventRecord(
+                    "fault.disarmed", f.describe(), f.channel, f.order, code=f.kind, fault=f.id
+                )
                 for f in gone
             ],
         )
@@ -219,10 +228,10 @@ async def _set_offset(
         offset = new_offset(read_offset(tx))
         now = utc_now() + offset
         if not in_range(now):
-            raise ControlError("clock_out_of_range")
+            raise ControlProblem("clock_out_of_range")
         write_offset(tx, offset)
         detail = f"clock at {now.isoformat()}, {offset.total_seconds():+.6f} s from real time"
-        record(tx, now, [Event(kind, detail)])
+        record(tx, now, [EventRecord(kind, detail)])
         return offset
 
     sandbox.clock.offset = await sandbox.run(unit)
@@ -234,13 +243,13 @@ def _moment(text: str) -> datetime:
     try:
         moment = datetime.fromisoformat(text.upper().replace("Z", "+00:00"))
         if moment.tzinfo is None:
-            raise ControlError("invalid_request", errors={"now": ["Give the UTC offset."]})
+            raise ControlProblem("invalid_request", errors={"now": ["Give the UTC offset."]})
         moment = moment.astimezone(UTC)
     except (ValueError, OverflowError):  # e.g. 0001-01-01T00:00:00+23:59, before year 1 in UTC
         detail = f"{text[:40]} is not a time the clock can show."
-        raise ControlError("clock_out_of_range", detail) from None
+        raise ControlProblem("clock_out_of_range", detail) from None
     if not in_range(moment):
-        raise ControlError("clock_out_of_range")
+        raise ControlProblem("clock_out_of_range")
     return moment
 
 
@@ -254,7 +263,7 @@ async def reset_sandbox(call: Call) -> Response:
         clear(tx)
         write_offset(tx, timedelta(0))
         detail = "back to the state of the start: faults disarmed, real time, events cleared"
-        record(tx, utc_now(), [Event("sandbox.reset", detail)])
+        record(tx, utc_now(), [EventRecord("sandbox.reset", detail)])
 
     await sandbox.run(unit)
     sandbox.clock.offset = timedelta(0)

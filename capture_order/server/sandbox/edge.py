@@ -14,23 +14,23 @@ from datetime import timedelta
 from typing import Any
 
 from capture_order.server import wire
-from capture_order.server.answers import Answer, problem_answer
+from capture_order.server.answering import ServerAnswer, problem_answer
 from capture_order.server.capture_service import AfterClaim, CaptureService, Reply
 from capture_order.server.problem_types import problem_document
 from capture_order.server.sandbox.clock import SandboxClock, read_offset
 from capture_order.server.sandbox.connection import drop_connection
-from capture_order.server.sandbox.events import Event, capture_event, record
+from capture_order.server.sandbox.events import EventRecord, capture_event, record
 from capture_order.server.sandbox.faults import (
     DEFAULT_DURATION_MS,
     DEFAULT_RETRY_AFTER,
-    Fault,
+    ArmedFault,
     take,
 )
 from capture_order.server.store import Store
 
 
 @dataclass(frozen=True)
-class UnavailableAnswer(Answer):
+class UnavailableAnswer(ServerAnswer):
     """The 503 answer of the `service_unavailable` fault, with its Retry-After."""
 
     retry_after: int = DEFAULT_RETRY_AFTER
@@ -71,13 +71,13 @@ class SandboxCapture(CaptureService):
         """A capture with no fault and no event (control actions reach states with it)."""
         return await super().capture(channel_id, body, None)
 
-    async def log(self, events: Sequence[Event]) -> None:
+    async def log(self, events: Sequence[EventRecord]) -> None:
         """Append events, stamped by the sandbox clock."""
         now = self.clock()
         await self.store.run(lambda tx: record(tx, now, events))
 
     async def _faulted(
-        self, fault: Fault, channel_id: int, body: Mapping[str, Any], key: str | None
+        self, fault: ArmedFault, channel_id: int, body: Mapping[str, Any], key: str | None
     ) -> Reply:
         request = _Faulted(fault, channel_id, body["order"], key)
         seconds = (fault.duration_ms or DEFAULT_DURATION_MS) / 1000
@@ -138,20 +138,20 @@ class SandboxCapture(CaptureService):
 class _Faulted:
     """A capture request a fault acts on, and the events it makes."""
 
-    fault: Fault
+    fault: ArmedFault
     channel: int
     order: str
     key: str | None
 
-    def injected(self, detail: str, status: int | None) -> Event:
+    def injected(self, detail: str, status: int | None) -> EventRecord:
         """The fault.injected event."""
         kind = self.fault.kind
-        return Event(
+        return EventRecord(
             "fault.injected", f"{kind}: {detail}", self.channel, self.order, self.key, status,
             kind, self.fault.id,
         )  # fmt: skip
 
-    def captured(self, reply: Reply) -> Event:
+    def captured(self, reply: Reply) -> EventRecord:
         """The event of the capture's own answer."""
         return capture_event(self.channel, self.order, self.key, reply)
 
@@ -159,4 +159,6 @@ class _Faulted:
 def unavailable_answer(retry_after: int) -> UnavailableAnswer:
     """The 503 `service_unavailable` answer, with its Retry-After."""
     document = problem_document("service_unavailable")
-    return UnavailableAnswer(503, wire.dumps(document), "service_unavailable", retry_after)
+    return UnavailableAnswer(
+        503, wire.dumps(document), "service_unavailable", retry_after=retry_after
+    )

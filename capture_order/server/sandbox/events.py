@@ -19,7 +19,7 @@ _events = t.events
 
 
 @dataclass(frozen=True)
-class Event:
+class EventRecord:
     """One thing that happened, before it is stored (the store gives it its id and time)."""
 
     type: str
@@ -32,7 +32,7 @@ class Event:
     fault: int | None = None
 
 
-def capture_event(channel: int, order: str, key: str | None, reply: Reply) -> Event:
+def capture_event(channel: int, order: str, key: str | None, reply: Reply) -> EventRecord:
     """The event of a capture request's answer: captured, replayed, conflict or refused."""
     answer = reply.answer
     if reply.replayed:
@@ -43,10 +43,10 @@ def capture_event(channel: int, order: str, key: str | None, reply: Reply) -> Ev
         kind, detail = "capture.conflict", f"409 {answer.outcome}"
     else:
         kind, detail = "capture.refused", f"{answer.status} {answer.outcome}"
-    return Event(kind, detail, channel, order, key, answer.status, answer.outcome)
+    return EventRecord(kind, detail, channel, order, key, answer.status, answer.outcome)
 
 
-def record(tx: Transaction, at: datetime, events: Sequence[Event]) -> None:
+def record(tx: Transaction, at: datetime, events: Sequence[EventRecord]) -> None:
     """Append events, in the order given."""
     for event in events:
         tx.conn.execute(

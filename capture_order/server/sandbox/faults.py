@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import delete, insert, or_, select, update
 
 from capture_order.server import wire
-from capture_order.server.sandbox import answers
+from capture_order.server.sandbox import client_answers
 from capture_order.server.sandbox import tables as t
 from capture_order.server.store import Transaction
 
@@ -41,8 +41,8 @@ class NotApplicableError(ValueError):
         self.field = field
 
 
-class Fault(answers.Fault):
-    """An armed fault: the value the client reads (`answers.Fault`), with its body and wording."""
+class ArmedFault(client_answers.Fault):
+    """An armed fault: the value the client reads (`client_answers.Fault`), its body, its words."""
 
     def document(self) -> dict[str, Any]:
         """The Fault body."""
@@ -88,7 +88,7 @@ def fault_values(body: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def arm(tx: Transaction, values: Mapping[str, Any], now: datetime) -> Fault:
+def arm(tx: Transaction, values: Mapping[str, Any], now: datetime) -> ArmedFault:
     """Arm a fault; the fault as stored."""
     query = insert(_faults).values(**values, armed_at=now).returning(_faults.c.id)
     fault_id = int(tx.conn.execute(query).scalar_one())
@@ -97,18 +97,18 @@ def arm(tx: Transaction, values: Mapping[str, Any], now: datetime) -> Fault:
     return found
 
 
-def armed(tx: Transaction) -> list[Fault]:
+def armed(tx: Transaction) -> list[ArmedFault]:
     """Every armed fault, the first to act first."""
     return [_fault(row) for row in tx.conn.execute(select(_faults).order_by(_faults.c.id))]
 
 
-def get(tx: Transaction, fault_id: int) -> Fault | None:
+def get(tx: Transaction, fault_id: int) -> ArmedFault | None:
     """An armed fault, or None."""
     row = tx.conn.execute(select(_faults).where(_faults.c.id == fault_id)).first()
     return None if row is None else _fault(row)
 
 
-def disarm(tx: Transaction, fault_id: int) -> Fault | None:
+def disarm(tx: Transaction, fault_id: int) -> ArmedFault | None:
     """Disarm one fault; the fault, or None when none is armed with this id."""
     found = get(tx, fault_id)
     if found is not None:
@@ -116,14 +116,14 @@ def disarm(tx: Transaction, fault_id: int) -> Fault | None:
     return found
 
 
-def disarm_all(tx: Transaction) -> list[Fault]:
+def disarm_all(tx: Transaction) -> list[ArmedFault]:
     """Disarm every fault; those that were armed."""
     found = armed(tx)
     tx.conn.execute(delete(_faults))
     return found
 
 
-def take(tx: Transaction, channel: int, order: str) -> Fault | None:
+def take(tx: Transaction, channel: int, order: str) -> ArmedFault | None:
     """The first armed fault matching a capture request, spent once; None when none matches."""
     matching = (
         select(_faults)
@@ -151,8 +151,8 @@ def take(tx: Transaction, channel: int, order: str) -> Fault | None:
     return None
 
 
-def _fault(row: Any) -> Fault:
-    return Fault(
+def _fault(row: Any) -> ArmedFault:
+    return ArmedFault(
         id=int(row.id),
         kind=row.kind,
         channel=None if row.channel_id is None else int(row.channel_id),

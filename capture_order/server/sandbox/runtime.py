@@ -20,12 +20,12 @@ from starlette.types import Scope
 
 from capture_order.server.demo import DEMO_KEY
 from capture_order.server.sandbox.clock import SandboxClock, read_offset
+from capture_order.server.sandbox.control_problems import ControlProblem
 from capture_order.server.sandbox.edge import SandboxCapture
-from capture_order.server.sandbox.events import Event
-from capture_order.server.sandbox.problems import ControlError
+from capture_order.server.sandbox.events import EventRecord
 from capture_order.server.sandbox.state import ADMIN_TOKEN_HASH, read_value
 from capture_order.server.store import Store, Transaction
-from capture_order.server.tokens import Tokens, hash_token
+from capture_order.server.token_cache import Tokens, hash_token
 
 T = TypeVar("T")
 Unit = Callable[[Transaction], T]
@@ -52,7 +52,7 @@ class FreshTokens(Tokens):
 
 
 @dataclass
-class Sandbox:
+class SandboxRuntime:
     """One worker's sandbox."""
 
     store: Store
@@ -63,7 +63,7 @@ class Sandbox:
     demo_tokens: dict[int, str] = field(default_factory=dict)  # channel id -> Authorization
 
     @classmethod
-    def load(cls, store: Store, capture: SandboxCapture, hosts: Sequence[str]) -> Sandbox:
+    def load(cls, store: Store, capture: SandboxCapture, hosts: Sequence[str]) -> SandboxRuntime:
         """The sandbox `serve --sandbox` prepared in this database."""
         token_hash = store.write(lambda tx: read_value(tx, ADMIN_TOKEN_HASH))
         if token_hash is None:
@@ -92,23 +92,23 @@ class Sandbox:
         """The clock as every worker sees it (another may have moved it)."""
         self.clock.offset = await self.store.run(read_offset)
 
-    async def log(self, events: Sequence[Event]) -> None:
+    async def log(self, events: Sequence[EventRecord]) -> None:
         """Append events."""
         await self.capture.log(events)
 
-    def refusal(self, scope: Scope) -> ControlError | None:
+    def refusal(self, scope: Scope) -> ControlProblem | None:
         """Why a control request may not go on: its client address, then its token."""
         client = scope.get("client")
         if client is not None and not self._allowed(client[0]):
-            return ControlError("client_not_allowed")
+            return ControlProblem("client_not_allowed")
         value = Headers(scope=scope).get("authorization", "").strip()
         if not value:
-            return ControlError("not_authenticated")
+            return ControlProblem("not_authenticated")
         match = _BEARER.fullmatch(value)
         if match is None or not hmac.compare_digest(
             admin_token_hash(match.group(1)), self.token_hash
         ):
-            return ControlError("authentication_failed")
+            return ControlProblem("authentication_failed")
         return None
 
     def _allowed(self, host: str) -> bool:

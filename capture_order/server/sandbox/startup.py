@@ -18,7 +18,7 @@ from sqlalchemy import delete
 
 from capture_order.server.sandbox import tables as t
 from capture_order.server.sandbox.clock import write_offset
-from capture_order.server.sandbox.events import Event, clear, record
+from capture_order.server.sandbox.events import EventRecord, clear, record
 from capture_order.server.sandbox.runtime import admin_token_hash
 from capture_order.server.sandbox.snapshot import take_snapshot
 from capture_order.server.sandbox.state import ADMIN_TOKEN_HASH, write_value
@@ -48,6 +48,8 @@ def prepare(store: Store, token: str, now: datetime) -> None:
         write_offset(tx, timedelta(0))
         write_value(tx, ADMIN_TOKEN_HASH, admin_token_hash(token))
         take_snapshot(tx)
-        record(tx, now, [Event("sandbox.started", "sandbox started; this is the seeded state")])
+        record(
+            tx, now, [EventRecord("sandbox.started", "sandbox started; this is the seeded state")]
+        )
 
     store.write(unit)

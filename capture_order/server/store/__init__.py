@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from capture_order.server.store.database import NewItem, NewOrder, Store
-from capture_order.server.store.results import Claim, KeyState, LoadedOrder
+from capture_order.server.store.results import Claim, LoadedOrder, StoredKeyState
 from capture_order.server.store.transaction import Transaction
 
-__all__ = ["Claim", "KeyState", "LoadedOrder", "NewItem", "NewOrder", "Store", "Transaction"]
+__all__ = ["Claim", "LoadedOrder", "NewItem", "NewOrder", "Store", "StoredKeyState", "Transaction"]

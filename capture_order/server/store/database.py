@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import Engine, Table, delete, insert, inspect, select, text
 
-from capture_order.server.domain.orders import Order, OrderItem
+from capture_order.server.domain.order_model import Order, OrderItem
 from capture_order.server.store import pks
 from capture_order.server.store import schema as t
 from capture_order.server.store.engines import backend_of, postgres_engine, sqlite_engine

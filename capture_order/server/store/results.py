@@ -7,8 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from capture_order.server.answers import Answer
-from capture_order.server.domain.orders import Order
+from capture_order.server.answering import ServerAnswer
+from capture_order.server.domain.order_model import Order
 
 
 @dataclass(frozen=True)
@@ -19,7 +19,7 @@ class LoadedOrder:
     order: Order
 
 
-class KeyState(enum.Enum):
+class StoredKeyState(enum.Enum):
     """How an Idempotency-Key stands when a request arrives with it (unless it is a replay)."""
 
     STARTED = "started"  # first use: execute the request
@@ -27,4 +27,4 @@ class KeyState(enum.Enum):
     REUSED = "reused"  # used before with another body
 
 
-Claim = KeyState | Answer  # an Answer: the stored answer to replay
+Claim = StoredKeyState | ServerAnswer  # an ServerAnswer: the stored answer to replay

@@ -16,7 +16,12 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
+from capture_order.contract.facts import request_limits
 from capture_order.server.store.types import Money, UtcDateTime
+
+# Column widths the spec sets (its maxLength), so a valid request always fits.
+KEY_WIDTH = request_limits().key_max
+ORDER_NUMBER_WIDTH = request_limits().order_max
 
 metadata = MetaData()
 
@@ -45,7 +50,7 @@ orders = Table(
     metadata,
     Column("pk", Id, primary_key=True, autoincrement=True),
     Column("channel_id", Id, ForeignKey("channels.id"), nullable=False),
-    Column("number", String(128), nullable=False),
+    Column("number", String(ORDER_NUMBER_WIDTH), nullable=False),
     Column("customer", BigInteger, nullable=False),
     Column("date_placed", UtcDateTime, nullable=False),
     Column("payment_option", BigInteger),
@@ -118,7 +123,7 @@ idempotent_requests = Table(
     "idempotent_requests",
     metadata,
     Column("channel_id", Id, ForeignKey("channels.id"), primary_key=True),
-    Column("key", String(255), primary_key=True),
+    Column("key", String(KEY_WIDTH), primary_key=True),
     Column("fingerprint", String(64), nullable=False),
     Column("state", String(16), nullable=False),  # in_progress | completed
     Column("status", Integer),

@@ -14,12 +14,12 @@ from typing import Any
 from sqlalchemy import BigInteger, Connection, bindparam, delete, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from capture_order.server.answers import Answer
-from capture_order.server.domain.capture import Capture
-from capture_order.server.domain.orders import Order, OrderItem
+from capture_order.server.answering import ServerAnswer
+from capture_order.server.domain.capture_plan import Capture
+from capture_order.server.domain.order_model import Order, OrderItem
 from capture_order.server.store import schema as t
 from capture_order.server.store.prepared import PreparedSet
-from capture_order.server.store.results import Claim, KeyState, LoadedOrder
+from capture_order.server.store.results import Claim, LoadedOrder, StoredKeyState
 
 # An in-progress key older than this belongs to a request that died (its capture
 # rolled back with it), so a retry may run it again.
@@ -187,12 +187,12 @@ class Transaction:
             self.sql["drop_key"].execute(self.conn, where)
         claim = {**where, "p_fingerprint": fingerprint, "p_now": now}
         if self.sql["claim_key"].rowcount(self.conn, claim) == 1:
-            return KeyState.STARTED
+            return StoredKeyState.STARTED
         # PostgreSQL: a concurrent first use inserted the key (we waited for it); its row decides.
         rows = self.sql["key"].rows(self.conn, where)
-        return KeyState.IN_PROGRESS if not rows else _standing(rows[0], fingerprint)
+        return StoredKeyState.IN_PROGRESS if not rows else _standing(rows[0], fingerprint)
 
-    def complete_key(self, channel_id: int, key: str, answer: Answer) -> None:
+    def complete_key(self, channel_id: int, key: str, answer: ServerAnswer) -> None:
         """Keep the answer under the key, in the transaction that produced it."""
         self.sql["complete_key"].execute(
             self.conn,
@@ -221,9 +221,9 @@ def _standing(row: dict[str, Any], fingerprint: str) -> Claim:
     # The body decides first: another body under a running key is a client error (422),
     # whatever the first request is doing.
     if not hmac.compare_digest(row["fingerprint"], fingerprint):
-        return KeyState.REUSED
+        return StoredKeyState.REUSED
     if row["state"] != "completed":
-        return KeyState.IN_PROGRESS
+        return StoredKeyState.IN_PROGRESS
     # Rows kept before the outcome column existed carry none; only the log line shows it.
     body = str(row["body"]).encode("utf-8")
-    return Answer(int(row["status"]), body, row["outcome"] or "replayed")
+    return ServerAnswer(int(row["status"]), body, row["outcome"] or "replayed")

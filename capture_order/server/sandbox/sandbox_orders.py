@@ -17,12 +17,12 @@ from sqlalchemy import select, update
 
 from capture_order.contract.spec import load_spec
 from capture_order.server import wire
-from capture_order.server.domain import errors
-from capture_order.server.domain.capture import check_capturable
+from capture_order.server.domain import capture_errors
+from capture_order.server.domain.capture_plan import check_capturable
 from capture_order.server.domain.money import has_valid_precision, minor_digits
-from capture_order.server.domain.orders import Order
-from capture_order.server.sandbox.problems import ControlError
-from capture_order.server.seed import Profile, order_fields
+from capture_order.server.domain.order_model import Order
+from capture_order.server.sandbox.control_problems import ControlProblem
+from capture_order.server.seeding import Profile, order_fields
 from capture_order.server.store import LoadedOrder, NewItem, NewOrder, Transaction
 from capture_order.server.store import schema as t
 
@@ -78,21 +78,21 @@ def default_amounts(items: int, currency: str) -> tuple[Decimal, ...]:
 
 
 def plan_order(body: Mapping[str, Any], default_channel: int | None) -> OrderPlan:
-    """The plan of a schema-valid NewOrder; ControlError (422) for what the schema cannot say."""
+    """The plan of a schema-valid NewOrder; ControlProblem (422) for what the schema cannot say."""
     channel = body.get("channel", default_channel)
     if channel is None:
-        raise ControlError("unknown_channel", "No default channel (no demo data): give channel.")
+        raise ControlProblem("unknown_channel", "No default channel (no demo data): give channel.")
     currency = body.get("currency", DEFAULT_CURRENCY)
     if currency not in currencies():
-        raise ControlError("unknown_currency", errors={"currency": [f"{currency} is unknown"]})
+        raise ControlProblem("unknown_currency", errors={"currency": [f"{currency} is unknown"]})
     given = body.get("amounts")
     items = body.get("items", DEFAULT_ITEMS if given is None else len(given))
     if given is not None and len(given) != items:
         detail = f"items is {items} but amounts lists {len(given)}."
-        raise ControlError("items_mismatch", detail)
+        raise ControlProblem("items_mismatch", detail)
     state = body.get("state", "capturable")
     if state == "partially_captured" and items < 2:
-        raise ControlError("items_mismatch", "A partially captured order needs 2 items or more.")
+        raise ControlProblem("items_mismatch", "A partially captured order needs 2 items or more.")
     amounts = default_amounts(items, currency) if given is None else tuple(map(Decimal, given))
     shipping = Decimal(body.get("shipping", 0))
     wrong = {
@@ -103,7 +103,7 @@ def plan_order(body: Mapping[str, Any], default_channel: int | None) -> OrderPla
     if not has_valid_precision(shipping, currency):
         wrong["shipping"] = [f"{shipping} has more fractional digits than {currency} has"]
     if wrong:
-        raise ControlError("invalid_amount", errors=wrong)
+        raise ControlProblem("invalid_amount", errors=wrong)
     number = body.get("number") or f"SBX-{secrets.token_hex(5)}"
     return OrderPlan(channel, number, state, currency, amounts, shipping)
 
@@ -112,13 +112,13 @@ def state_of(order: Order) -> str:
     """The order's state, as a capture of it would meet it."""
     try:
         check_capturable(order)
-    except errors.OrderCancelledError:
+    except capture_errors.OrderCancelledError:
         return "cancelled"
-    except errors.OrderRefundedError:
+    except capture_errors.OrderRefundedError:
         return "refunded"
-    except errors.OrderNotCapturableError:
+    except capture_errors.OrderNotCapturableError:
         return "not_authorized"
-    except errors.OrderAlreadyCapturedError:
+    except capture_errors.OrderAlreadyCapturedError:
         return "fully_captured"
     return "partially_captured" if order.captured_pks else "capturable"
 
@@ -136,15 +136,15 @@ def channels_of(tx: Transaction, number: str) -> list[int]:
 
 
 def find(tx: Transaction, number: str, channel: int | None) -> LoadedOrder:
-    """The order, in the channel given or the only one that has it; ControlError otherwise."""
+    """The order, in the channel given or the only one that has it; ControlProblem otherwise."""
     if channel is None:
         found = channels_of(tx, number)
         if len(found) > 1:
-            raise ControlError("ambiguous_order", f"Channels {found} have an order {number}.")
+            raise ControlProblem("ambiguous_order", f"Channels {found} have an order {number}.")
         channel = found[0] if found else None
     loaded = None if channel is None else tx.load_order(channel, number, lock=True)
     if loaded is None:
-        raise ControlError("order_not_found")
+        raise ControlProblem("order_not_found")
     return loaded
 
 

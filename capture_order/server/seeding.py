@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from capture_order.server.store import NewItem, NewOrder, Store
-from capture_order.server.tokens import hash_token, new_token_key
+from capture_order.server.token_cache import hash_token, new_token_key
 
 
 @dataclass(frozen=True)
@@ -266,6 +266,7 @@ def seed_fixtures(
     )
     # (number suffix, status, cancel_status, the 409 code the order gets)
     states = (
+        ("X50", "50", None, "order_cancelled"),
         ("X100", "100", None, "order_cancelled"),
         ("X600", "600", None, "order_refunded"),
         ("X300", "300", None, "order_not_capturable"),

@@ -7,23 +7,24 @@ the 413 middleware alike; a stored answer is replayed as it was written, never r
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from capture_order.server import refusals, wire
-from capture_order.server.domain.errors import CaptureError
-from capture_order.server.problem_types import PROBLEM_MEDIA_TYPE, problem_document, problem_headers
+from capture_order.server.domain.capture_errors import CaptureError
+from capture_order.server.problem_types import CAPTURE_PROBLEMS, PROBLEM_MEDIA_TYPE, ProblemTable
 
 JSON_MEDIA_TYPE = "application/json"
 REPLAYED = ("Idempotent-Replayed", "true")
 
 
 @dataclass(frozen=True)
-class Answer:
+class ServerAnswer:
     """A response as sent and as kept for replay."""
 
     status: int
     body: bytes
     outcome: str  # the problem code, or the capture state of a 200
+    problems: ProblemTable = field(default=CAPTURE_PROBLEMS, compare=False, repr=False)
 
     @property
     def media_type(self) -> str:
@@ -32,20 +33,23 @@ class Answer:
 
     def headers(self, *, replayed: bool = False) -> dict[str, str]:
         """The headers beyond the body's: the problem's own, and the replay mark."""
-        headers = problem_headers(self.outcome) if self.status >= 400 else {}
+        headers = self.problems.headers(self.outcome) if self.status >= 400 else {}
         if replayed:
             headers[REPLAYED[0]] = REPLAYED[1]
         return headers
 
 
 def problem_answer(
-    code: str, detail: str | None = None, errors: Mapping[str, list[str]] | None = None
-) -> Answer:
-    """The answer for an error code: its problem document, written once."""
-    document = problem_document(code, detail, errors)
-    return Answer(document["status"], wire.dumps(document), code)
+    code: str,
+    detail: str | None = None,
+    errors: Mapping[str, list[str]] | None = None,
+    problems: ProblemTable = CAPTURE_PROBLEMS,
+) -> ServerAnswer:
+    """The answer for an error code of an API's table: its problem document, written once."""
+    document = problems.document(code, detail, errors)
+    return ServerAnswer(document["status"], wire.dumps(document), code, problems)
 
 
-def refusal_answer(error: CaptureError) -> Answer:
+def refusal_answer(error: CaptureError) -> ServerAnswer:
     """The answer to a capture the rules refuse, in the words of `refusals`."""
     return problem_answer(error.code, refusals.detail(error), refusals.field_errors(error))

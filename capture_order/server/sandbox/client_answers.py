@@ -27,7 +27,7 @@ class Item:
 
 
 @dataclass(frozen=True)
-class Order:
+class SandboxOrder:
     """An order as the sandbox shows it."""
 
     number: str
@@ -112,10 +112,10 @@ def parse_time(text: str) -> datetime:
     return datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
-def parse_order(data: dict[str, Any]) -> Order:
+def parse_order(data: dict[str, Any]) -> SandboxOrder:
     """A SandboxOrder body."""
     items = tuple(Item(i["pk"], Decimal(i["amount"]), i["captured"]) for i in data["items"])
-    return Order(
+    return SandboxOrder(
         data["number"],
         data["channel"],
         data["state"],

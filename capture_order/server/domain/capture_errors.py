@@ -76,15 +76,3 @@ class DuplicateOrderItemError(ItemError):
     def __init__(self, pk: int, index: int, first_index: int) -> None:
         super().__init__(pk, index)
         self.first_index = first_index
-
-
-class IdempotencyKeyReusedError(CaptureError):
-    """The Idempotency-Key was used before with another body."""
-
-    code = "idempotency_key_reused"
-
-
-class IdempotencyRequestInProgressError(CaptureError):
-    """A request with the same Idempotency-Key is still running."""
-
-    code = "idempotency_request_in_progress"

@@ -1,4 +1,4 @@
-"""The control API's own OpenAPI document (never part of the capture contract) and its judge."""
+"""The control API's own OpenAPI document (never part of the capture contract)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ import functools
 from pathlib import Path
 
 from capture_order.contract.spec import Spec, base_path, read_spec
-from capture_order.contract.validation import Judge
 
 SPEC_NAME = "sandbox.yaml"
 
@@ -24,12 +23,6 @@ def sandbox_spec_path() -> Path:
 def sandbox_spec() -> Spec:
     """The control API's document, parsed once (treat it as read-only)."""
     return read_spec(sandbox_spec_path())
-
-
-@functools.cache
-def sandbox_judge() -> Judge:
-    """The validator of the control API's schemas."""
-    return Judge(sandbox_spec())
 
 
 def prefix() -> str:

@@ -4,22 +4,24 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
+
+from capture_order.contract.facts import request_limits
 
 DEFAULT_DATABASE_URL = "sqlite:///var/capture-order.sqlite3"
 ENV_PREFIX = "CAPTURE_ORDER_"
 
 
 @dataclass(frozen=True)
-class Settings:
+class ServerSettings:
     """Everything the app needs to know at start-up."""
 
     database_url: str = DEFAULT_DATABASE_URL
     log_level: str = "info"
     validate_responses: bool = False
     idempotency_retention: timedelta = timedelta(days=7)
-    max_body_bytes: int = 65_536
+    max_body_bytes: int = field(default_factory=lambda: request_limits().body_bytes)
     # `serve --sandbox`: the control API on, and the client networks besides loopback it answers.
     sandbox: bool = False
     sandbox_hosts: tuple[str, ...] = ()
@@ -38,8 +40,8 @@ class Settings:
         }
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
-        """Settings from `CAPTURE_ORDER_*` variables, defaults for the rest."""
+    def from_env(cls, env: Mapping[str, str] | None = None) -> ServerSettings:
+        """ServerSettings from `CAPTURE_ORDER_*` variables, defaults for the rest."""
         env = os.environ if env is None else env
         defaults = cls()
         retention = env.get(f"{ENV_PREFIX}IDEMPOTENCY_RETENTION_DAYS")

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from capture_order.server.domain import errors
-from capture_order.server.domain.orders import (
+from capture_order.server.domain import capture_errors
+from capture_order.server.domain.order_model import (
     CANCELLED_STATUSES,
     CAPTURABLE_STATUSES,
     REFUNDED_STATUSES,
@@ -60,20 +60,20 @@ def check_no_duplicates(request: CaptureRequest) -> None:
     first_seen: dict[int, int] = {}
     for index, item in enumerate(request.items or ()):
         if item.pk in first_seen:
-            raise errors.DuplicateOrderItemError(item.pk, index, first_seen[item.pk])
+            raise capture_errors.DuplicateOrderItemError(item.pk, index, first_seen[item.pk])
         first_seen[item.pk] = index
 
 
 def check_capturable(order: Order) -> None:
     """Refuse an order whose status or capture state forbids a capture (CO-CAP-05, -06)."""
     if order.status in CANCELLED_STATUSES or order.cancel_status is not None:
-        raise errors.OrderCancelledError()
+        raise capture_errors.OrderCancelledError()
     if order.status in REFUNDED_STATUSES:
-        raise errors.OrderRefundedError()
+        raise capture_errors.OrderRefundedError()
     if order.status not in CAPTURABLE_STATUSES:
-        raise errors.OrderNotCapturableError(order.status)
+        raise capture_errors.OrderNotCapturableError(order.status)
     if order.is_fully_captured:
-        raise errors.OrderAlreadyCapturedError()
+        raise capture_errors.OrderAlreadyCapturedError()
 
 
 def plan_capture(order: Order | None, request: CaptureRequest, now: datetime) -> Capture:
@@ -83,7 +83,7 @@ def plan_capture(order: Order | None, request: CaptureRequest, now: datetime) ->
     """
     check_no_duplicates(request)
     if order is None:
-        raise errors.OrderNotFoundError()
+        raise capture_errors.OrderNotFoundError()
     check_capturable(order)
     by_pk = {item.pk: item for item in order.items}
     chosen: list[tuple[OrderItem, Mapping[str, AttributeValue] | None]]
@@ -93,10 +93,10 @@ def plan_capture(order: Order | None, request: CaptureRequest, now: datetime) ->
         # Unknown items first: a request error outranks a state conflict.
         for index, wanted in enumerate(request.items):
             if wanted.pk not in by_pk:
-                raise errors.OrderItemNotFoundError(wanted.pk, index)
+                raise capture_errors.OrderItemNotFoundError(wanted.pk, index)
         for index, wanted in enumerate(request.items):
             if by_pk[wanted.pk].is_captured:
-                raise errors.OrderItemAlreadyCapturedError(wanted.pk, index)
+                raise capture_errors.OrderItemAlreadyCapturedError(wanted.pk, index)
         chosen = [(by_pk[wanted.pk], wanted.attributes) for wanted in request.items]
     captured = tuple(
         sorted(

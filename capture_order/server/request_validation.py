@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import deque
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import jsonschema_rs
@@ -14,9 +14,12 @@ from jsonschema import Draft4Validator, ValidationError  # type: ignore[import-u
 from starlette.datastructures import Headers
 from starlette.types import Receive, Scope
 
+from capture_order.contract.facts import request_limits
 from capture_order.server.problems import ApiProblem
 
-IDEMPOTENCY_KEY_MESSAGE = "Must be 1-255 printable ASCII characters."
+_LIMITS = request_limits()
+KEY_RULE = f"{_LIMITS.key_min}-{_LIMITS.key_max} printable ASCII characters"
+IDEMPOTENCY_KEY_MESSAGE = f"Must be {KEY_RULE}."
 # Where the body validator leaves the parsed body for the handler (it is parsed once).
 BODY_KEY = "capture_order.body"
 REPEATED_KEY_MESSAGE = "Must be sent once."
@@ -104,7 +107,7 @@ def _unique_members(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return found
 
 
-def parse_json(raw: bytes) -> Any:
+def parse_json(raw: bytes, parse_float: Callable[[str], Any] = float) -> Any:
     """The body as JSON, or a 400 `malformed_json` problem (CO-REQ-03)."""
     try:
         text = raw.decode("utf-8")
@@ -113,9 +116,14 @@ def parse_json(raw: bytes) -> Any:
     if not text.strip():
         raise ApiProblem("malformed_json", "The request body is empty; send a JSON object.")
     try:
-        body = json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_unique_members)
+        body = json.loads(
+            text,
+            parse_float=parse_float,
+            parse_constant=_reject_constant,
+            object_pairs_hook=_unique_members,
+        )
         # Escaped lone surrogates parse but are no Unicode text; nothing could store them.
-        json.dumps(body, ensure_ascii=False).encode("utf-8")
+        json.dumps(body, ensure_ascii=False, default=str).encode("utf-8")
     except json.JSONDecodeError as exc:
         raise ApiProblem(
             "malformed_json",
@@ -138,6 +146,11 @@ def parse_json(raw: bytes) -> Any:
 class JsonBodyValidator(AbstractRequestBodyValidator):  # type: ignore[misc]
     """Reads the whole body (streamed or not), parses it strictly and reports every bad field."""
 
+    # How a JSON number with a fraction is read (the control API reads amounts exactly).
+    parse_float: Callable[[str], Any] = float
+    # The formats checked, if any (the control API's clock takes date-times).
+    format_checker: Any = None
+
     async def wrap_receive(self, receive: Receive, *, scope: Scope) -> tuple[Receive, Scope]:
         # Without a Content-Type the body is not declared JSON (CO-REQ-01).
         if "content-type" not in Headers(scope=scope):
@@ -152,10 +165,10 @@ class JsonBodyValidator(AbstractRequestBodyValidator):  # type: ignore[misc]
             chunks.append(message.get("body", b""))
             if not message.get("more_body", False):
                 break
-        body = parse_json(b"".join(chunks))
-        if not _fast_valid(self._schema, body):
+        body = parse_json(b"".join(chunks), type(self).parse_float)
+        if self.format_checker is not None or not _fast_valid(self._schema, body):
             # Only a body the compiled validator refuses pays for the words of every error.
-            validator = Draft4RequestValidator(self._schema, format_checker=None)
+            validator = Draft4RequestValidator(self._schema, format_checker=self.format_checker)
             try:
                 errors = schema_errors(validator, body)
             except RecursionError:
@@ -191,7 +204,7 @@ def validated_body(scope: Scope) -> Any:
 
 
 class StrictParameterValidator(ParameterValidator):  # type: ignore[misc]
-    """Header and query validation with `errors` naming each parameter (CO-REQ-07)."""
+    """Header, path and query validation with `errors` naming each parameter (CO-REQ-07)."""
 
     def validate_request(self, request: Any) -> None:
         errors: dict[str, list[str]] = {}
@@ -208,6 +221,7 @@ class StrictParameterValidator(ParameterValidator):  # type: ignore[misc]
                 errors[name] = ["Unknown query parameter."]
         for location, lookup in (
             ("header", request.headers),
+            ("path", request.path_params),
             ("query", request.query_params),
             ("cookie", request.cookies),
         ):
@@ -224,7 +238,7 @@ class StrictParameterValidator(ParameterValidator):  # type: ignore[misc]
         if list(errors) == ["Idempotency-Key"]:
             raise ApiProblem(
                 "invalid_request",
-                "The Idempotency-Key header must be 1-255 printable ASCII characters.",
+                f"The Idempotency-Key header must be {KEY_RULE}.",
                 errors,
             )
         if errors:
