@@ -186,3 +186,46 @@ fault(
     on_request=_replay_413,
     on_response=_store_413,
 )
+
+
+def _never_stored_key(request: Message) -> tuple[str | None, str, str] | None:
+    key = request.header("idempotency-key")
+    return None if key is None else (request.header("authorization"), key, _fingerprint(request))
+
+
+async def _claim_never_completed(ctx: FaultContext, request: Message) -> Message | None:
+    # The key is claimed but the answer never kept: every same-body retry meets "in progress".
+    claimed: set[tuple[str | None, str, str]] = ctx.state.setdefault("claimed", set())
+    if _never_stored_key(request) not in claimed:
+        return None
+    answer = problem(
+        409,
+        "idempotency_request_in_progress",
+        "Request in progress",
+        "A request with this Idempotency-Key is still in progress.",
+    )
+    answer.set_header("Retry-After", "1")
+    return answer
+
+
+async def _note_executed(ctx: FaultContext, request: Message, response: Message) -> None:
+    executed = response.status < 500 and response.status not in (400, 401, 413, 415)
+    refused = response.code in ("idempotency_key_reused", "idempotency_request_in_progress")
+    found = _never_stored_key(request)
+    if (
+        found is not None
+        and executed
+        and not refused
+        and not response.header("idempotent-replayed")
+    ):
+        ctx.state.setdefault("claimed", set()).add(found)
+
+
+fault(
+    "answers_never_stored",
+    "CO-IDEM-03",
+    kind=IDEMPOTENCY,
+    does="keeps no answer under its key: a same-body retry is 409 in progress ever after",
+    on_request=_claim_never_completed,
+    on_response=_note_executed,
+)

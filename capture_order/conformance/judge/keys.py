@@ -23,6 +23,9 @@ REFUSAL_REPLAYS = {
     422: "CO-IDEM-01/unprocessable-replayed",
 }
 PENDING = 8  # answers kept per key until the executed request shows up in the stream
+# However soon a server stores an answer after sending it (CO-IDEM-03), it has done so this
+# many seconds after, or the 409's Retry-After if longer: a 409 in progress later is a failure.
+STORED_WITHIN_S = 2
 CASES = (
     Judged("CO-IDEM-01/same-bytes", "a retry with the same key and the same bytes"),
     Judged("CO-IDEM-01/same-json-value", "a retry with the same key and JSON in other bytes"),
@@ -34,6 +37,7 @@ CASES = (
     Judged("CO-IDEM-02/in-flight-other-body-422", "another body under a key still running"),
     Judged("CO-IDEM-03/executed-once", "simultaneous requests with one key and body"),
     Judged("CO-IDEM-03/retry-after", "a 409 idempotency_request_in_progress"),
+    Judged("CO-IDEM-03/stored-once-answered", "a retry started after the first was answered"),
     Judged("CO-IDEM-05/other-channel", "one key sent by two channels"),
     Judged("CO-IDEM-06/after-400", "a key first sent in a 400 request, then executed"),
     Judged("CO-IDEM-06/after-401", "a key first sent in a 401 request, then executed"),
@@ -189,7 +193,9 @@ class KeysReplayOrRefuse(Rule):
             pks = refusal.listed_pks()
             if len(pks) != len(set(pks)):
                 self.observe("CO-ERR-05/idempotency-before-duplicate")
-        elif not same:
+        elif same:
+            self._stored(executed, refusal)
+        else:
             # The body is compared first: another body is 422 whether or not the key is running.
             self.expect(
                 False,
@@ -199,6 +205,35 @@ class KeysReplayOrRefuse(Rule):
                 received=describe(b),
                 exchanges=[a, b],
             )
+
+    def _stored(self, executed: Seen, retry: Seen) -> None:
+        """A retry with the executed request's body, started after its answer was received.
+
+        One started during the first request, or within the grace after its answer, may meet
+        it still running (a 409 in progress): only a 409 to a later one says the answer was
+        never stored.
+        """
+        a, b = executed.exchange, retry.exchange
+        if a.started is None or b.started is None:
+            return
+        waited = b.started - (a.started + a.elapsed_ms / 1000)
+        if waited < 0:
+            return
+        if retry.replayed:
+            self.observe("CO-IDEM-03/stored-once-answered")
+            return
+        retry_after = (b.header("Retry-After") or "").strip()
+        if not retry_after.isdigit():
+            return  # no seconds to wait: CO-IDEM-03/retry-after judges that 409 already
+        grace = max(int(retry_after), STORED_WITHIN_S)
+        self.expect(
+            waited < grace,
+            "CO-IDEM-03/stored-once-answered",
+            "A retry started after the first request was answered is still told it is running",
+            expected=f"{a.status}, the same body, Idempotent-Replayed: true (the stored answer)",
+            received=f"{describe(b)}, sent {waited:.1f} s after the first was answered",
+            exchanges=[a, b],
+        )
 
     def _replay(self, state: KeyState, seen: Seen) -> None:
         if seen.status in REJECTED:
@@ -247,6 +282,7 @@ class KeysReplayOrRefuse(Rule):
         case = _replay_case(executed, replay)
         if a.status == b.status and a.json() == b.json() and replay.replayed:
             self.observe(case)
+            self._stored(executed, replay)
             return  # most replays: no finding, so no message to build
         self.expect(
             False,

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from capture_order.conformance.context import ScenarioContext
+from capture_order.conformance.judge.keys import STORED_WITHIN_S
 from capture_order.conformance.needs import Needs, OrderNeed
 from capture_order.conformance.registry import scenario
 from capture_order.conformance.scenarios.requests import oversized_body
@@ -18,6 +20,11 @@ PARALLEL = 8
 # meets a request in flight about one time in three against the in-process reference server.
 RACES = 8
 MIXED_RACES = 4
+# The retry after a 409 in progress waits its Retry-After, the spec's grace for storing an
+# answer at least, and never more than this (a 409 with a longer Retry-After goes unjudged).
+LONGEST_WAIT_S = 5
+# Past the grace by this much: the judge measures from the answer's end by the wall clock.
+WAIT_MARGIN_S = 0.25
 
 
 def _reordered(value: Any) -> Any:
@@ -41,6 +48,7 @@ STORED = ("404 unknown order", "409 order already captured", "422 duplicate item
     "CO-IDEM-01/refusal-replayed",
     "CO-IDEM-01/conflict-replayed",
     "CO-IDEM-01/unprocessable-replayed",
+    "CO-IDEM-03/stored-once-answered",
     needs=ONE,
 )
 def idempotent_retry_is_replayed(ctx: ScenarioContext) -> None:
@@ -48,6 +56,8 @@ def idempotent_retry_is_replayed(ctx: ScenarioContext) -> None:
 
     Then the answers of every other stored status, each with a key of its own, each retried:
     the order's 409 (captured now) and 422 (a duplicate item), and a 404.
+    A retry told the first request is still in progress, though its answer came, is sent
+    again once the grace for storing that answer is over.
     """
     order = ctx.order()
     _replay_the_capture(ctx, order.number, order.items)
@@ -77,9 +87,21 @@ def _replay_the_capture(ctx: ScenarioContext, number: str, items: tuple[int, ...
     }
     compact = json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode()
     ctx.capture(None, raw=compact, key=key)
-    ctx.capture(None, raw=compact, key=key)
+    retry = ctx.capture(None, raw=compact, key=key)
+    if retry.status == 409 and retry.code == "idempotency_request_in_progress":
+        # Told "in progress" after the answer came: the answer was never kept, or is still
+        # being stored (the spec's grace). Waited once, bounded; the next retry tells which.
+        time.sleep(_stored_wait(retry.header("Retry-After")))
+        ctx.capture(None, raw=compact, key=key)
     spaced = json.dumps(_reordered(body), indent=2, ensure_ascii=True)
     ctx.capture(None, raw=f" {spaced}\n".encode(), key=key)
+
+
+def _stored_wait(retry_after: str | None) -> float:
+    """Seconds to wait before a retry after a 409 in progress with that Retry-After."""
+    value = (retry_after or "").strip()
+    grace = max(int(value) if value.isdigit() else 0, STORED_WITHIN_S)
+    return min(grace + WAIT_MARGIN_S, LONGEST_WAIT_S)
 
 
 @scenario("CO-IDEM-01/refusal-replayed")
