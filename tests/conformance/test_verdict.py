@@ -161,7 +161,7 @@ def test_a_failure_found_on_the_way_fails_even_an_unselected_requirement() -> No
 def test_every_line_of_a_finding_is_printed_under_its_requirement(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    from capture_order.conformance import console
+    from capture_order.conformance import suite_console
     from capture_order.conformance.runner import RunReport
     from capture_order.conformance.settings import Settings
 
@@ -171,7 +171,7 @@ def test_every_line_of_a_finding_is_printed_under_its_requirement(
         requirement_verdict(MUST, [_result(Status.FAIL, "CO-X-01/a", findings=(finding,))])
     ]
     report.verdict = overall(report.requirements)
-    console.summary(report)
+    suite_console.summary(report)
     out = capsys.readouterr().out
     block = out.split("CO-X-01", 1)[1].split("\n\n", 1)[0].splitlines()[1:]
     assert block and all(line.startswith("        ") for line in block), block

@@ -16,8 +16,6 @@ EXEMPT_MODULES = {"__init__", "__main__"}
 # Clashes between the suite's and the spec tools' own modules, none of them the server's: they
 # are theirs to rename (the suite's modules are being edited elsewhere). Nothing may join them.
 KNOWN_MODULE_CLASHES = {
-    "command": {"conformance", "conformance.traffic", "contract.diff", "contract.lint"},
-    "console": {"conformance", "conformance.traffic"},
     "engine": {"conformance.judge", "contract.diff"},
     "facts": {"conformance.judge", "contract"},
     "isolation": {"conformance.scenarios", "contract.diff"},
