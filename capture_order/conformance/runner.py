@@ -22,8 +22,8 @@ from capture_order.conformance.fuzz_cases import NEED_TOKEN as FUZZ_NEED_TOKEN
 from capture_order.conformance.guard import CaptureGuard, Ledger, RefusedCaptureError
 from capture_order.conformance.http import Client, Exchange, UnreachableError
 from capture_order.conformance.inputs import InputLedger
-from capture_order.conformance.judge.engine import judge_all
-from capture_order.conformance.judge.facts import Facts
+from capture_order.conformance.judge.judge_engine import judge_all
+from capture_order.conformance.judge.judge_facts import Facts
 from capture_order.conformance.needs import NO_TOKEN, OrderPool, grant
 from capture_order.conformance.plan import Plan, case_reasons, make_plan, take_fuzz_orders
 from capture_order.conformance.preflight import check_setup

@@ -10,7 +10,7 @@ import pytest
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from capture_order.contract.diff.engine import diff
+from capture_order.contract.diff.diff_engine import diff
 from capture_order.contract.diff.github import MAX_COMMENT, github
 from capture_order.contract.diff.model import Finding, Report, Severity, Source
 from capture_order.contract.spec import load_spec

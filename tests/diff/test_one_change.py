@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from jsonschema.exceptions import ValidationError
 
-from capture_order.contract.diff.engine import diff
-from capture_order.contract.diff.isolation import applied
+from capture_order.contract.diff.change_isolation import applied
+from capture_order.contract.diff.diff_engine import diff
 from capture_order.contract.diff.model import Finding, Report, Witness
 from capture_order.contract.spec import load_spec
 from capture_order.contract.validation import Judge

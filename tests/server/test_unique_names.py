@@ -15,12 +15,7 @@ EXEMPT_MODULES = {"__init__", "__main__"}
 
 # Clashes between the suite's and the spec tools' own modules, none of them the server's: they
 # are theirs to rename (the suite's modules are being edited elsewhere). Nothing may join them.
-KNOWN_MODULE_CLASHES = {
-    "engine": {"conformance.judge", "contract.diff"},
-    "facts": {"conformance.judge", "contract"},
-    "isolation": {"conformance.scenarios", "contract.diff"},
-    "requests": {"conformance.scenarios", "contract.diff"},
-}
+KNOWN_MODULE_CLASHES: dict[str, set[str]] = {}
 KNOWN_CLASS_CLASHES = {
     "Answer": {"conformance.traffic.front", "conformance.traffic.upstream"},
     "Finding": {"contract.lint.findings", "contract.diff.model", "conformance.verdict"},

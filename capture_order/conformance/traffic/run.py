@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from capture_order.conformance.http import Exchange
-from capture_order.conformance.judge.engine import HALVES, Judge
-from capture_order.conformance.judge.facts import Facts
+from capture_order.conformance.judge.judge_engine import HALVES, Judge
+from capture_order.conformance.judge.judge_facts import Facts
 from capture_order.conformance.registry import selected
 from capture_order.conformance.runner import RunReport, catalogue
 from capture_order.conformance.settings import Settings

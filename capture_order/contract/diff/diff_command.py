@@ -49,7 +49,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from capture_order.contract.diff.engine import diff
+from capture_order.contract.diff.diff_engine import diff
 from capture_order.contract.diff.generation import DEFAULT_SEED, DEFAULT_TRIES
 from capture_order.contract.diff.github import github
 from capture_order.contract.diff.json_report import dumps

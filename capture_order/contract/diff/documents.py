@@ -7,9 +7,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from capture_order.contract.diff.change_isolation import isolated
 from capture_order.contract.diff.changes import Change, Judges
 from capture_order.contract.diff.facets import Facet
-from capture_order.contract.diff.isolation import isolated
 from capture_order.contract.diff.model import Finding
 from capture_order.contract.diff.places import Place
 from capture_order.contract.diff.schema_walk import schema_changes

@@ -7,7 +7,7 @@ from typing import Any
 
 from capture_order.contract.diff.documents import Pair, operations
 from capture_order.contract.diff.model import Finding, Severity
-from capture_order.contract.diff.requests import body_findings, parameter_findings
+from capture_order.contract.diff.request_changes import body_findings, parameter_findings
 from capture_order.contract.diff.responses import response_findings
 from capture_order.contract.spec import Spec, pointer_get
 

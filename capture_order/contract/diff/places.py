@@ -6,9 +6,9 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from capture_order.contract.diff.change_isolation import Operation
 from capture_order.contract.diff.changes import Judges
 from capture_order.contract.diff.facets import Facet, Step
-from capture_order.contract.diff.isolation import Operation
 from capture_order.contract.diff.samples import NOTHING, accepts, place, sample
 from capture_order.contract.spec import pointer_get
 from capture_order.contract.validation import SPEC_URI, Judge

@@ -8,7 +8,7 @@ from dataclasses import replace
 from capture_order.contract.diff.documents import Pair, followed, members, schema_at
 from capture_order.contract.diff.model import Finding, Severity
 from capture_order.contract.diff.places import Place
-from capture_order.contract.diff.requests import media_place
+from capture_order.contract.diff.request_changes import media_place
 from capture_order.contract.diff.witnesses import checked_witness
 from capture_order.contract.spec import pointer_get
 

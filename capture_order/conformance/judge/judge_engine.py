@@ -14,8 +14,8 @@ from capture_order.conformance.http import Exchange
 from capture_order.conformance.judge.book import Book
 from capture_order.conformance.judge.broken import expected, well_formed
 from capture_order.conformance.judge.captures import CapturesReportWhatTheyDid
-from capture_order.conformance.judge.facts import Facts
 from capture_order.conformance.judge.first_rule import AnswersFitTheRequest
+from capture_order.conformance.judge.judge_facts import Facts
 from capture_order.conformance.judge.keys import KeysReplayOrRefuse
 from capture_order.conformance.judge.not_found import NotFoundLooksAlike
 from capture_order.conformance.judge.orders import OrdersAreCapturedOnce
