@@ -32,8 +32,8 @@ from capture_order.conformance.reproduce import Redactor, curl_command, redactor
 from capture_order.conformance.settings import Settings
 from capture_order.conformance.sweep import SWEEPS
 from capture_order.conformance.verdict import (
+    CheckFinding,
     CheckResult,
-    Finding,
     RequirementResult,
     Status,
     Verdict,
@@ -398,7 +398,7 @@ def _fuzz(
 def _response_times(exchanges: list[Exchange], limit_ms: float, redactor: Redactor) -> CheckResult:
     slow = [e for e in exchanges if e.elapsed_ms > limit_ms]
     findings = tuple(
-        Finding(
+        CheckFinding(
             None,
             f"Response slower than {limit_ms:g} ms ({e.source})",
             f"a response within {limit_ms:g} ms",
