@@ -54,12 +54,12 @@ COMMANDS = (
     Command("docs", "capture_order.contract.docs", "render the contract as one offline HTML page"),
     Command(
         "diff",
-        "capture_order.contract.diff.command",
+        "capture_order.contract.diff.diff_command",
         "review a change of the contract: breaking changes with witnesses",
     ),
     Command(
         "conformance",
-        "capture_order.conformance.command",
+        "capture_order.conformance.suite_command",
         "run the conformance suite against a deployment",
     ),
     Command(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import argparse
 
-from capture_order.contract.lint import command as contract_lint
+from capture_order.contract.lint import lint_command as contract_lint
 
 HELP = "lint the contract and the suite's coverage of its cases"
 

@@ -4,6 +4,6 @@ from __future__ import annotations
 
 import sys
 
-from capture_order.conformance.command import main
+from capture_order.conformance.suite_command import main
 
 sys.exit(main())

@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 from capture_order.conformance.fixtures import FixtureOrder
 from capture_order.conformance.http import Client, Exchange
 from capture_order.conformance.inputs import InputLedger
-from capture_order.conformance.judge.facts import Facts, KnownOrder
+from capture_order.conformance.judge.judge_facts import Facts, KnownOrder
 from capture_order.conformance.judge.values import JSON
 from capture_order.conformance.needs import FOREIGN_TOKEN_HINT, NO_TOKEN, Grant, OrderNeed
 from capture_order.conformance.settings import Settings

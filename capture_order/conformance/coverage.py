@@ -7,7 +7,7 @@ the two, so that the contract package never imports the suite).
 from __future__ import annotations
 
 from capture_order.contract.catalogue import by_id, requirements
-from capture_order.contract.lint.findings import Finding, Severity, ToolReport
+from capture_order.contract.lint.findings import LintFinding, Severity, ToolReport
 from capture_order.contract.spec import OPERATION_PATH, Spec, pointer
 
 TOOL = "suite coverage"
@@ -20,7 +20,7 @@ def covered_refs() -> frozenset[str]:
     return COVERED
 
 
-def coverage_findings(spec: Spec) -> list[Finding]:
+def coverage_findings(spec: Spec) -> list[LintFinding]:
     """An observable case no check exercises (error for MUST, warning for SHOULD), and checks
     that name cases the catalogue does not have."""
     covered = covered_refs()
@@ -32,10 +32,10 @@ def coverage_findings(spec: Spec) -> list[Finding]:
             if case.observable and case.ref not in covered:
                 severity: Severity = "error" if rule.level == "MUST" else "warning"
                 where = pointer("x-requirements", index, "cases", case_index)
-                findings.append(Finding(severity, where, f"{case.ref}: no check exercises it"))
+                findings.append(LintFinding(severity, where, f"{case.ref}: no check exercises it"))
     extra = set(by_id(spec)) | {"RUN-RT-01/within-limit"}
     findings += [
-        Finding("error", "conformance", f"a check names {ref}, which is not in the catalogue")
+        LintFinding("error", "conformance", f"a check names {ref}, which is not in the catalogue")
         for ref in sorted(covered - known - extra)
     ]
     return findings

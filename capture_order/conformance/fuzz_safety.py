@@ -16,7 +16,7 @@ from schemathesis import Case
 
 from capture_order.conformance.fixtures import FixtureOrder
 from capture_order.conformance.fuzz_cases import WITHOUT_TOKEN_EVERY
-from capture_order.conformance.judge.facts import Facts
+from capture_order.conformance.judge.judge_facts import Facts
 from capture_order.contract.facts import request_limits
 from capture_order.contract.spec import load_spec, operation
 

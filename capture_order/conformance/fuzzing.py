@@ -28,7 +28,7 @@ from capture_order.conformance.fuzz_events import Collector
 from capture_order.conformance.fuzz_safety import CaseRewriter
 from capture_order.conformance.guard import CaptureGuard, Judgement, RefusedCaptureError
 from capture_order.conformance.http import Exchange
-from capture_order.conformance.judge.facts import Facts
+from capture_order.conformance.judge.judge_facts import Facts
 from capture_order.conformance.settings import Settings
 from capture_order.contract.spec import base_path, load_spec
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from capture_order.conformance.context import UNKNOWN_PK
 from capture_order.conformance.fixtures import FixtureOrder
 from capture_order.conformance.http import Client, Exchange
-from capture_order.conformance.judge.facts import Facts
+from capture_order.conformance.judge.judge_facts import Facts
 from capture_order.conformance.settings import Settings
 
 SOURCE = "preflight"

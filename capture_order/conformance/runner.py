@@ -22,8 +22,8 @@ from capture_order.conformance.fuzz_cases import NEED_TOKEN as FUZZ_NEED_TOKEN
 from capture_order.conformance.guard import CaptureGuard, Ledger, RefusedCaptureError
 from capture_order.conformance.http import Client, Exchange, UnreachableError
 from capture_order.conformance.inputs import InputLedger
-from capture_order.conformance.judge.engine import judge_all
-from capture_order.conformance.judge.facts import Facts
+from capture_order.conformance.judge.judge_engine import judge_all
+from capture_order.conformance.judge.judge_facts import Facts
 from capture_order.conformance.needs import NO_TOKEN, OrderPool, grant
 from capture_order.conformance.plan import Plan, case_reasons, make_plan, take_fuzz_orders
 from capture_order.conformance.preflight import check_setup
@@ -32,8 +32,8 @@ from capture_order.conformance.reproduce import Redactor, curl_command, redactor
 from capture_order.conformance.settings import Settings
 from capture_order.conformance.sweep import SWEEPS
 from capture_order.conformance.verdict import (
+    CheckFinding,
     CheckResult,
-    Finding,
     RequirementResult,
     Status,
     Verdict,
@@ -398,7 +398,7 @@ def _fuzz(
 def _response_times(exchanges: list[Exchange], limit_ms: float, redactor: Redactor) -> CheckResult:
     slow = [e for e in exchanges if e.elapsed_ms > limit_ms]
     findings = tuple(
-        Finding(
+        CheckFinding(
             None,
             f"Response slower than {limit_ms:g} ms ({e.source})",
             f"a response within {limit_ms:g} ms",

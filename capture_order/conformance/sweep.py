@@ -18,7 +18,7 @@ import ahocorasick_rs
 from capture_order.conformance.http import Exchange
 from capture_order.conformance.judge.values import JSON, PROBLEM_JSON, describe
 from capture_order.conformance.reproduce import Redactor, curl_command
-from capture_order.conformance.verdict import CheckResult, Finding, Status
+from capture_order.conformance.verdict import CheckFinding, CheckResult, Status
 from capture_order.contract.facts import (
     documented_responses,
     header_required,
@@ -370,14 +370,14 @@ class SweepStream:
         self.sweep = sweep
         self.secrets = secrets
         self.redactor = redactor
-        self.findings: list[Finding] = []
+        self.findings: list[CheckFinding] = []
         self.count = 0
         self.examined = 0
         self._seen: set[tuple[str, int]] = set()
         self._across = sweep.across() if sweep.across is not None else None
         self._inspect = sweep.inspect
 
-    def feed(self, exchange: Exchange) -> list[Finding]:
+    def feed(self, exchange: Exchange) -> list[CheckFinding]:
         """Judge one more exchange; the findings it added (none once MAX_FINDINGS are kept)."""
         self.examined += 1
         if self._across is not None:
@@ -389,13 +389,13 @@ class SweepStream:
             evidence = [((exchange,), d) for d in drafts]
         else:
             evidence = []
-        added: list[Finding] = []
+        added: list[CheckFinding] = []
         for reproduce, (requirement, title, expected, received) in evidence:
             self.count += 1
             shown = reproduce[-1]
             if len(self.findings) < MAX_FINDINGS and (title, shown.status) not in self._seen:
                 self._seen.add((title, shown.status))
-                finding = Finding(
+                finding = CheckFinding(
                     requirement,
                     self.redactor.text(f"{title} ({shown.source})"),
                     expected,

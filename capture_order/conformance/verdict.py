@@ -32,7 +32,7 @@ PROFILES = ("default", "certify")
 
 
 @dataclass(frozen=True)
-class Finding:
+class CheckFinding:
     """One failed expectation, with what was expected, what came back and how to reproduce it."""
 
     requirement: str | None  # a case ref, a bare requirement ID, or None: all the check's cases
@@ -68,7 +68,7 @@ class CheckResult:
     name: str
     refs: tuple[str, ...]  # the cases it exercises (or bare requirement IDs)
     status: Status
-    findings: tuple[Finding, ...] = ()
+    findings: tuple[CheckFinding, ...] = ()
     reason: str = ""  # why SKIP or ERROR
     duration_s: float = 0.0
     requests: int = 0
@@ -83,7 +83,7 @@ class CheckResult:
         """The requirement IDs of its cases."""
         return requirement_ids(self.refs)
 
-    def failed(self, requirement: str) -> tuple[Finding, ...]:
+    def failed(self, requirement: str) -> tuple[CheckFinding, ...]:
         """The findings that concern this requirement."""
         return tuple(
             f
@@ -138,7 +138,7 @@ class RequirementResult:
     requirement: Requirement
     status: Status
     checks: tuple[str, ...]
-    findings: tuple[tuple[str, Finding], ...] = ()  # (check name, finding)
+    findings: tuple[tuple[str, CheckFinding], ...] = ()  # (check name, finding)
     reason: str = ""
     cases: tuple[CaseOutcome, ...] = ()
 

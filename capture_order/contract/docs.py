@@ -159,7 +159,7 @@ def run(args: argparse.Namespace) -> int:
     spec_file = (args.spec or spec_path()).resolve()
     sections = []
     if args.changes_since:
-        from capture_order.contract.diff.command import (
+        from capture_order.contract.diff.diff_command import (
             changes_since,
         )  # only this option needs the diff
 

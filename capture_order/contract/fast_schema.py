@@ -1,6 +1,6 @@
 """A compiled accept-check in front of the one validator: valid documents pass in microseconds.
 
-`Judge` (contract.validation) stays the judge: a document this check accepts is one the judge
+`SchemaJudge` (contract.validation) stays the judge: a document this check accepts is one the judge
 accepts too, and anything it refuses is handed to the judge for the verdict and its messages.
 It is the same schema translated to JSON Schema draft 4 for jsonschema-rs: OpenAPI's
 `nullable` becomes a `null` type, `int32`/`int64` become bounds (jsonschema-rs applies formats

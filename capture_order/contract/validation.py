@@ -40,7 +40,7 @@ def field_path(parts: Any) -> str:
     return text.lstrip(".") or "<body>"
 
 
-class Judge:
+class SchemaJudge:
     """Validates instances against the schemas of one spec document."""
 
     def __init__(self, spec: Spec) -> None:
@@ -104,6 +104,6 @@ def _instance_order(error: ValidationError) -> list[str]:
 
 
 @functools.cache
-def contract_judge() -> Judge:
+def contract_judge() -> SchemaJudge:
     """The judge of the contract itself."""
-    return Judge(load_spec())
+    return SchemaJudge(load_spec())

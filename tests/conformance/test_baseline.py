@@ -17,8 +17,8 @@ from capture_order.conformance.baseline import (
     write,
 )
 from capture_order.conformance.verdict import (
+    CheckFinding,
     CheckResult,
-    Finding,
     RequirementResult,
     Status,
     Verdict,
@@ -39,7 +39,7 @@ def _results(failing: list[str], passing: list[str]) -> list[RequirementResult]:
     checks = []
     for ref in failing:
         result = CheckResult(
-            f"fails {ref}", (ref,), Status.FAIL, (Finding(ref, "Broke", "a", "b"),)
+            f"fails {ref}", (ref,), Status.FAIL, (CheckFinding(ref, "Broke", "a", "b"),)
         )
         checks.append(replace(result, outcomes=case_outcomes(result)))
     for ref in passing:

@@ -14,8 +14,8 @@ from capture_order.cli import parser_for
 from capture_order.conformance.baseline import Baseline, Entry, load
 from capture_order.conformance.report.ctrf import FILE as CTRF_FILE
 from capture_order.conformance.verdict import (
+    CheckFinding,
     CheckResult,
-    Finding,
     RequirementResult,
     Status,
     Verdict,
@@ -101,7 +101,7 @@ def test_the_example_baseline_loads() -> None:
 def _results(failing: list[str], passing: list[str]) -> list[RequirementResult]:
     checks = []
     for ref, status in [*((r, Status.FAIL) for r in failing), *((r, Status.PASS) for r in passing)]:
-        findings = (Finding(ref, "Broke", "a", "b"),) if status == Status.FAIL else ()
+        findings = (CheckFinding(ref, "Broke", "a", "b"),) if status == Status.FAIL else ()
         result = CheckResult(ref, (ref,), status, findings)
         checks.append(replace(result, outcomes=case_outcomes(result)))
     rest = tuple(

@@ -18,8 +18,8 @@ from capture_order.conformance.report import write_reports
 from capture_order.conformance.runner import RunReport, catalogue, plan_for
 from capture_order.conformance.settings import Settings
 from capture_order.conformance.verdict import (
+    CheckFinding,
     CheckResult,
-    Finding,
     Status,
     case_outcomes,
     overall,
@@ -33,7 +33,9 @@ TOKEN = "Token ctrf-secret-0123456789"
 SCHEMA_DIR = files("capture_order.conformance.report").joinpath("ctrf_schema")
 
 
-def _judged(name: str, ref: str, status: Status, finding: Finding | None = None) -> CheckResult:
+def _judged(
+    name: str, ref: str, status: Status, finding: CheckFinding | None = None
+) -> CheckResult:
     result = CheckResult(name, (ref,), status, (finding,) if finding else (), "needs orders")
     return replace(result, outcomes=case_outcomes(result))
 
@@ -52,8 +54,8 @@ def _report(baseline: Baseline | None = None) -> RunReport:
     failed, passed, skipped = _must_refs(3)
     should = _should_ref()
     results = [
-        _judged("a", failed, Status.FAIL, Finding(failed, "Broke", "409", "200", ("curl x",))),
-        _judged("b", should, Status.FAIL, Finding(should, "Unwise", "a", "b")),
+        _judged("a", failed, Status.FAIL, CheckFinding(failed, "Broke", "409", "200", ("curl x",))),
+        _judged("b", should, Status.FAIL, CheckFinding(should, "Unwise", "a", "b")),
         _judged("c", passed, Status.PASS),
         _judged("d", skipped, Status.SKIP),
     ]

@@ -10,7 +10,7 @@ from capture_order.conformance.inputs import DEFAULT_SEED, InputLedger, sampling
 from capture_order.conformance.judge.broken import target
 from capture_order.conformance.near_keys import near_misses
 from capture_order.conformance.reproduce import redactor_for
-from capture_order.conformance.scenarios.requests import path_spellings
+from capture_order.conformance.scenarios.request_handling import path_spellings
 from capture_order.contract.catalogue import cases_by_ref, input_classes
 from capture_order.contract.docs import catalogue_markdown
 from capture_order.contract.lint.catalogue_rules import check_input_classes

@@ -12,7 +12,7 @@ from capture_order.conformance.http import Exchange
 from capture_order.conformance.judge.book import Book
 from capture_order.conformance.judge.broken import Expected
 from capture_order.conformance.judge.captures import CapturesReportWhatTheyDid
-from capture_order.conformance.judge.facts import Facts
+from capture_order.conformance.judge.judge_facts import Facts
 from capture_order.conformance.judge.seen import Seen
 from capture_order.conformance.judge.values import amounts_pass, bad_amount
 from capture_order.conformance.reproduce import Redactor

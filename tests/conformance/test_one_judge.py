@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections import Counter
 
 from capture_order.conformance.judge.book import Book
-from capture_order.conformance.judge.engine import RULES
-from capture_order.conformance.judge.facts import Facts
+from capture_order.conformance.judge.judge_engine import RULES
+from capture_order.conformance.judge.judge_facts import Facts
 from capture_order.conformance.reproduce import Redactor
 from capture_order.conformance.sweep import SWEEPS
 from capture_order.contract.catalogue import requirements

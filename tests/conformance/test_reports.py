@@ -14,7 +14,13 @@ from capture_order.conformance.manifest import verify
 from capture_order.conformance.report import write_reports
 from capture_order.conformance.runner import RunReport, plan_for
 from capture_order.conformance.settings import Settings
-from capture_order.conformance.verdict import CheckResult, Finding, Status, case_outcomes, overall
+from capture_order.conformance.verdict import (
+    CheckFinding,
+    CheckResult,
+    Status,
+    case_outcomes,
+    overall,
+)
 from capture_order.conformance.verdict import requirement_verdict as verdict_of
 from capture_order.contract.catalogue import requirements
 from capture_order.contract.spec import load_spec
@@ -39,7 +45,7 @@ def _result(
     name: str,
     refs: tuple[str, ...],
     status: Status,
-    findings: tuple[Finding, ...] = (),
+    findings: tuple[CheckFinding, ...] = (),
     reason: str = "",
 ) -> CheckResult:
     result = CheckResult(name, refs, status, findings, reason)
@@ -48,7 +54,7 @@ def _result(
 
 def _report() -> RunReport:
     settings = Settings(base_url="http://127.0.0.1:1", token=TOKEN, seed=5, seed_given=True)
-    finding = Finding(
+    finding = CheckFinding(
         "CO-CAP-05/second-capture",
         "Second full capture was not refused",
         "409",

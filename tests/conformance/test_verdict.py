@@ -8,8 +8,8 @@ import pytest
 
 from capture_order.conformance.verdict import (
     CaseOutcome,
+    CheckFinding,
     CheckResult,
-    Finding,
     Status,
     Verdict,
     case_outcomes,
@@ -33,10 +33,10 @@ SHOULD = Requirement("CO-X-02", "SHOULD", "A should", "text", (Case("CO-X-02", "
 HIDDEN = Requirement(
     "CO-X-03", "SHOULD", "Hidden", "text", (Case("CO-X-03", "d", "d", False, "cannot see it"),)
 )
-FINDING = Finding(None, "broken", "this", "that")
+FINDING = CheckFinding(None, "broken", "this", "that")
 
 
-def _result(status: Status, *refs: str, findings: tuple[Finding, ...] = ()) -> CheckResult:
+def _result(status: Status, *refs: str, findings: tuple[CheckFinding, ...] = ()) -> CheckResult:
     result = CheckResult(f"check_{status.value}_{len(refs)}", refs, status, findings, "why")
     return replace(result, outcomes=case_outcomes(result))
 
@@ -48,7 +48,7 @@ def test_a_failed_check_fails_a_must_and_warns_a_should() -> None:
 
 
 def test_a_finding_for_one_case_fails_that_case_only() -> None:
-    one = Finding("CO-X-01/a", "broken", "this", "that")
+    one = CheckFinding("CO-X-01/a", "broken", "this", "that")
     verdict = requirement_verdict(
         MUST, [_result(Status.FAIL, "CO-X-01/a", "CO-X-01/b", findings=(one,))]
     )
@@ -60,7 +60,7 @@ def test_a_finding_for_one_case_fails_that_case_only() -> None:
 
 
 def test_a_finding_of_a_check_that_does_not_declare_the_case_still_fails_it() -> None:
-    noticed = Finding("CO-X-01/b", "seen on the way", "this", "that")
+    noticed = CheckFinding("CO-X-01/b", "seen on the way", "this", "that")
     verdicts = requirement_verdict(
         MUST,
         [_result(Status.PASS, "CO-X-01/a"), _result(Status.FAIL, "CO-X-02/c", findings=(noticed,))],
@@ -152,7 +152,7 @@ def test_scores_count_cases_beside_the_index() -> None:
 
 
 def test_a_failure_found_on_the_way_fails_even_an_unselected_requirement() -> None:
-    noticed = Finding("CO-X-01/b", "seen on the way", "this", "that")
+    noticed = CheckFinding("CO-X-01/b", "seen on the way", "this", "that")
     seen = _result(Status.FAIL, "CO-X-02/c", findings=(noticed,))
     assert requirement_verdict(MUST, [seen], selected=False).status == Status.FAIL
     assert requirement_verdict(MUST, [], selected=False).status == Status.SKIP
@@ -161,17 +161,17 @@ def test_a_failure_found_on_the_way_fails_even_an_unselected_requirement() -> No
 def test_every_line_of_a_finding_is_printed_under_its_requirement(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    from capture_order.conformance import console
+    from capture_order.conformance import suite_console
     from capture_order.conformance.runner import RunReport
     from capture_order.conformance.settings import Settings
 
-    finding = Finding(None, "Refused\nwith a reason", "a 400\nnaming the field", "a 200\nbody")
+    finding = CheckFinding(None, "Refused\nwith a reason", "a 400\nnaming the field", "a 200\nbody")
     report = RunReport(Settings(base_url="http://127.0.0.1:1", seed=1), "2026-12-07T10:00:00")
     report.requirements = [
         requirement_verdict(MUST, [_result(Status.FAIL, "CO-X-01/a", findings=(finding,))])
     ]
     report.verdict = overall(report.requirements)
-    console.summary(report)
+    suite_console.summary(report)
     out = capsys.readouterr().out
     block = out.split("CO-X-01", 1)[1].split("\n\n", 1)[0].splitlines()[1:]
     assert block and all(line.startswith("        ") for line in block), block

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import yaml
 
-from capture_order.contract.diff.engine import diff
+from capture_order.contract.diff.diff_engine import diff
 from capture_order.contract.npm_tools import checkout_root, find_tool
 from capture_order.contract.spec import load_spec
 from tests.diff.corpus import CORPUS

@@ -12,7 +12,7 @@ import yaml
 from jsonschema import Draft202012Validator
 
 from capture_order.cli import main
-from capture_order.contract.diff.command import changes_since
+from capture_order.contract.diff.diff_command import changes_since
 from capture_order.contract.diff.json_report import SCHEMA_FILE
 from capture_order.contract.spec import load_spec, spec_path
 from tests.diff.corpus_requests import pk_maximum_lowered, pk_minimum_lowered

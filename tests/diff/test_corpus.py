@@ -6,8 +6,8 @@ import functools
 
 import pytest
 
-from capture_order.contract.diff.engine import diff
-from capture_order.contract.diff.isolation import applied
+from capture_order.contract.diff.change_isolation import applied
+from capture_order.contract.diff.diff_engine import diff
 from capture_order.contract.diff.model import Report, Severity
 from capture_order.contract.spec import load_spec
 from tests.diff.corpus import CORPUS

@@ -10,9 +10,9 @@ import pytest
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from capture_order.contract.diff.engine import diff
+from capture_order.contract.diff.diff_engine import diff
 from capture_order.contract.diff.github import MAX_COMMENT, github
-from capture_order.contract.diff.model import Finding, Report, Severity, Source
+from capture_order.contract.diff.model import DiffFinding, Report, Severity, Source
 from capture_order.contract.spec import load_spec
 from tests.diff.corpus_catalogue import must_reworded_with_new_condition, should_rule_removed
 from tests.diff.corpus_requests import order_items_made_required, pk_minimum_lowered
@@ -124,7 +124,7 @@ def test_an_unchanged_contract_says_so_in_one_line() -> None:
 
 def test_a_huge_report_still_fits_a_github_comment() -> None:
     many = [
-        Finding(Severity.DOCS, "document", f"#/x/{i}", "`description` changed " + "x" * 200)
+        DiffFinding(Severity.DOCS, "document", f"#/x/{i}", "`description` changed " + "x" * 200)
         for i in range(1000)
     ]
     report = Report(Source("a", "1.0.0"), Source("b", "1.0.0"), many)

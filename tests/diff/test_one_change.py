@@ -9,11 +9,11 @@ from typing import Any
 import pytest
 from jsonschema.exceptions import ValidationError
 
-from capture_order.contract.diff.engine import diff
-from capture_order.contract.diff.isolation import applied
-from capture_order.contract.diff.model import Finding, Report, Witness
+from capture_order.contract.diff.change_isolation import applied
+from capture_order.contract.diff.diff_engine import diff
+from capture_order.contract.diff.model import DiffFinding, Report, Witness
 from capture_order.contract.spec import load_spec
-from capture_order.contract.validation import Judge
+from capture_order.contract.validation import SchemaJudge
 from tests.diff.edits import Spec, prop, schema
 from tests.diff.witness_check import accepted
 
@@ -52,7 +52,7 @@ def alone(edit: Callable[[Spec], None]) -> Spec:
     return spec
 
 
-def witnessed(report: Report, field: str) -> tuple[Finding, Witness]:
+def witnessed(report: Report, field: str) -> tuple[DiffFinding, Witness]:
     found = [f for f in report.findings if f.where.endswith(f": {field}") and f.witness]
     assert len(found) == 1, [(f.where, f.rule) for f in report.findings]
     witness = found[0].witness
@@ -61,7 +61,7 @@ def witnessed(report: Report, field: str) -> tuple[Finding, Witness]:
 
 
 def refusals(spec: Spec, witness: Witness) -> list[ValidationError]:
-    judge = Judge(spec)
+    judge = SchemaJudge(spec)
     return [e for at in witness.schemas["new"] for e in judge.iter_errors(at, witness.value)]
 
 

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import pytest
 
-from capture_order.contract.diff.engine import diff
+from capture_order.contract.diff.diff_engine import diff
 from capture_order.contract.diff.model import Report, Severity
 from capture_order.contract.diff.versions import is_major_bump
 from capture_order.contract.spec import load_spec

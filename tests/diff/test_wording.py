@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from markdown_it import MarkdownIt
 
-from capture_order.contract.diff.engine import diff
+from capture_order.contract.diff.diff_engine import diff
 from capture_order.contract.diff.render import markdown, text
 from capture_order.contract.diff.wording import as_markdown, as_text
 from capture_order.contract.spec import load_spec

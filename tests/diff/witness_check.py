@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from capture_order.contract.diff.model import Witness
-from capture_order.contract.validation import SPEC_URI, Judge
+from capture_order.contract.validation import SPEC_URI, SchemaJudge
 
 
 def accepted(spec: dict[str, Any], witness: Witness, side: str) -> bool:
     """Whether version `side` (the document `spec`) accepts the witness value."""
     pointers = witness.schemas[side]
-    judge = Judge(spec)
+    judge = SchemaJudge(spec)
     if witness.header:
         if len(pointers) == 1:
             schema: dict[str, Any] = {"$ref": f"#{pointers[0]}"}

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from capture_order.conformance.command import main as conformance_main
+from capture_order.conformance.suite_command import main as conformance_main
 from tests.mutation.config import (
     ENABLE_VARIABLE,
     ITEMS,

@@ -13,7 +13,7 @@ import subprocess
 import pytest
 
 from capture_order.contract.spec import pointer, read_spec
-from capture_order.contract.validation import Judge
+from capture_order.contract.validation import SchemaJudge
 from capture_order.server.sandbox.launch import TOKEN_ENV, URL_ENV, RunningSandbox, SandboxServer
 from tests.harness import ROOT
 
@@ -43,7 +43,7 @@ def request_of(command: str) -> tuple[str, str, object]:
 
 def test_the_readme_clock_bodies_are_valid_for_the_sandbox_document() -> None:
     spec = read_spec(SANDBOX_DOCUMENT)
-    judge = Judge(spec)
+    judge = SchemaJudge(spec)
     sent = [request_of(c) for c in readme_curls() if " -d " in c]
     assert {("put", "/clock"), ("post", "/clock/advance")} <= {(m, p) for m, p, _ in sent}
     for method, path, body in sent:

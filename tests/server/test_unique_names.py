@@ -13,71 +13,56 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parents[2] / "capture_order"
 EXEMPT_MODULES = {"__init__", "__main__"}
 
-# Clashes between the suite's and the spec tools' own modules, none of them the server's: they
-# are theirs to rename (the suite's modules are being edited elsewhere). Nothing may join them.
-KNOWN_MODULE_CLASHES = {
-    "command": {"conformance", "conformance.traffic", "contract.diff", "contract.lint"},
-    "console": {"conformance", "conformance.traffic"},
-    "engine": {"conformance.judge", "contract.diff"},
-    "facts": {"conformance.judge", "contract"},
-    "isolation": {"conformance.scenarios", "contract.diff"},
-    "requests": {"conformance.scenarios", "contract.diff"},
-}
-KNOWN_CLASS_CLASHES = {
-    "Answer": {"conformance.traffic.front", "conformance.traffic.upstream"},
-    "Finding": {"contract.lint.findings", "contract.diff.model", "conformance.verdict"},
-    "Judge": {"contract.validation", "conformance.judge.engine"},
-    "_Connection": {"conformance.traffic.front", "conformance.traffic.upstream"},
-}
+
+def _modules(root: Path) -> list[Path]:
+    return sorted(root.rglob("*.py"))
 
 
-def _modules() -> list[Path]:
-    return sorted(PACKAGE.rglob("*.py"))
+def _dotted(path: Path, root: Path) -> str:
+    return ".".join(path.relative_to(root).with_suffix("").parts)
 
 
-def _dotted(path: Path) -> str:
-    return ".".join(path.relative_to(PACKAGE).with_suffix("").parts)
-
-
-def module_clashes() -> dict[str, set[str]]:
-    """Basename -> the packages (relative to capture_order) of every module that has it."""
+def module_clashes(root: Path = PACKAGE) -> dict[str, set[str]]:
+    """Basename -> the packages (relative to `root`) of every module that has it."""
     found: dict[str, set[str]] = defaultdict(set)
-    for path in _modules():
+    for path in _modules(root):
         if path.stem not in EXEMPT_MODULES:
-            found[path.stem].add(_dotted(path.parent) if path.parent != PACKAGE else "")
+            found[path.stem].add(_dotted(path.parent, root) if path.parent != root else "")
     return {name: where for name, where in found.items() if len(where) > 1}
 
 
-def class_clashes() -> dict[str, set[str]]:
-    """Top-level class name -> every module that defines it."""
+def class_names(root: Path = PACKAGE) -> dict[str, set[str]]:
+    """Top-level class name -> every module (relative to `root`) that defines it."""
     found: dict[str, set[str]] = defaultdict(set)
-    for path in _modules():
+    for path in _modules(root):
         for node in ast.parse(path.read_text("utf-8"), str(path)).body:
             if isinstance(node, ast.ClassDef):
-                found[node.name].add(_dotted(path))
-    return {name: where for name, where in found.items() if len(where) > 1}
+                found[node.name].add(_dotted(path, root))
+    return found
 
 
-def _new(clashes: dict[str, set[str]], known: dict[str, set[str]]) -> dict[str, set[str]]:
-    return {name: where for name, where in clashes.items() if not where <= known.get(name, set())}
+def class_clashes(root: Path = PACKAGE) -> dict[str, set[str]]:
+    """Top-level class name -> every module that defines it, where more than one does."""
+    return {name: where for name, where in class_names(root).items() if len(where) > 1}
 
 
 def test_no_two_modules_share_a_name() -> None:
-    assert _new(module_clashes(), KNOWN_MODULE_CLASHES) == {}
+    assert module_clashes() == {}
 
 
 def test_no_two_top_level_classes_share_a_name() -> None:
-    assert _new(class_clashes(), KNOWN_CLASS_CLASHES) == {}
+    assert class_clashes() == {}
 
 
-def test_no_known_clash_is_the_servers() -> None:
-    for where in (*KNOWN_MODULE_CLASHES.values(), *KNOWN_CLASS_CLASHES.values()):
-        assert not any(w.startswith("server") for w in where)
-
-
-def test_a_clash_is_found() -> None:
-    # The scan sees what it is for: the proxy's two `Answer` classes are a clash it finds,
-    # and the server's, renamed, is in none.
-    clashes = class_clashes()
-    assert "ServerAnswer" not in clashes
-    assert clashes["Answer"] >= {"conformance.traffic.front"}
+def test_a_clash_is_found(tmp_path: Path) -> None:
+    # The scan sees what it is for: two packages each with an `answers.py` defining `Answer`
+    # are both clashes, and the classes of the real tree (the server's `ServerAnswer`) are seen.
+    for side in ("front", "upstream"):
+        (tmp_path / side).mkdir()
+        (tmp_path / side / "__init__.py").write_text("")
+        (tmp_path / side / "answers.py").write_text(
+            f"class Answer:\n    pass\n\n\nclass {side}:\n    pass\n"
+        )
+    assert module_clashes(tmp_path) == {"answers": {"front", "upstream"}}
+    assert class_clashes(tmp_path) == {"Answer": {"front.answers", "upstream.answers"}}
+    assert "ServerAnswer" in class_names()

@@ -16,7 +16,7 @@ from capture_order.contract.docs import (
     catalogue_markdown,
     docs_spec,
 )
-from capture_order.contract.lint.command import REQUIRE_SPECTRAL_ENV
+from capture_order.contract.lint.lint_command import REQUIRE_SPECTRAL_ENV
 from capture_order.contract.npm_tools import find_tool
 
 

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from openapi_spec_validator import OpenAPIV30SpecValidator
 
-from capture_order.contract.lint.command import validate_document
 from capture_order.contract.lint.examples import check_examples, example_pairs
+from capture_order.contract.lint.lint_command import validate_document
 
 OPERATION = "/paths/~1capture-order~1/post"
 

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 import yaml
 
-from capture_order.contract.lint.command import REQUIRE_SPECTRAL_ENV
+from capture_order.contract.lint.lint_command import REQUIRE_SPECTRAL_ENV
 from capture_order.contract.lint.spectral import SPECTRAL_ENV
 from capture_order.contract.npm_tools import find_tool
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from capture_order.contract.lint.command import REQUIRE_SPECTRAL_ENV
+from capture_order.contract.lint.lint_command import REQUIRE_SPECTRAL_ENV
 from capture_order.contract.lint.spectral import SPECTRAL_ENV
 from capture_order.contract.npm_tools import (
     CHECKOUT_BIN,

@@ -14,12 +14,12 @@ from pathlib import Path
 import pytest
 
 from capture_order.conformance.traffic import front as front_module
-from capture_order.conformance.traffic.front import Answer, Front, Request, serving_in_thread
+from capture_order.conformance.traffic.front import Front, FrontAnswer, Request, serving_in_thread
 from tests.harness import loopback_socket
 from tests.traffic.recording import recording_proxy
 
 
-async def _echo(request: Request) -> Answer:
+async def _echo(request: Request) -> FrontAnswer:
     """Answers with what it got: method, target, header lines as written, body."""
     if request.target.startswith(b"/slow"):
         await asyncio.sleep(0.3)
@@ -33,7 +33,7 @@ async def _echo(request: Request) -> Answer:
     }
     body = json.dumps(seen).encode()
     headers = [(b"Content-Type", b"application/json"), (b"content-length", b"%d" % len(body))]
-    return Answer(207, b"Odd Reason", headers, body)
+    return FrontAnswer(207, b"Odd Reason", headers, body)
 
 
 @contextmanager

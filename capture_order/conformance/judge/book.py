@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from capture_order.conformance.judge.facts import Facts, KnownOrder
+from capture_order.conformance.judge.judge_facts import Facts, KnownOrder
 from capture_order.conformance.judge.rule import Recent
 from capture_order.conformance.judge.seen import Seen
 

@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 from capture_order.conformance.http import Exchange
 from capture_order.conformance.judge.book import Book
 from capture_order.conformance.judge.boundaries import past_limit
-from capture_order.conformance.judge.facts import KnownOrder
+from capture_order.conformance.judge.judge_facts import KnownOrder
 from capture_order.conformance.judge.seen import NOT_JSON, Seen, read_body
 from capture_order.conformance.traffic.channels import channel_of
 from capture_order.contract.facts import order_statuses, request_limits

@@ -15,7 +15,7 @@ from typing import Any
 from capture_order.conformance.exact import EXACT, exact_sum
 from capture_order.conformance.judge.book import Book, OrderState, executed_capture
 from capture_order.conformance.judge.broken import Expected
-from capture_order.conformance.judge.facts import KnownOrder
+from capture_order.conformance.judge.judge_facts import KnownOrder
 from capture_order.conformance.judge.rule import Judged, Rule
 from capture_order.conformance.judge.seen import Seen
 from capture_order.conformance.judge.values import (

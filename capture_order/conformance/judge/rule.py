@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from capture_order.conformance.http import Exchange
 from capture_order.conformance.judge.seen import Seen
 from capture_order.conformance.reproduce import Redactor, curl_command
-from capture_order.conformance.verdict import CaseOutcome, CheckResult, Finding, Status
+from capture_order.conformance.verdict import CaseOutcome, CheckFinding, CheckResult, Status
 from capture_order.contract.catalogue import requirement_of
 
 if TYPE_CHECKING:
@@ -54,7 +54,7 @@ class Rule:
     name: str
     cases: tuple[Judged, ...]
     redactor: Redactor
-    findings: dict[str, list[Finding]] = field(default_factory=dict)
+    findings: dict[str, list[CheckFinding]] = field(default_factory=dict)
     more: dict[str, int] = field(default_factory=dict)
     observed: dict[str, int] = field(default_factory=dict)
 
@@ -89,7 +89,7 @@ class Rule:
         shown = list(exchanges)
         where = ", ".join(dict.fromkeys(e.source for e in shown[-2:]))
         kept.append(
-            Finding(
+            CheckFinding(
                 ref,
                 self.redactor.text(f"{title} ({where})" if where else title),
                 self.redactor.text(expected),
@@ -130,13 +130,13 @@ class Rule:
             outcomes=tuple(outcomes),
         )
 
-    def _kept(self, ref: str, found: list[Finding]) -> list[Finding]:
+    def _kept(self, ref: str, found: list[CheckFinding]) -> list[CheckFinding]:
         more = self.more.get(ref)
         return [*found[:-1], _with_more(found[-1], more)] if more and found else found
 
 
-def _with_more(finding: Finding, more: int) -> Finding:
-    return Finding(
+def _with_more(finding: CheckFinding, more: int) -> CheckFinding:
+    return CheckFinding(
         finding.requirement,
         f"{finding.title} (and {more} more like these)",
         finding.expected,

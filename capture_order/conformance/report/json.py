@@ -19,8 +19,8 @@ from capture_order.conformance.manifest import contract_digests
 from capture_order.conformance.runner import RunReport
 from capture_order.conformance.verdict import (
     CaseOutcome,
+    CheckFinding,
     CheckResult,
-    Finding,
     RequirementResult,
     scores,
     unchecked_must_cases,
@@ -52,7 +52,7 @@ def schema_errors(data: Any) -> list[str]:
     return [f"{'/'.join(map(str, e.absolute_path)) or '(root)'}: {e.message}" for e in found]
 
 
-def _finding(finding: Finding, check: str | None = None) -> dict[str, Any]:
+def _finding(finding: CheckFinding, check: str | None = None) -> dict[str, Any]:
     data: dict[str, Any] = {"check": check} if check else {}
     data.update(
         requirement=finding.requirement,

@@ -9,11 +9,11 @@ from capture_order.conformance.scenarios import (  # noqa: F401  (imported to re
     auth,
     bodies,
     capture,
+    channel_isolation,
     concurrency,
     conflicts,
     idempotency,
-    isolation,
     lookup,
     precedence,
-    requests,
+    request_handling,
 )

@@ -11,7 +11,7 @@ from typing import Any
 from capture_order.conformance.context import ScenarioContext
 from capture_order.conformance.needs import Needs, OrderNeed
 from capture_order.conformance.registry import scenario
-from capture_order.conformance.scenarios.requests import oversized_body
+from capture_order.conformance.scenarios.request_handling import oversized_body
 from capture_order.contract.facts import request_limits
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from capture_order.conformance.context import Item, ScenarioContext
 from capture_order.conformance.fixtures import UncapturableOrder
-from capture_order.conformance.judge.facts import refusal_of
+from capture_order.conformance.judge.judge_facts import refusal_of
 from capture_order.conformance.needs import CaseNeed, Needs, OrderNeed, uncapturable_where
 from capture_order.conformance.registry import scenario
 from capture_order.contract.facts import order_statuses, request_limits

@@ -11,7 +11,7 @@ from capture_order.conformance.context import ScenarioContext
 from capture_order.conformance.judge.keys import STORED_WITHIN_S
 from capture_order.conformance.needs import Needs, OrderNeed
 from capture_order.conformance.registry import scenario
-from capture_order.conformance.scenarios.requests import oversized_body
+from capture_order.conformance.scenarios.request_handling import oversized_body
 
 ONE = Needs(orders=(OrderNeed(),))
 

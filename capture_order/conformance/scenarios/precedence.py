@@ -7,7 +7,7 @@ import json
 from capture_order.conformance.context import ScenarioContext
 from capture_order.conformance.needs import Needs, OrderNeed, uncapturable_where
 from capture_order.conformance.registry import scenario
-from capture_order.conformance.scenarios.requests import oversized_body
+from capture_order.conformance.scenarios.request_handling import oversized_body
 from capture_order.contract.spec import OPERATION_PATH
 
 MALFORMED = b'{"order": '

@@ -47,7 +47,7 @@ class Request:
 
 
 @dataclass(frozen=True)
-class Answer:
+class FrontAnswer:
     """What to send back: status line parts, header lines (framing included), body."""
 
     status: int
@@ -56,19 +56,19 @@ class Answer:
     body: bytes
 
 
-Handler = Callable[[Request], Awaitable[Answer]]
+Handler = Callable[[Request], Awaitable[FrontAnswer]]
 
 _CONTINUE = b"HTTP/1.1 100 Continue\r\n\r\n"
 UTF8_TEXT = b"text/plain; charset=utf-8"
 
 
-def plain_answer(status: int, reason: bytes, text: bytes, media: bytes = UTF8_TEXT) -> Answer:
+def plain_answer(status: int, reason: bytes, text: bytes, media: bytes = UTF8_TEXT) -> FrontAnswer:
     """An answer of the proxy's own: a short text."""
     headers = [(b"content-type", media), (b"content-length", b"%d" % len(text))]
-    return Answer(status, reason, headers, text)
+    return FrontAnswer(status, reason, headers, text)
 
 
-def serialized(answer: Answer, keep_alive: bool = False, head_only: bool = False) -> bytes:
+def serialized(answer: FrontAnswer, keep_alive: bool = False, head_only: bool = False) -> bytes:
     """The answer's bytes, for one socket write (`connection: close` when the front closes)."""
     lines = [b"HTTP/1.1 %d %s" % (answer.status, answer.reason)]
     lines += [name + b": " + value for name, value in answer.headers]
@@ -82,7 +82,7 @@ _BAD_REQUEST = serialized(plain_answer(400, b"Bad Request", b"Malformed HTTP req
 _ERROR = serialized(plain_answer(502, b"Bad Gateway", b"capture-order proxy: failed.\r\n"))
 
 
-class _Connection(asyncio.Protocol):
+class _FrontConnection(asyncio.Protocol):
     """One client connection: requests parsed as bytes arrive, answered one after another."""
 
     def __init__(self, front: Front) -> None:
@@ -227,7 +227,7 @@ class Front:
     def __init__(self, handler: Handler, close: Callable[[], Awaitable[None]] | None = None):
         self.handler = handler
         self.close = close  # awaited once the front has stopped (the handler's own sockets)
-        self.connections: set[_Connection] = set()
+        self.connections: set[_FrontConnection] = set()
         self.tasks: set[asyncio.Task[None]] = set()
         self.stopping = False
         self.started = threading.Event()
@@ -238,7 +238,7 @@ class Front:
         """Accept on the bound socket until stopped; then finish what is in flight."""
         self._loop = asyncio.get_running_loop()
         self._stop = asyncio.Event()
-        server = await self._loop.create_server(lambda: _Connection(self), sock=sock)
+        server = await self._loop.create_server(lambda: _FrontConnection(self), sock=sock)
         self.started.set()
         await self._stop.wait()
         self.stopping = True

@@ -26,7 +26,7 @@ from urllib.parse import urlsplit
 
 from capture_order.conformance.http import Exchange
 from capture_order.conformance.traffic.errors import TrafficError
-from capture_order.conformance.traffic.front import Answer, Request, plain_answer
+from capture_order.conformance.traffic.front import FrontAnswer, Request, plain_answer
 from capture_order.conformance.traffic.ndjson import line_exchange, to_line
 from capture_order.conformance.traffic.run import TrafficJudge, collector_for_a_stream
 from capture_order.conformance.traffic.source import is_operation, operation_path
@@ -234,7 +234,7 @@ class Proxy:
         """Close the idle upstream connections."""
         await self.upstream.close()
 
-    async def __call__(self, request: Request) -> Answer:
+    async def __call__(self, request: Request) -> FrontAnswer:
         started, wall = time.perf_counter(), time.time()
         body = request.body
         raw_path = self.prefix + request.target
@@ -277,7 +277,7 @@ class Proxy:
                 started=wall,
             )
         )
-        return Answer(answer.status, answer.reason, out, content)
+        return FrontAnswer(answer.status, answer.reason, out, content)
 
 
 def _length(

@@ -22,8 +22,8 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from capture_order.conformance.traffic.command import traffic_settings
 from capture_order.conformance.traffic.errors import ReadStats
+from capture_order.conformance.traffic.traffic_command import traffic_settings
 
 HELP = "a recording, judging reverse proxy in front of a deployment"
 
@@ -93,12 +93,12 @@ class LiveLine:
 
 def run(args: argparse.Namespace) -> int:
     """Serve until SIGINT/SIGTERM; then the verdict of what passed through."""
-    from capture_order.conformance import console
+    from capture_order.conformance import suite_console
     from capture_order.conformance.report import write_reports
-    from capture_order.conformance.traffic.console import traffic_summary
     from capture_order.conformance.traffic.front import Front, listening_socket, new_loop
     from capture_order.conformance.traffic.proxy import Proxy, Recorder
     from capture_order.conformance.traffic.run import TrafficJudge
+    from capture_order.conformance.traffic.traffic_console import traffic_summary
     from capture_order.conformance.verdict import exit_code
 
     parts = urlsplit(args.upstream)
@@ -144,8 +144,8 @@ def run(args: argparse.Namespace) -> int:
     if recorder.dropped:
         stats.skipped["forwarded while the judge was behind (not recorded)"] = recorder.dropped
     report = judge.report(started, stats, args.upstream, recorder.results)
-    console.summary(report)
+    suite_console.summary(report)
     traffic_summary(report)
     if settings.report_dir is not None:
-        console.reports(write_reports(report, settings.report_dir))
+        suite_console.reports(write_reports(report, settings.report_dir))
     return exit_code(report.verdict)

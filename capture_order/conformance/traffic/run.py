@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from capture_order.conformance.http import Exchange
-from capture_order.conformance.judge.engine import HALVES, Judge
-from capture_order.conformance.judge.facts import Facts
+from capture_order.conformance.judge.judge_engine import HALVES, RuleJudge
+from capture_order.conformance.judge.judge_facts import Facts
 from capture_order.conformance.registry import selected
 from capture_order.conformance.runner import RunReport, catalogue
 from capture_order.conformance.settings import Settings
@@ -36,13 +36,13 @@ from capture_order.conformance.verdict import (
 class TrafficJudge:
     """The stream judge with the token book that names channels and redacts credentials.
 
-    `half`: only that half of the checks (`Judge`), for one process of a split judge.
+    `half`: only that half of the checks (`RuleJudge`), for one process of a split judge.
     """
 
     def __init__(self, settings: Settings, half: int | None = None) -> None:
         self.book = TokenBook()
         self.settings = settings
-        self.judge = Judge(
+        self.judge = RuleJudge(
             self.book.redactor,
             self.book.secrets,
             lambda name, ids: selected(name, ids, settings.only, settings.skip),

@@ -30,7 +30,7 @@ class UpstreamError(Exception):
 
 
 @dataclass
-class Answer:
+class UpstreamAnswer:
     """The upstream's answer: status, raw header lines in order, the body (chunking undone)."""
 
     status: int = 0
@@ -43,10 +43,10 @@ class Answer:
 
 
 class _Parse:
-    """httptools callbacks filling one Answer; a 1xx interim answer is skipped."""
+    """httptools callbacks filling one UpstreamAnswer; a 1xx interim answer is skipped."""
 
     def __init__(self) -> None:
-        self.answer = Answer()
+        self.answer = UpstreamAnswer()
         self.parser = httptools.HttpResponseParser(self)
 
     def on_status(self, reason: bytes) -> None:
@@ -64,14 +64,14 @@ class _Parse:
 
     def on_message_complete(self) -> None:
         if self.answer.status < 200:  # 100 Continue and the like: the real answer follows
-            self.answer = Answer()
+            self.answer = UpstreamAnswer()
             return
         self.answer.complete = True
         self.answer.keep_alive = self.parser.should_keep_alive()
 
 
 @dataclass
-class _Connection:
+class _UpstreamConnection:
     reader: asyncio.StreamReader
     writer: asyncio.StreamWriter
     idle_since: float = 0.0
@@ -85,9 +85,9 @@ class Upstream:
         self.tls = ssl.create_default_context() if scheme == "https" else None
         self.port = port or (443 if self.tls else 80)
         self.timeout = timeout
-        self._idle: deque[_Connection] = deque()
+        self._idle: deque[_UpstreamConnection] = deque()
 
-    async def _connect(self) -> _Connection:
+    async def _connect(self) -> _UpstreamConnection:
         now = time.monotonic()
         while self._idle:
             connection = self._idle.pop()
@@ -97,9 +97,9 @@ class Upstream:
         reader, writer = await asyncio.open_connection(
             self.host, self.port, ssl=self.tls, server_hostname=self.host if self.tls else None
         )
-        return _Connection(reader, writer)
+        return _UpstreamConnection(reader, writer)
 
-    async def send(self, head: bytes, body: bytes, *, head_only: bool = False) -> Answer:
+    async def send(self, head: bytes, body: bytes, *, head_only: bool = False) -> UpstreamAnswer:
         """Send one request (its head already serialized); the whole answer."""
         try:
             # In the request's own task: wait_for would start another and wait a loop turn for it.
@@ -108,7 +108,7 @@ class Upstream:
         except (TimeoutError, OSError, httptools.HttpParserError) as exc:
             raise UpstreamError(type(exc).__name__) from exc
 
-    async def _send(self, head: bytes, body: bytes, head_only: bool) -> Answer:
+    async def _send(self, head: bytes, body: bytes, head_only: bool) -> UpstreamAnswer:
         connection = await self._connect()
         reusable = False
         try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from capture_order.contract.diff.model import Finding, Severity
+from capture_order.contract.diff.model import DiffFinding, Severity
 from capture_order.contract.spec import pointer
 
 ANNOTATIONS = frozenset(
@@ -47,12 +47,14 @@ NAME_MAPS = frozenset(
 SKIPPED = frozenset({"x-requirements"})
 
 
-def annotation_findings(old: Any, new: Any) -> Iterator[Finding]:
+def annotation_findings(old: Any, new: Any) -> Iterator[DiffFinding]:
     """Every annotation that differs, anywhere in the two documents."""
     yield from _walk(old, new, (), in_name_map=False)
 
 
-def _walk(old: Any, new: Any, at: tuple[str | int, ...], in_name_map: bool) -> Iterator[Finding]:
+def _walk(
+    old: Any, new: Any, at: tuple[str | int, ...], in_name_map: bool
+) -> Iterator[DiffFinding]:
     if isinstance(old, dict) and isinstance(new, dict):
         for key in dict.fromkeys([*old, *new]):
             if key in SKIPPED and not in_name_map:
@@ -69,10 +71,10 @@ def _walk(old: Any, new: Any, at: tuple[str | int, ...], in_name_map: bool) -> I
             yield from _walk(o, n, (*at, index), in_name_map=False)
 
 
-def _docs(at: tuple[str | int, ...], key: str, old: Any, new: Any) -> Finding:
+def _docs(at: tuple[str | int, ...], key: str, old: Any, new: Any) -> DiffFinding:
     state = "added" if old is None else "removed" if new is None else "changed"
     if key == "version" and at == ("info", "version"):
         rule = f"info.version {old} -> {new}"
     else:
         rule = f"`{key}` {state}"
-    return Finding(Severity.DOCS, "document", f"#{pointer(*at)}", rule)
+    return DiffFinding(Severity.DOCS, "document", f"#{pointer(*at)}", rule)

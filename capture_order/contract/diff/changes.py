@@ -8,7 +8,7 @@ from typing import Any
 
 from capture_order.contract.diff.facets import Facet, Step
 from capture_order.contract.diff.model import Severity
-from capture_order.contract.validation import Judge, field_path
+from capture_order.contract.validation import SchemaJudge, field_path
 
 
 @dataclass(frozen=True)
@@ -52,10 +52,10 @@ class Change:
 class Judges:
     """The judges of both versions."""
 
-    old: Judge
-    new: Judge
+    old: SchemaJudge
+    new: SchemaJudge
 
-    def of(self, side: str) -> Judge:
+    def of(self, side: str) -> SchemaJudge:
         """The judge of version `side`."""
         return self.old if side == "old" else self.new
 

@@ -7,15 +7,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from capture_order.contract.diff.change_isolation import isolated
 from capture_order.contract.diff.changes import Change, Judges
 from capture_order.contract.diff.facets import Facet
-from capture_order.contract.diff.isolation import isolated
-from capture_order.contract.diff.model import Finding
+from capture_order.contract.diff.model import DiffFinding
 from capture_order.contract.diff.places import Place
 from capture_order.contract.diff.schema_walk import schema_changes
 from capture_order.contract.diff.witnesses import Budget, finding
 from capture_order.contract.spec import Spec, pointer, pointer_get
-from capture_order.contract.validation import Judge
+from capture_order.contract.validation import SchemaJudge
 
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
@@ -30,13 +30,13 @@ class Pair:
     budget: Budget
     # One-change documents' judges by their operations: a shared schema changed under nine
     # statuses is one document.
-    _alone: dict[str, Judge] = field(default_factory=dict, compare=False, repr=False)
+    _alone: dict[str, SchemaJudge] = field(default_factory=dict, compare=False, repr=False)
 
     def doc(self, side: str) -> Spec:
         """The document of version `side`."""
         return self.old if side == "old" else self.new
 
-    def place_findings(self, place: Place) -> Iterator[Finding]:
+    def place_findings(self, place: Place) -> Iterator[DiffFinding]:
         """Every schema change of one place, classified by its witnesses."""
         for change in schema_changes(self.judges, place.old, place.new):
             yield finding(self.alone(place, change), change, self.budget)
@@ -55,7 +55,7 @@ class Pair:
         key = json.dumps(operations, sort_keys=True, default=repr)
         judge = self._alone.get(key)
         if judge is None:
-            judge = self._alone[key] = Judge(doc)
+            judge = self._alone[key] = SchemaJudge(doc)
         return place.alone(judge, operations)
 
     def facet(self, side: str, at: str | None) -> Facet:

@@ -6,8 +6,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from capture_order.contract.diff.documents import Pair, operations
-from capture_order.contract.diff.model import Finding, Severity
-from capture_order.contract.diff.requests import body_findings, parameter_findings
+from capture_order.contract.diff.model import DiffFinding, Severity
+from capture_order.contract.diff.request_changes import body_findings, parameter_findings
 from capture_order.contract.diff.responses import response_findings
 from capture_order.contract.spec import Spec, pointer_get
 
@@ -18,7 +18,7 @@ SCHEME_ANNOTATIONS = frozenset({"description"})
 Alternative = frozenset[tuple[str, tuple[str, ...]]]
 
 
-def endpoint_findings(pair: Pair) -> Iterator[Finding]:
+def endpoint_findings(pair: Pair) -> Iterator[DiffFinding]:
     """Every operation compared: removed, added, or its parts in both versions."""
     old, new = operations(pair.old), operations(pair.new)
     for key in dict.fromkeys([*old, *new]):
@@ -26,18 +26,20 @@ def endpoint_findings(pair: Pair) -> Iterator[Finding]:
         if key not in new:
             evidence = f"a request `{label}` is no longer documented"
             rule = "operation removed (or its path renamed)"
-            yield Finding(BREAKS, "path", label, rule, ("clients",), evidence=evidence)
+            yield DiffFinding(BREAKS, "path", label, rule, ("clients",), evidence=evidence)
         elif key not in old:
-            yield Finding(ADDS, "path", label, "new operation")
+            yield DiffFinding(ADDS, "path", label, "new operation")
         else:
             yield from _operation(pair, label, old[key], new[key])
 
 
-def _operation(pair: Pair, label: str, old_at: str, new_at: str) -> Iterator[Finding]:
+def _operation(pair: Pair, label: str, old_at: str, new_at: str) -> Iterator[DiffFinding]:
     o, n = pointer_get(pair.old, old_at), pointer_get(pair.new, new_at)
     if o.get("operationId") != n.get("operationId"):
         rule = f"operationId is now `{n.get('operationId')}` (was `{o.get('operationId')}`)"
-        yield Finding(ADDS, "operation", label, rule, note="generated clients rename the method")
+        yield DiffFinding(
+            ADDS, "operation", label, rule, note="generated clients rename the method"
+        )
     yield from _servers(pair, label, old_at, new_at)
     yield from _security(pair, label, o, n)
     yield from parameter_findings(pair, label, old_at, new_at)
@@ -53,16 +55,16 @@ def _effective_servers(doc: Spec, op_at: str) -> list[str]:
     return ["/"]
 
 
-def _servers(pair: Pair, label: str, old_at: str, new_at: str) -> Iterator[Finding]:
+def _servers(pair: Pair, label: str, old_at: str, new_at: str) -> Iterator[DiffFinding]:
     old, new = _effective_servers(pair.old, old_at), _effective_servers(pair.new, new_at)
     for url in old:
         if url not in new:
             rule = f"server `{url}` removed: clients configured with it no longer reach the API"
             evidence = f"a request to `{url.rstrip('/')}{label.split(' ', 1)[1]}`"
-            yield Finding(BREAKS, "server", label, rule, ("clients",), evidence=evidence)
+            yield DiffFinding(BREAKS, "server", label, rule, ("clients",), evidence=evidence)
     for url in new:
         if url not in old:
-            yield Finding(ADDS, "server", label, f"new server `{url}`")
+            yield DiffFinding(ADDS, "server", label, f"new server `{url}`")
 
 
 def _alternatives(doc: Spec, operation: dict[str, Any]) -> list[Alternative]:
@@ -92,7 +94,7 @@ def _scheme(doc: Spec, name: str) -> dict[str, Any]:
 
 def _security(
     pair: Pair, label: str, old_op: dict[str, Any], new_op: dict[str, Any]
-) -> Iterator[Finding]:
+) -> Iterator[DiffFinding]:
     old, new = _alternatives(pair.old, old_op), _alternatives(pair.new, new_op)
     where = f"{label}: security"
     for sent in old:
@@ -100,10 +102,10 @@ def _security(
             rule = f"a request with {_names(sent)} is no longer enough: the operation now needs "
             rule += " or ".join(f"({_names(a)})" for a in new)
             evidence = f"a request authenticated with {_names(sent)} only"
-            yield Finding(BREAKS, "security", where, rule, ("clients",), evidence=evidence)
+            yield DiffFinding(BREAKS, "security", where, rule, ("clients",), evidence=evidence)
     for needed in new:
         if not any(_satisfies(needed, before) for before in old):
-            yield Finding(ADDS, "security", where, f"now also accepts {_names(needed)}")
+            yield DiffFinding(ADDS, "security", where, f"now also accepts {_names(needed)}")
     used = {name for alternative in old for name, _ in alternative}
     for name in sorted(used):
         before, after = _scheme(pair.old, name), _scheme(pair.new, name)
@@ -112,4 +114,4 @@ def _security(
                 sorted(k for k in {*before, *after} if before.get(k) != after.get(k))
             )
             rule = f"security scheme `{name}` changed ({changed}): old credentials may not work"
-            yield Finding(BREAKS, "security", where, rule, ("clients",))
+            yield DiffFinding(BREAKS, "security", where, rule, ("clients",))

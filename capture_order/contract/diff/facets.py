@@ -2,8 +2,8 @@
 
 Written by hand: no maintained library merges OpenAPI 3.0 `allOf` parts for comparison. The merge
 is only a guide for finding candidate witnesses; whether a value is valid is always decided by
-`contract.validation.Judge` on the unmerged schemas, so an imprecise merge can cost a witness but
-never produce a false one.
+`contract.validation.SchemaJudge` on the unmerged schemas, so an imprecise merge can cost a witness
+but never produce a false one.
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 
-from capture_order.contract.diff.model import Finding, Report, Severity, Witness
+from capture_order.contract.diff.model import DiffFinding, Report, Severity, Witness
 from capture_order.contract.diff.render import summary, verdict_words
 from capture_order.contract.diff.wording import as_markdown, markdown_text
 
@@ -42,7 +42,7 @@ def verdict(report: Report) -> str:
     return "no changes to the contract"
 
 
-def _count(breaks: list[Finding]) -> str:
+def _count(breaks: list[DiffFinding]) -> str:
     return f"{len(breaks)} breaking change{'' if len(breaks) == 1 else 's'}"
 
 
@@ -66,7 +66,7 @@ def _comment(report: Report, with_details: bool) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _breaking(item: Finding) -> list[str]:
+def _breaking(item: DiffFinding) -> list[str]:
     affects = f" Affects {' and '.join(item.affects)}." if item.affects else ""
     lines = [f"- **{markdown_text(item.where)}**: {markdown_text(item.rule)}.{affects}"]
     if item.witness is not None:
@@ -90,7 +90,7 @@ def _witness(witness: Witness) -> list[str]:
     return lines
 
 
-def _other(item: Finding) -> list[str]:
+def _other(item: DiffFinding) -> list[str]:
     label = "non-breaking" if item.severity is Severity.NON_BREAKING else "docs"
     line = f"- {label}: **{markdown_text(item.where)}**: {markdown_text(item.rule)}"
     if item.note:
@@ -117,5 +117,5 @@ def _catalogue(report: Report) -> list[str]:
     return lines
 
 
-def _class(item: Finding) -> str:
+def _class(item: DiffFinding) -> str:
     return item.severity.heading.lower()

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from capture_order.contract.diff.model import ORDER, Finding, Report, Source
+from capture_order.contract.diff.model import ORDER, DiffFinding, Report, Source
 
 FORMAT = "capture-order-diff/1"
 SCHEMA_FILE = Path(__file__).with_name("report.schema.json")
@@ -36,7 +36,7 @@ def _source(source: Source) -> dict[str, Any]:
     return {"source": source.label, "version": source.version}
 
 
-def _finding(item: Finding) -> dict[str, Any]:
+def _finding(item: DiffFinding) -> dict[str, Any]:
     witness = item.witness
     return {
         "class": item.severity.value,

@@ -1,8 +1,8 @@
 """Keyword rules of one schema location: type, nullable, enum, bounds, lengths, patterns, formats.
 
 Each rule compares the merged keywords of both versions and proposes candidate values just past
-the bound that moved, of the type that went, the enum value that came, and so on. The Judge decides
-later which candidates really are witnesses.
+the bound that moved, of the type that went, the enum value that came, and so on. The SchemaJudge
+decides later which candidates really are witnesses.
 """
 
 from __future__ import annotations

@@ -37,12 +37,12 @@ ORDER = tuple(Severity)
 
 @dataclass(frozen=True)
 class Witness:
-    """A concrete value one version accepts and the other rejects, checked with the Judge."""
+    """A concrete value one version accepts and the other rejects, checked with the SchemaJudge."""
 
     kind: str  # "request body", "request header Idempotency-Key", "200 response body", ...
     value: Any  # the JSON value (the header's text for headers)
     accepted_by: str  # "old" or "new"
-    reason: str  # why the other version rejects it (the Judge's first message)
+    reason: str  # why the other version rejects it (the SchemaJudge's first message)
     found_by: str  # "construction" or "generation (N tries)"
     # The JSON pointers of the schemas it was checked against, per version (a conjunction).
     schemas: dict[str, tuple[str, ...]] = field(default_factory=dict)
@@ -67,7 +67,7 @@ class Reworded:
 
 
 @dataclass(frozen=True)
-class Finding:
+class DiffFinding:
     """One change of the contract, classified."""
 
     severity: Severity
@@ -97,9 +97,9 @@ class Report:
 
     old: Source
     new: Source
-    findings: list[Finding] = field(default_factory=list)
+    findings: list[DiffFinding] = field(default_factory=list)
 
-    def of(self, severity: Severity) -> list[Finding]:
+    def of(self, severity: Severity) -> list[DiffFinding]:
         """The findings of one class."""
         return [f for f in self.findings if f.severity is severity]
 

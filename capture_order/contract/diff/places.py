@@ -1,4 +1,4 @@
-"""A place a value travels (a body or a header) in both versions, judged with the Judge."""
+"""A place a value travels (a body or a header) in both versions, judged with the SchemaJudge."""
 
 from __future__ import annotations
 
@@ -6,12 +6,12 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from capture_order.contract.diff.change_isolation import Operation
 from capture_order.contract.diff.changes import Judges
 from capture_order.contract.diff.facets import Facet, Step
-from capture_order.contract.diff.isolation import Operation
 from capture_order.contract.diff.samples import NOTHING, accepts, place, sample
 from capture_order.contract.spec import pointer_get
-from capture_order.contract.validation import SPEC_URI, Judge
+from capture_order.contract.validation import SPEC_URI, SchemaJudge
 
 
 @dataclass
@@ -35,7 +35,7 @@ class Place:
         """The root schema of version `side`."""
         return self.old if side == "old" else self.new
 
-    def alone(self, judge: Judge, change: tuple[Operation, ...]) -> Place:
+    def alone(self, judge: SchemaJudge, change: tuple[Operation, ...]) -> Place:
         """This place with, as its new side, the old document `judge` holds after `change`."""
         old_examples = self.examples.get("old", [])
         return Place(
@@ -65,7 +65,7 @@ class Place:
             text = header_text(value)
             if text is None:
                 return ["not representable as a header value"]
-            # One schema is passed as a local `$ref` so that the Judge sees its type (integer
+            # One schema is passed as a local `$ref` so that the SchemaJudge sees its type (integer
             # headers are parsed from text); several are a conjunction on the whole document.
             refs = [{"$ref": f"{SPEC_URI}#{at}"} for at in facet.pointers]
             one = {"$ref": f"#{facet.pointers[0]}"}

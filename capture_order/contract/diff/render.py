@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from capture_order.contract.diff.model import ORDER, Finding, Report, Severity, Witness
+from capture_order.contract.diff.model import ORDER, DiffFinding, Report, Severity, Witness
 from capture_order.contract.diff.wording import as_markdown, as_text
 
 MAX_INLINE = 160  # longer witnesses go on their own lines
@@ -61,7 +61,7 @@ def text(report: Report) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _text_finding(item: Finding) -> list[str]:
+def _text_finding(item: DiffFinding) -> list[str]:
     lines = [f"  * {item.where}", f"    {item.rule}"]
     if item.reworded is not None:
         words = item.reworded
@@ -94,7 +94,7 @@ def markdown(report: Report, heading: str = "## Contract changes") -> str:
     return "\n".join(lines) + "\n"
 
 
-def _markdown_finding(item: Finding) -> list[str]:
+def _markdown_finding(item: DiffFinding) -> list[str]:
     lines = [f"- **{_escape(item.where)}**: {item.rule}"]
     if item.reworded is not None:
         lines.append(f"  > {reworded_markdown(item)}")
@@ -120,7 +120,7 @@ def _markdown_finding(item: Finding) -> list[str]:
     return lines
 
 
-def reworded_markdown(item: Finding) -> str:
+def reworded_markdown(item: DiffFinding) -> str:
     """A reworded field as Markdown: its name, then its words, removed ones struck through."""
     words = item.reworded
     if words is None:

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from capture_order.contract.diff.documents import operations
-from capture_order.contract.diff.model import Finding, Reworded, Severity
+from capture_order.contract.diff.model import DiffFinding, Reworded, Severity
 from capture_order.contract.diff.normative import same_meaning
 from capture_order.contract.spec import Spec, pointer_get
 
@@ -52,7 +52,7 @@ def _covers(cases: Any) -> dict[str, Any]:
     return {str(c.get("id")): c["covers"] for c in cases if isinstance(c, dict) and "covers" in c}
 
 
-def requirement_findings(old: Spec, new: Spec) -> Iterator[Finding]:
+def requirement_findings(old: Spec, new: Spec) -> Iterator[DiffFinding]:
     """Every catalogue change, with the side it affects."""
     before, after = _entries(old), _entries(new)
     for rule_id in dict.fromkeys([*before, *after]):
@@ -66,12 +66,12 @@ def requirement_findings(old: Spec, new: Spec) -> Iterator[Finding]:
     yield from _applied(old, new, before, after)
 
 
-def _finding(severity: Severity, rule_id: str, rule: str, **extra: Any) -> Finding:
+def _finding(severity: Severity, rule_id: str, rule: str, **extra: Any) -> DiffFinding:
     extra.setdefault("catalogue", "changed")
-    return Finding(severity, "requirement", rule_id, rule, requirement=rule_id, **extra)
+    return DiffFinding(severity, "requirement", rule_id, rule, requirement=rule_id, **extra)
 
 
-def _removed(rule_id: str, entry: dict[str, Any]) -> Finding:
+def _removed(rule_id: str, entry: dict[str, Any]) -> DiffFinding:
     level = entry.get("level")
     if level == "MUST":
         title = entry.get("title")
@@ -80,7 +80,7 @@ def _removed(rule_id: str, entry: dict[str, Any]) -> Finding:
     return _finding(Severity.NON_BREAKING, rule_id, f"{level} rule removed", catalogue="removed")
 
 
-def _added(rule_id: str, entry: dict[str, Any]) -> Finding:
+def _added(rule_id: str, entry: dict[str, Any]) -> DiffFinding:
     level = entry.get("level")
     if level == "MUST":
         rule = f"new MUST rule: deployments may no longer conform ({entry.get('title')})"
@@ -89,7 +89,7 @@ def _added(rule_id: str, entry: dict[str, Any]) -> Finding:
     return _finding(Severity.NON_BREAKING, rule_id, rule, catalogue="added")
 
 
-def _changed(rule_id: str, o: dict[str, Any], n: dict[str, Any]) -> Iterator[Finding]:
+def _changed(rule_id: str, o: dict[str, Any], n: dict[str, Any]) -> Iterator[DiffFinding]:
     was, now = o.get("level"), n.get("level")
     if was != now:
         stronger = STRENGTH.get(str(now), 0) > STRENGTH.get(str(was), 0)
@@ -148,7 +148,7 @@ def _changed(rule_id: str, o: dict[str, Any], n: dict[str, Any]) -> Iterator[Fin
 
 def _applied(
     old: Spec, new: Spec, before: dict[str, dict[str, Any]], after: dict[str, dict[str, Any]]
-) -> Iterator[Finding]:
+) -> Iterator[DiffFinding]:
     """Rule IDs an operation newly names or no longer names (rules kept in the catalogue)."""
     old_ops, new_ops = operations(old), operations(new)
     for key in old_ops.keys() & new_ops.keys():

@@ -6,9 +6,9 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 from capture_order.contract.diff.documents import Pair, followed, members, schema_at
-from capture_order.contract.diff.model import Finding, Severity
+from capture_order.contract.diff.model import DiffFinding, Severity
 from capture_order.contract.diff.places import Place
-from capture_order.contract.diff.requests import media_place
+from capture_order.contract.diff.request_changes import media_place
 from capture_order.contract.diff.witnesses import checked_witness
 from capture_order.contract.spec import pointer_get
 
@@ -18,7 +18,7 @@ ADDS = Severity.NON_BREAKING
 HEADER_PROBES = ("x", "", "-1", "0", "false", "true", "1.5", "Token")
 
 
-def response_findings(pair: Pair, label: str, old_at: str, new_at: str) -> Iterator[Finding]:
+def response_findings(pair: Pair, label: str, old_at: str, new_at: str) -> Iterator[DiffFinding]:
     """Statuses added or removed, and the headers and bodies of statuses in both."""
     old, new = members(pair.old, old_at, "responses"), members(pair.new, new_at, "responses")
     for status in dict.fromkeys([*old, *new]):
@@ -28,9 +28,9 @@ def response_findings(pair: Pair, label: str, old_at: str, new_at: str) -> Itera
                 f"new response status {status}: clients may receive a response they do not handle"
             )
             evidence = f"a {status} response"
-            yield Finding(BREAKS, "response", where, rule, ("clients",), evidence=evidence)
+            yield DiffFinding(BREAKS, "response", where, rule, ("clients",), evidence=evidence)
         elif status not in new:
-            yield Finding(ADDS, "response", where, f"status {status} is no longer documented")
+            yield DiffFinding(ADDS, "response", where, f"status {status} is no longer documented")
         else:
             o_at, n_at = followed(pair.old, old[status])[0], followed(pair.new, new[status])[0]
             yield from _headers(pair, (label, status), where, o_at, n_at)
@@ -39,7 +39,7 @@ def response_findings(pair: Pair, label: str, old_at: str, new_at: str) -> Itera
 
 def _headers(
     pair: Pair, at: tuple[str, str], where: str, old_at: str, new_at: str
-) -> Iterator[Finding]:
+) -> Iterator[DiffFinding]:
     label, status = at
     old = {k.lower(): v for k, v in members(pair.old, old_at, "headers").items()}
     new = {k.lower(): v for k, v in members(pair.new, new_at, "headers").items()}
@@ -74,22 +74,26 @@ def _headers(
                 None,
             )
             evidence = absent if o and o.get("required") else None
-            yield Finding(BREAKS, "response-header", here, rule, ("clients",), witness, evidence)
+            yield DiffFinding(
+                BREAKS, "response-header", here, rule, ("clients",), witness, evidence
+            )
         elif o is None:
-            yield Finding(ADDS, "response-header", here, f"new header `{name}`")
+            yield DiffFinding(ADDS, "response-header", here, f"new header `{name}`")
         else:
             if bool(o.get("required")) != bool(n.get("required")):
                 if n.get("required"):
-                    yield Finding(ADDS, "response-header", here, f"`{name}` is now always sent")
+                    yield DiffFinding(ADDS, "response-header", here, f"`{name}` is now always sent")
                 else:
                     rule = f"header `{name}` is no longer required"
-                    yield Finding(BREAKS, "response-header", here, rule, ("clients",), None, absent)
+                    yield DiffFinding(
+                        BREAKS, "response-header", here, rule, ("clients",), None, absent
+                    )
             yield from pair.place_findings(place)
 
 
 def _content(
     pair: Pair, at: tuple[str, str], where: str, old_at: str, new_at: str
-) -> Iterator[Finding]:
+) -> Iterator[DiffFinding]:
     label, status = at
     old_media = members(pair.old, old_at, "content") if _has(pair, "old", old_at) else {}
     new_media = members(pair.new, new_at, "content") if _has(pair, "new", new_at) else {}
@@ -97,9 +101,9 @@ def _content(
         if media not in old_media:
             rule = f"responses may now be `{media}`"
             evidence = f"a {status} response with `Content-Type: {media}`"
-            yield Finding(BREAKS, "media-type", where, rule, ("clients",), evidence=evidence)
+            yield DiffFinding(BREAKS, "media-type", where, rule, ("clients",), evidence=evidence)
         elif media not in new_media:
-            yield Finding(ADDS, "media-type", where, f"`{media}` is no longer sent")
+            yield DiffFinding(ADDS, "media-type", where, f"`{media}` is no longer sent")
         else:
             kind = f"{status} response body ({media})"
             media_at = (old_media[media], new_media[media])

@@ -2,7 +2,7 @@
 
 Written by hand because generators (Schemathesis, Hypothesis) draw random values, while a witness
 reads best as the smallest valid body with one field changed: required properties only, the
-schema's own examples, the bound itself. Every value built here is checked with the Judge.
+schema's own examples, the bound itself. Every value built here is checked with the SchemaJudge.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import math
 from typing import Any
 
 from capture_order.contract.diff.facets import Facet, Shape, Step
-from capture_order.contract.validation import Judge
+from capture_order.contract.validation import SchemaJudge
 
 
 class _Nothing:
@@ -34,7 +34,7 @@ FORMAT_SAMPLES = {
 MAX_DEPTH = 12
 
 
-def accepts(judge: Judge, facet: Facet, value: Any) -> bool:
+def accepts(judge: SchemaJudge, facet: Facet, value: Any) -> bool:
     """Whether every schema node of the facet accepts the value."""
     return all(judge.is_valid(at, value) for at in facet.pointers)
 
@@ -45,7 +45,7 @@ def examples(facet: Facet) -> list[Any]:
     return found
 
 
-def sample(judge: Judge, facet: Facet, depth: int = 0) -> Any:
+def sample(judge: SchemaJudge, facet: Facet, depth: int = 0) -> Any:
     """A small value the facet accepts, or NOTHING."""
     if depth > MAX_DEPTH:
         return NOTHING
@@ -69,7 +69,7 @@ def _preferred_kinds(shape: Shape) -> list[str]:
     return [k for k in dict.fromkeys(order) if shape.accepts_type(k)]
 
 
-def typed(judge: Judge, facet: Facet, shape: Shape, kind: str, depth: int = 0) -> Any:
+def typed(judge: SchemaJudge, facet: Facet, shape: Shape, kind: str, depth: int = 0) -> Any:
     """A value of one JSON type within the facet's other constraints (not checked here)."""
     if kind == "object":
         value = {}
@@ -125,7 +125,7 @@ def _number(facet: Facet, shape: Shape, integral: bool) -> Any:
     return int(value) if integral or float(value).is_integer() else value
 
 
-def place(judge: Judge, root: Facet, base: Any, path: tuple[Step, ...], value: Any) -> Any:
+def place(judge: SchemaJudge, root: Facet, base: Any, path: tuple[Step, ...], value: Any) -> Any:
     """A copy of `base` with `value` at `path` (DELETE removes it); missing parents are sampled."""
     if not path:
         return copy.deepcopy(value)

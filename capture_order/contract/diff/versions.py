@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from semver import Version
 
-from capture_order.contract.diff.model import ORDER, Finding
+from capture_order.contract.diff.model import ORDER, DiffFinding
 
 RULE = "breaking changes need a new major version"
 
@@ -29,7 +29,9 @@ def is_major_bump(old: str | None, new: str | None) -> bool:
     return before is not None and after is not None and after > before
 
 
-def version_finding(findings: list[Finding], old: str | None, new: str | None) -> Finding | None:
+def version_finding(
+    findings: list[DiffFinding], old: str | None, new: str | None
+) -> DiffFinding | None:
     """A finding of its own when breaking changes come without a major bump of info.version."""
     breaking = [f for f in findings if f.severity.breaking]
     if not breaking or is_major_bump(old, new):
@@ -41,4 +43,4 @@ def version_finding(findings: list[Finding], old: str | None, new: str | None) -
     note = None
     if unreadable:
         note = f"not a SemVer version: {', '.join(str(v) for v in unreadable)}"
-    return Finding(severity, "version", "info.version", rule, affects, note=note)
+    return DiffFinding(severity, "version", "info.version", rule, affects, note=note)

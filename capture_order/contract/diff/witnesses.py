@@ -8,7 +8,7 @@ from typing import Any
 from capture_order.contract.diff.changes import Change, path_text
 from capture_order.contract.diff.facets import Facet, Step
 from capture_order.contract.diff.generation import draw_until
-from capture_order.contract.diff.model import Finding, Severity, Witness
+from capture_order.contract.diff.model import DiffFinding, Severity, Witness
 from capture_order.contract.diff.places import Place, header_text
 from capture_order.contract.diff.samples import DELETE, NOTHING
 
@@ -23,13 +23,13 @@ class Budget:
     seed: int
 
 
-def finding(place: Place, change: Change, budget: Budget) -> Finding:
+def finding(place: Place, change: Change, budget: Budget) -> DiffFinding:
     """The change classified by what its witnesses show."""
     field = path_text(change.path, "<value>" if place.header else "<body>")
     where = f"{place.label}: {place.kind}: {field}"
     rule = f"`{path_text(change.path)}` {change.rule}" if change.path else change.rule
     if change.fixed is not None:
-        return Finding(change.fixed, place.area, where, rule)
+        return DiffFinding(change.fixed, place.area, where, rule)
     breaking_side = "old" if place.sent_by_client else "new"
     other_side = "new" if breaking_side == "old" else "old"
     constructed = {side: _constructed(place, change, side) for side in ("old", "new")}
@@ -39,11 +39,15 @@ def finding(place: Place, change: Change, budget: Budget) -> Finding:
     if witness is None and suspected:
         witness, note = _searched(place, change, breaking_side, budget)
     if witness is not None:
-        return Finding(Severity.BREAKING_CLIENTS, place.area, where, rule, ("clients",), witness)
+        return DiffFinding(
+            Severity.BREAKING_CLIENTS, place.area, where, rule, ("clients",), witness
+        )
     if constructed[other_side] is not None:
-        return Finding(Severity.NON_BREAKING, place.area, where, rule, (), constructed[other_side])
+        return DiffFinding(
+            Severity.NON_BREAKING, place.area, where, rule, (), constructed[other_side]
+        )
     note = note or "no witness found by construction"
-    return Finding(Severity.DOCS, place.area, where, rule, note=f"{note}: same values accepted")
+    return DiffFinding(Severity.DOCS, place.area, where, rule, note=f"{note}: same values accepted")
 
 
 def checked_witness(place: Place, value: Any, side: str, found_by: str) -> Witness | None:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from capture_order.contract.lint.findings import Finding
+from capture_order.contract.lint.findings import LintFinding
 from capture_order.contract.spec import Spec, pointer, pointer_get
-from capture_order.contract.validation import Judge, field_path
+from capture_order.contract.validation import SchemaJudge, field_path
 
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 SCHEMA_CHILDREN = ("items", "additionalProperties", "not")
@@ -83,14 +83,14 @@ def example_pairs(spec: Spec) -> list[tuple[str, str]]:
     return list(dict.fromkeys(pairs))
 
 
-def check_examples(spec: Spec) -> list[Finding]:
+def check_examples(spec: Spec) -> list[LintFinding]:
     """Each example and default validates against its schema, with the suite's validator."""
-    judge = Judge(spec)
+    judge = SchemaJudge(spec)
     findings = []
     for schema_at, example_at in example_pairs(spec):
         example: Any = pointer_get(spec, example_at)
         for error in judge.iter_errors(schema_at, example):
             where = field_path(error.absolute_path)
             message = f"example invalid against {schema_at}: {where}: {error.message}"
-            findings.append(Finding("error", example_at, message))
+            findings.append(LintFinding("error", example_at, message))
     return findings

@@ -10,7 +10,7 @@ Severity = Literal["error", "warning", "note"]
 
 
 @dataclass(frozen=True)
-class Finding:
+class LintFinding:
     """One problem a lint tool reported."""
 
     severity: Severity
@@ -24,7 +24,7 @@ class ToolReport:
     (another version than the tested one), not the spec."""
 
     tool: str
-    findings: tuple[Finding, ...] = ()
+    findings: tuple[LintFinding, ...] = ()
     skipped: str | None = None
     tool_warning: str | None = None
 

@@ -10,7 +10,7 @@ import json
 import subprocess
 from pathlib import Path
 
-from capture_order.contract.lint.findings import Finding, ToolReport
+from capture_order.contract.lint.findings import LintFinding, ToolReport
 from capture_order.contract.npm_tools import (
     ToolNotFoundError,
     locate,
@@ -47,10 +47,10 @@ def run_spectral(spec_file: Path, ruleset: Path) -> ToolReport:
         results = json.loads(done.stdout)
     except json.JSONDecodeError:
         reason = (done.stderr or done.stdout).strip()[-2000:]
-        failed = Finding("error", str(binary), f"spectral failed: {reason}")
+        failed = LintFinding("error", str(binary), f"spectral failed: {reason}")
         return ToolReport(tool, (failed,), tool_warning=warning)
     findings = tuple(
-        Finding(
+        LintFinding(
             "error" if result["severity"] == 0 else "warning",
             f"{result['source']}:{result['range']['start']['line'] + 1} {pointer(*result['path'])}",
             f"{result['code']}: {result['message']}",

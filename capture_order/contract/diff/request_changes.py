@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from capture_order.contract.diff.documents import Pair, followed, members, schema_at
-from capture_order.contract.diff.model import Finding, Severity
+from capture_order.contract.diff.model import DiffFinding, Severity
 from capture_order.contract.diff.places import Place, media_examples
 from capture_order.contract.spec import Spec, pointer_get
 
@@ -24,7 +24,7 @@ def parameters(doc: Spec, op_at: str) -> dict[tuple[str, str], str]:
     return found
 
 
-def parameter_findings(pair: Pair, label: str, old_at: str, new_at: str) -> Iterator[Finding]:
+def parameter_findings(pair: Pair, label: str, old_at: str, new_at: str) -> Iterator[DiffFinding]:
     """Parameters added, removed, newly required, or with another schema."""
     old, new = parameters(pair.old, old_at), parameters(pair.new, new_at)
     for key in dict.fromkeys([*old, *new]):
@@ -34,20 +34,24 @@ def parameter_findings(pair: Pair, label: str, old_at: str, new_at: str) -> Iter
         name = (n or o or {}).get("name", key[1])
         absent = f"a request without the {key[0]} parameter `{name}`"
         if n is None:
-            yield Finding(ADDS, "parameter", where, f"{key[0]} parameter `{name}` removed")
+            yield DiffFinding(ADDS, "parameter", where, f"{key[0]} parameter `{name}` removed")
         elif o is None:
             if n.get("required"):
                 rule = f"new required {key[0]} parameter `{name}`"
-                yield Finding(BREAKS, "parameter", where, rule, ("clients",), evidence=absent)
+                yield DiffFinding(BREAKS, "parameter", where, rule, ("clients",), evidence=absent)
             else:
-                yield Finding(ADDS, "parameter", where, f"new optional {key[0]} parameter `{name}`")
+                yield DiffFinding(
+                    ADDS, "parameter", where, f"new optional {key[0]} parameter `{name}`"
+                )
         else:
             if bool(o.get("required")) != bool(n.get("required")):
                 if n.get("required"):
                     rule = f"{key[0]} parameter `{name}` is now required"
-                    yield Finding(BREAKS, "parameter", where, rule, ("clients",), evidence=absent)
+                    yield DiffFinding(
+                        BREAKS, "parameter", where, rule, ("clients",), evidence=absent
+                    )
                 else:
-                    yield Finding(ADDS, "parameter", where, f"`{name}` is no longer required")
+                    yield DiffFinding(ADDS, "parameter", where, f"`{name}` is no longer required")
             place = Place(
                 label,
                 f"request {key[0]} {name}",
@@ -61,28 +65,30 @@ def parameter_findings(pair: Pair, label: str, old_at: str, new_at: str) -> Iter
             yield from pair.place_findings(place)
 
 
-def body_findings(pair: Pair, label: str, old_at: str, new_at: str) -> Iterator[Finding]:
+def body_findings(pair: Pair, label: str, old_at: str, new_at: str) -> Iterator[DiffFinding]:
     """The request body: presence, required, media types and each media type's schema."""
     o_body = _body(pair.old, old_at)
     n_body = _body(pair.new, new_at)
     where = f"{label}: request body"
     if o_body is None or n_body is None:
         if o_body is not None:
-            yield Finding(BREAKS, "request-body", where, "request body removed", ("clients",))
+            yield DiffFinding(BREAKS, "request-body", where, "request body removed", ("clients",))
         elif n_body is not None:
             required = bool(pointer_get(pair.new, n_body).get("required"))
             rule = "new request body" + (" (required)" if required else "")
             severity = BREAKS if required else ADDS
-            yield Finding(severity, "request-body", where, rule, ("clients",) if required else ())
+            yield DiffFinding(
+                severity, "request-body", where, rule, ("clients",) if required else ()
+            )
         return
     o_required = bool(pointer_get(pair.old, o_body).get("required"))
     n_required = bool(pointer_get(pair.new, n_body).get("required"))
     if o_required != n_required:
         if n_required:
             rule, evidence = "the request body is now required", "a request without a body"
-            yield Finding(BREAKS, "request-body", where, rule, ("clients",), evidence=evidence)
+            yield DiffFinding(BREAKS, "request-body", where, rule, ("clients",), evidence=evidence)
         else:
-            yield Finding(ADDS, "request-body", where, "the request body is now optional")
+            yield DiffFinding(ADDS, "request-body", where, "the request body is now optional")
     old_media, new_media = (
         members(pair.old, o_body, "content"),
         members(pair.new, n_body, "content"),
@@ -91,9 +97,9 @@ def body_findings(pair: Pair, label: str, old_at: str, new_at: str) -> Iterator[
         if media not in new_media:
             rule = f"media type `{media}` is no longer accepted"
             evidence = f"a request with `Content-Type: {media}`"
-            yield Finding(BREAKS, "media-type", where, rule, ("clients",), evidence=evidence)
+            yield DiffFinding(BREAKS, "media-type", where, rule, ("clients",), evidence=evidence)
         elif media not in old_media:
-            yield Finding(ADDS, "media-type", where, f"media type `{media}` is now accepted")
+            yield DiffFinding(ADDS, "media-type", where, f"media type `{media}` is now accepted")
         else:
             kind = f"request body ({media})"
             media_at = (old_media[media], new_media[media])

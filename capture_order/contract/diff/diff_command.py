@@ -22,7 +22,7 @@ Witnesses: each schema change is made alone to a copy of OLD (the keywords that 
 from NEW), so that another change made at the same time cannot prove it. It is tried with values
 built from the difference (just past the new bound, of the removed type, the new enum value,
 null, the body without the field ...), placed in a minimal valid body, and checked with the
-project's OpenAPI 3.0 validator (contract.validation.Judge) on OLD and on that one-change
+project's OpenAPI 3.0 validator (contract.validation.SchemaJudge) on OLD and on that one-change
 document. When none proves a suspected break, Schemathesis draws up to --tries values (fixed
 --seed); a change no value tells apart is not breaking.
 
@@ -49,7 +49,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from capture_order.contract.diff.engine import diff
+from capture_order.contract.diff.diff_engine import diff
 from capture_order.contract.diff.generation import DEFAULT_SEED, DEFAULT_TRIES
 from capture_order.contract.diff.github import github
 from capture_order.contract.diff.json_report import dumps

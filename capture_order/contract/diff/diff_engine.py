@@ -7,12 +7,12 @@ from capture_order.contract.diff.changes import Judges
 from capture_order.contract.diff.documents import Pair
 from capture_order.contract.diff.endpoints import endpoint_findings
 from capture_order.contract.diff.generation import DEFAULT_SEED, DEFAULT_TRIES
-from capture_order.contract.diff.model import ORDER, Finding, Report, Source
+from capture_order.contract.diff.model import ORDER, DiffFinding, Report, Source
 from capture_order.contract.diff.requirements import requirement_findings
 from capture_order.contract.diff.versions import version_finding
 from capture_order.contract.diff.witnesses import Budget
 from capture_order.contract.spec import Spec
-from capture_order.contract.validation import Judge
+from capture_order.contract.validation import SchemaJudge
 
 
 def diff(
@@ -24,7 +24,7 @@ def diff(
     seed: int = DEFAULT_SEED,
 ) -> Report:
     """Compare two versions of the contract, old first."""
-    pair = Pair(old, new, Judges(Judge(old), Judge(new)), Budget(tries, seed))
+    pair = Pair(old, new, Judges(SchemaJudge(old), SchemaJudge(new)), Budget(tries, seed))
     findings = [
         *requirement_findings(old, new),
         *endpoint_findings(pair),
@@ -44,9 +44,9 @@ def _version(doc: Spec) -> str | None:
     return None if version is None else str(version)
 
 
-def _grouped(findings: list[Finding]) -> list[Finding]:
+def _grouped(findings: list[DiffFinding]) -> list[DiffFinding]:
     """One finding per rule and field: a shared schema changed under nine statuses is one entry."""
-    groups: dict[tuple[object, ...], list[Finding]] = {}
+    groups: dict[tuple[object, ...], list[DiffFinding]] = {}
     for found in findings:
         place, _, field = found.where.rpartition(": ")
         key = (found.severity, found.area, found.rule, field if place else found.where)
@@ -60,5 +60,5 @@ def _grouped(findings: list[Finding]) -> list[Finding]:
         places = [m.where.rpartition(": ")[0] for m in members]
         field = first.where.rpartition(": ")[2]
         where = f"{'; '.join(dict.fromkeys(places))}: {field}"
-        merged.append(Finding(**{**first.__dict__, "where": where}))
+        merged.append(DiffFinding(**{**first.__dict__, "where": where}))
     return merged

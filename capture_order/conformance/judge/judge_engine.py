@@ -14,8 +14,8 @@ from capture_order.conformance.http import Exchange
 from capture_order.conformance.judge.book import Book
 from capture_order.conformance.judge.broken import expected, well_formed
 from capture_order.conformance.judge.captures import CapturesReportWhatTheyDid
-from capture_order.conformance.judge.facts import Facts
 from capture_order.conformance.judge.first_rule import AnswersFitTheRequest
+from capture_order.conformance.judge.judge_facts import Facts
 from capture_order.conformance.judge.keys import KeysReplayOrRefuse
 from capture_order.conformance.judge.not_found import NotFoundLooksAlike
 from capture_order.conformance.judge.orders import OrdersAreCapturedOnce
@@ -50,7 +50,7 @@ HALVES = 2
 _FIRST_HALF_RULES = 3
 
 
-class Judge:
+class RuleJudge:
     """Every sweep and rule, over exchanges fed one at a time; a result per case at the end.
 
     `half`: only that half of the checks (HALVES), for a judging process of a split file judge.
@@ -148,7 +148,7 @@ def judge_all(
     selected: Callable[[str, tuple[str, ...]], bool] = lambda name, refs: True,
 ) -> list[CheckResult]:
     """Every exchange of an active run through the judge, in the order they were answered."""
-    judge = Judge(redactor, lambda: secrets, selected, facts)
+    judge = RuleJudge(redactor, lambda: secrets, selected, facts)
     for exchange in exchanges:
         judge.feed(exchange)
     return judge.results()

@@ -66,7 +66,7 @@ def run(args: argparse.Namespace) -> int:
     if getattr(args, "action", None) == "verify":
         return verify(args.report_directory)
     from capture_order.conformance import baseline as baselines
-    from capture_order.conformance import console
+    from capture_order.conformance import suite_console
     from capture_order.conformance.report import write_reports
     from capture_order.conformance.runner import plan_for
     from capture_order.conformance.runner import run as run_suite
@@ -80,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
         _reports_of_a_run_that_could_not_start(flags, f"bad baseline: {exc}")
         return 2
     if flags.get("traffic"):
-        from capture_order.conformance.traffic.command import run_traffic
+        from capture_order.conformance.traffic.traffic_command import run_traffic
 
         return run_traffic(flags)
     try:
@@ -89,20 +89,20 @@ def run(args: argparse.Namespace) -> int:
         print(f"capture-order conformance: cannot run: {exc}", file=sys.stderr)
         _reports_of_a_run_that_could_not_start(flags, str(exc))
         return 2
-    console.header(settings, plan_for(settings))
-    report = run_suite(settings, console.progress)
+    suite_console.header(settings, plan_for(settings))
+    report = run_suite(settings, suite_console.progress)
     write_to = Path(flags["write_baseline"]) if flags.get("write_baseline") else None
     settled = baselines.settle(report, baseline, write_to)
     if report.error is not None:
         print(f"capture-order conformance: cannot run: {report.error}", file=sys.stderr)
     else:
-        console.summary(report)
+        suite_console.summary(report)
     for line in settled:
         print(line, file=sys.stderr if report.error is not None else sys.stdout)
     if settings.report_dir is not None:
         paths = write_reports(report, settings.report_dir)
         if report.error is None:
-            console.reports(paths)
+            suite_console.reports(paths)
     return baselines.run_exit_code(report.verdict, settings.profile, report.error, report.baseline)
 
 

@@ -38,10 +38,10 @@ def run_traffic(flags: dict[str, Any]) -> int:
     """Judge the file; 0 conformant (or incomplete, outside --profile certify; or no new failure
     under a baseline), 1 not conformant, 2 the file (fixtures, baseline) could not be read."""
     from capture_order.conformance import baseline as baselines
-    from capture_order.conformance import console
+    from capture_order.conformance import suite_console
     from capture_order.conformance.report import write_not_run, write_reports
-    from capture_order.conformance.traffic.console import progress, traffic_summary
     from capture_order.conformance.traffic.run import judge_file
+    from capture_order.conformance.traffic.traffic_console import progress, traffic_summary
 
     path = Path(flags["traffic"])
     try:
@@ -60,10 +60,10 @@ def run_traffic(flags: dict[str, Any]) -> int:
         return 2
     write_to = Path(flags["write_baseline"]) if flags.get("write_baseline") else None
     settled = baselines.settle(report, baseline, write_to)
-    console.summary(report)
+    suite_console.summary(report)
     traffic_summary(report)
     for line in settled:
         print(line)
     if settings.report_dir is not None:
-        console.reports(write_reports(report, settings.report_dir))
+        suite_console.reports(write_reports(report, settings.report_dir))
     return baselines.run_exit_code(report.verdict, settings.profile, None, report.baseline)

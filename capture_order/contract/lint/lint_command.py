@@ -13,7 +13,7 @@ from openapi_spec_validator import OpenAPIV30SpecValidator
 
 from capture_order.contract.lint.catalogue_rules import check_requirements
 from capture_order.contract.lint.examples import check_examples
-from capture_order.contract.lint.findings import Finding, ToolReport
+from capture_order.contract.lint.findings import LintFinding, ToolReport
 from capture_order.contract.lint.spectral import default_ruleset, run_spectral
 from capture_order.contract.spec import Spec, SpecError, pointer, read_spec, spec_path
 
@@ -21,10 +21,10 @@ HELP = "lint the contract (openapi-spec-validator, project checks, Spectral)"
 REQUIRE_SPECTRAL_ENV = "CAPTURE_ORDER_REQUIRE_SPECTRAL"
 
 
-def validate_document(spec: Spec) -> list[Finding]:
+def validate_document(spec: Spec) -> list[LintFinding]:
     """openapi-spec-validator over the whole document (OpenAPI 3.0 rules)."""
     errors = OpenAPIV30SpecValidator(spec).iter_errors()
-    return [Finding("error", pointer(*e.absolute_path) or "/", e.message) for e in errors]
+    return [LintFinding("error", pointer(*e.absolute_path) or "/", e.message) for e in errors]
 
 
 def python_reports(spec: Spec) -> list[ToolReport]:
@@ -65,10 +65,10 @@ def _required(spectral: ToolReport) -> ToolReport:
     skipped Spectral, or one of another version, is then an error, not a shrug."""
     if spectral.skipped:
         reason = f"Spectral is required ({REQUIRE_SPECTRAL_ENV}=1) but {spectral.skipped}"
-        return ToolReport(spectral.tool, (Finding("error", "spectral", reason),))
+        return ToolReport(spectral.tool, (LintFinding("error", "spectral", reason),))
     if spectral.tool_warning:
         reason = f"the tested Spectral is required ({REQUIRE_SPECTRAL_ENV}=1): "
-        required = Finding("error", "spectral", reason + spectral.tool_warning)
+        required = LintFinding("error", "spectral", reason + spectral.tool_warning)
         return replace(spectral, findings=(*spectral.findings, required))
     return spectral
 
