@@ -45,6 +45,9 @@ class _once(Generic[T]):  # noqa: N801 (a decorator, named like functools.cached
         return value
 
 
+KEEPALIVE_S = 1.0  # idle seconds a pooled connection is kept (below servers' own timeouts)
+
+
 class UnreachableError(RuntimeError):
     """Nothing answers at the base URL (connection refused, DNS failure, timeout)."""
 
@@ -199,7 +202,12 @@ class Client:
         self._transport_error = httpx.TransportError
         self._http = httpx.Client(
             timeout=TIMEOUT_SECONDS,
-            limits=httpx.Limits(max_connections=64, max_keepalive_connections=16),
+            # An idle connection is given up after 1 s, before a server closes it (uvicorn
+            # after 5 s, gunicorn after 2): a request sent on a connection the server is closing
+            # at that moment fails unanswered, and would make a correct deployment's run ERROR.
+            limits=httpx.Limits(
+                max_connections=64, max_keepalive_connections=16, keepalive_expiry=KEEPALIVE_S
+            ),
             follow_redirects=False,
         )
 

@@ -54,7 +54,10 @@ class FaultProxy:
             if message["type"] == "lifespan.startup":
                 # One pooled client: a new one per request costs more than the request itself.
                 self._client = httpx.AsyncClient(
-                    timeout=30, limits=httpx.Limits(max_connections=64)
+                    # Idle connections given up before the server's 5 s keep-alive ends: one
+                    # reused as uvicorn closes it failed unanswered, and this proxy answered 500.
+                    timeout=30,
+                    limits=httpx.Limits(max_connections=64, keepalive_expiry=1.0),
                 )
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
