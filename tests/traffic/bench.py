@@ -7,7 +7,6 @@ asserts nothing). `make bench-traffic` runs it on 200 MB.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import tempfile
@@ -17,36 +16,31 @@ from pathlib import Path
 from tests.harness import PYTHON, ROOT
 from tests.traffic.synthetic import write
 
+# Runs the command and prints its peak RSS (KiB). The judging process must be a child of a
+# small process: a child of the caller starts as a copy of it, and its peak would then be the
+# caller's size (a pytest worker that has run many tests: 400 MiB), not the judge's.
+PEAK_OF_CHILD = (
+    "import resource, subprocess, sys; done = subprocess.run(sys.argv[1:]); "
+    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr); "
+    "sys.exit(done.returncode)"
+)
+
 
 def judge(path: Path, report_dir: Path) -> tuple[int, float, int, dict[str, object]]:
-    """Run `capture-order conformance --traffic` on the file; (exit, seconds, peak KiB, traffic).
-
-    The peak is that of this one judging process and what it waited for (`os.wait4`), not the
-    largest of every child the caller ever had (`RUSAGE_CHILDREN`: in a pytest worker, the
-    servers and suite runs of the test files before this one).
-    """
+    """Run `capture-order conformance --traffic` on the file; (exit, seconds, peak KiB, traffic)."""
     started = time.perf_counter()
-    with tempfile.TemporaryFile() as output:
-        process = subprocess.Popen(
-            [
-                PYTHON,
-                "-m",
-                "capture_order",
-                "conformance",
-                "--traffic",
-                str(path),
-                "--report-dir",
-                str(report_dir),
-            ],
-            cwd=ROOT,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-        _, status, usage = os.wait4(process.pid, 0)
-        process.returncode = os.waitstatus_to_exitcode(status)
+    command = [PYTHON, "-m", "capture_order", "conformance", "--traffic", str(path)]
+    done = subprocess.run(
+        [PYTHON, "-c", PEAK_OF_CHILD, *command, "--report-dir", str(report_dir)],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     seconds = time.perf_counter() - started
+    peak = int(done.stderr.strip().splitlines()[-1])
     report = json.loads((report_dir / "report.json").read_text(encoding="utf-8"))
-    return process.returncode, seconds, usage.ru_maxrss, report["traffic"]
+    return done.returncode, seconds, peak, report["traffic"]
 
 
 def main(megabytes: float) -> int:
