@@ -14,12 +14,8 @@ from capture_order.server.problems import ApiProblem
 _TYPES = {
     p.code: p
     for p in (
-        ProblemType(
-            "malformed_json",
-            400,
-            "Malformed JSON",
-            "The request body is not well-formed UTF-8 JSON.",
-        ),
+        # The problems both APIs answer alike are the capture table's own.
+        PROBLEM_TYPES["malformed_json"],
         ProblemType(
             "invalid_request", 400, "Invalid request", "The request does not match the schema."
         ),
@@ -42,7 +38,7 @@ _TYPES = {
             "The sandbox answers loopback clients only; start the server with --sandbox-host "
             "to allow others.",
         ),
-        ProblemType("not_found", 404, "Not found", "There is nothing at this path."),
+        PROBLEM_TYPES["not_found"],
         ProblemType("order_not_found", 404, "Order not found", "No order has this number."),
         ProblemType("fault_not_found", 404, "Fault not found", "No fault with this id is armed."),
         ProblemType(
@@ -63,18 +59,8 @@ _TYPES = {
             "Ambiguous order",
             "Orders of several channels have this number; name the channel.",
         ),
-        ProblemType(
-            "request_too_large",
-            413,
-            "Request too large",
-            PROBLEM_TYPES["request_too_large"].default_detail,
-        ),
-        ProblemType(
-            "unsupported_media_type",
-            415,
-            "Unsupported media type",
-            "Send the body as application/json.",
-        ),
+        PROBLEM_TYPES["request_too_large"],
+        PROBLEM_TYPES["unsupported_media_type"],
         ProblemType("unknown_channel", 422, "Unknown channel", "No sales channel has this id."),
         ProblemType(
             "unknown_currency",
